@@ -1,0 +1,153 @@
+//! The grading result: what the engine computes and every report writer reads. Plain data,
+//! serializable as-is (the JSON report is its serde form), with no formatting of its own.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::ids::{Points, QuestionId, StudentId};
+
+/// Everything one `grade` run produced, students sorted by id.
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeReport {
+    pub assignment: AssignmentInfo,
+    pub students: Vec<StudentGrade>,
+}
+
+/// The rubric's metadata, repeated in the report so that it stands on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignmentInfo {
+    pub id: String,
+    pub title: String,
+    /// Question ids in rubric order with their maxima.
+    pub questions: Vec<QuestionInfo>,
+    pub max_total: Points,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionInfo {
+    pub id: QuestionId,
+    pub max: Points,
+}
+
+/// One student's grade.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudentGrade {
+    pub student: StudentId,
+    /// Files read for this student, relative to the submissions folder.
+    pub files: Vec<PathBuf>,
+    pub status: SubmissionStatus,
+    pub total: Points,
+    pub max_total: Points,
+    /// One entry per rubric question, in rubric order, whether answered or not.
+    pub questions: Vec<QuestionGrade>,
+    /// Problems with the submission as a whole (decoding fallbacks, stray labels, duplicates).
+    pub warnings: Vec<String>,
+}
+
+impl StudentGrade {
+    /// Every flag raised on any of this student's answers, in question order.
+    pub fn flags(&self) -> impl Iterator<Item = (&QuestionId, &Flag)> {
+        self.questions
+            .iter()
+            .flat_map(|q| q.flags.iter().map(move |f| (&q.id, f)))
+    }
+}
+
+/// Whether the submission could be graded at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum SubmissionStatus {
+    Graded,
+    /// Could not be read (or held no text); scored 0, reported, and the run went on.
+    Unreadable { reason: String },
+}
+
+/// Where an answer was found in a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerLocation {
+    pub file: PathBuf,
+    /// 1-based line of the label that introduced the answer.
+    pub line: usize,
+    /// The label as the student wrote it (`Q1c-ii`, `Problem 1, part (c)(ii)`).
+    pub label: String,
+}
+
+/// One question's grade.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionGrade {
+    pub id: QuestionId,
+    pub score: Points,
+    pub max: Points,
+    /// `None` when no answer was found for the question.
+    pub answer: Option<AnswerLocation>,
+    /// The answer's text as graded (empty when missing).
+    pub answer_text: String,
+    pub concepts: Vec<ConceptResult>,
+    /// Feedback lines for the student, in rubric order.
+    pub feedback: Vec<String>,
+    pub flags: Vec<Flag>,
+}
+
+/// How one concept (or one choice, or one misconception) fared in one answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConceptResult {
+    pub id: String,
+    pub outcome: Outcome,
+    pub points: Points,
+    pub max: Points,
+    /// The student's words that decided the outcome, when there were any.
+    pub evidence: Option<Evidence>,
+}
+
+/// What the matcher concluded about a concept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Asserted (or, for a concept whose negation counts, denied): full points.
+    Hit,
+    /// Only a weaker variant appeared: partial points.
+    Partial,
+    /// Not found.
+    Missed,
+    /// Found, but the student negated it.
+    Negated,
+    /// Found, but only hedged ("either ... or", "maybe") or asked as a question.
+    Hedged,
+    /// A misconception the rubric lists was asserted.
+    Misconception,
+    /// A choice question answered with another option.
+    WrongChoice,
+    /// Mutually exclusive concepts were both asserted: no credit.
+    Contradicted,
+    /// Cancelled by a misconception or by a bare keyword list.
+    Cancelled,
+}
+
+/// The matched text: a quote and where it sits in the answer (byte offsets into `answer_text`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub quote: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Reasons for a human to look at an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "flag", rename_all = "kebab-case")]
+pub enum Flag {
+    /// No answer under any of the question's labels.
+    Missing,
+    /// A label was found but the answer under it is empty.
+    Blank,
+    /// The question was answered more than once; the last answer was graded.
+    AnsweredTwice,
+    /// A listed misconception was asserted.
+    Misconception { concept: String },
+    /// Mutually exclusive concepts (yes and no) were both asserted.
+    Contradiction { concepts: Vec<String> },
+    /// Two or more options were named as the answer.
+    HedgedChoice { options: Vec<String> },
+    /// The answer is a bare list of keywords with no claim.
+    KeywordList,
+}

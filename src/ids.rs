@@ -1,0 +1,162 @@
+//! Identifiers and point values shared by every stage: question and student ids, and `Points`,
+//! an exact decimal so that totals never drift and output is byte-identical on every run.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A question id as the rubric spells it (`1a`, `1c-ii`, `3b-i`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct QuestionId(pub String);
+
+impl QuestionId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for QuestionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A student id: a submission's file name without its extension, or its folder's name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StudentId(pub String);
+
+impl StudentId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StudentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Points, stored in hundredths so that sums are exact (`0.5 + 0.5 + 1 == 2`, always).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Points(i64);
+
+impl Points {
+    pub const ZERO: Points = Points(0);
+
+    /// Whole points.
+    pub const fn whole(n: i64) -> Points {
+        Points(n * 100)
+    }
+
+    /// From a decimal as written in a rubric; rounds to the nearest hundredth.
+    pub fn from_f64(value: f64) -> Points {
+        Points((value * 100.0).round() as i64)
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    pub fn hundredths(self) -> i64 {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Clamp into `0..=max`.
+    pub fn clamp_to(self, max: Points) -> Points {
+        Points(self.0.clamp(0, max.0.max(0)))
+    }
+}
+
+impl fmt::Display for Points {
+    /// `2`, `1.5`, `0.25`: no trailing zeros, so CSV cells read like a gradebook.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let (whole, frac) = (abs / 100, abs % 100);
+        match frac {
+            0 => write!(f, "{sign}{whole}"),
+            f2 if f2 % 10 == 0 => write!(f, "{sign}{whole}.{}", f2 / 10),
+            f2 => write!(f, "{sign}{whole}.{f2:02}"),
+        }
+    }
+}
+
+impl Add for Points {
+    type Output = Points;
+    fn add(self, rhs: Points) -> Points {
+        Points(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Points {
+    fn add_assign(&mut self, rhs: Points) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Points {
+    type Output = Points;
+    fn sub(self, rhs: Points) -> Points {
+        Points(self.0 - rhs.0)
+    }
+}
+
+impl std::iter::Sum for Points {
+    fn sum<I: Iterator<Item = Points>>(iter: I) -> Points {
+        iter.fold(Points::ZERO, Add::add)
+    }
+}
+
+/// Serialized as a JSON number (`2`, `1.5`), never as a string.
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 100 == 0 {
+            serializer.serialize_i64(self.0 / 100)
+        } else {
+            serializer.serialize_f64(self.as_f64())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Points, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !value.is_finite() {
+            return Err(serde::de::Error::custom("points must be a finite number"));
+        }
+        Ok(Points::from_f64(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_display_without_trailing_zeros() {
+        assert_eq!(Points::whole(2).to_string(), "2");
+        assert_eq!(Points::from_f64(1.5).to_string(), "1.5");
+        assert_eq!(Points::from_f64(0.25).to_string(), "0.25");
+        assert_eq!(Points::from_f64(-1.0).to_string(), "-1");
+    }
+
+    #[test]
+    fn points_sum_exactly() {
+        let total: Points = [0.1, 0.2, 0.7].iter().map(|p| Points::from_f64(*p)).sum();
+        assert_eq!(total, Points::whole(1));
+    }
+
+    #[test]
+    fn points_clamp_into_range() {
+        assert_eq!(Points::whole(-1).clamp_to(Points::whole(2)), Points::ZERO);
+        assert_eq!(Points::whole(3).clamp_to(Points::whole(2)), Points::whole(2));
+    }
+}

@@ -1,0 +1,23 @@
+//! rubricate: a batch autograder for written short-answer assignments.
+//!
+//! The modules follow the data's path through a run:
+//!
+//! 1. [`rubric`]: the TOML rubric, parsed raw, then validated into the engine's types;
+//! 2. [`submission`]: finding each student's files and reading them as plain text lines;
+//! 3. [`answers`]: splitting a student's text into per-question answers by their labels;
+//! 4. [`matching`]: finding each concept in an answer, with negation and hedging;
+//! 5. [`scoring`]: turning concept matches into points, feedback and flags;
+//! 6. [`grades`]: the result model that every report reads;
+//! 7. [`report`]: the writers (CSV, JSON, Markdown feedback, terminal summary).
+//!
+//! [`grade`] drives one run from a rubric and a folder to a [`grades::GradeReport`].
+
+pub mod answers;
+pub mod grade;
+pub mod grades;
+pub mod ids;
+pub mod matching;
+pub mod report;
+pub mod rubric;
+pub mod scoring;
+pub mod submission;
