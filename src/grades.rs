@@ -60,7 +60,9 @@ impl StudentGrade {
 pub enum SubmissionStatus {
     Graded,
     /// Could not be read (or held no text); scored 0, reported, and the run went on.
-    Unreadable { reason: String },
+    Unreadable {
+        reason: String,
+    },
 }
 
 /// Where an answer was found in a submission.

@@ -1,1 +1,6 @@
-//! placeholder
+//! Stage 4: matching. Finds a rubric's patterns in an answer and decides the stance of each
+//! match (asserted, negated, hedged), within the part of the answer a concept is scoped to.
+
+pub mod cues;
+pub mod pattern;
+pub mod text;

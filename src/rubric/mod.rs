@@ -1,1 +1,36 @@
-//! placeholder
+//! Stage 1 of the data's path: the rubric. [`load`] reads a TOML file into [`raw`] types,
+//! then [`validate`] turns them into the engine's [`model`], reporting every problem at once.
+
+pub mod error;
+pub mod model;
+pub mod raw;
+pub mod validate;
+
+use std::path::Path;
+
+pub use error::{Diagnostics, Problem, RubricError};
+pub use model::*;
+
+/// Read, parse and validate a rubric file.
+pub fn load(path: &Path) -> Result<Rubric, RubricError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RubricError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Parse and validate rubric text; `path` is only used to name the file in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Rubric, RubricError> {
+    let raw: raw::RawRubric = toml::from_str(text).map_err(|e| {
+        RubricError::Invalid(Diagnostics {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            problems: vec![Problem {
+                span: e.span(),
+                message: e.message().trim().to_string(),
+            }],
+        })
+    })?;
+    validate::validate(path, text, raw)
+}

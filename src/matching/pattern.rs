@@ -1,0 +1,509 @@
+//! Compiled patterns: fuzzy phrases (misspellings, stems, compounds, gaps, synonym groups)
+//! and regular expressions, and where they match in an analysed answer.
+//!
+//! Phrase syntax, word by word:
+//! - `word`: matched by stem and, for longer words, by edit distance (`fientune`);
+//! - `a|b`: either word in this place; `{group}`: any member of a synonym group;
+//! - `word*`: any word starting with `word`; `=word`: exactly this word;
+//! - `not`: any negation word (`no`, `don't`, `without`, ...);
+//! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word.
+//!
+//! Consecutive words may have up to [`NARROW_GAP`] other words between them, and all words
+//! must sit in one sentence.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::cues::is_negator;
+use super::text::{stem, AnalyzedText};
+
+/// Words allowed between two consecutive phrase words ("predict *the* next word").
+pub const NARROW_GAP: usize = 2;
+/// Words allowed where a phrase says `..`.
+pub const WIDE_GAP: usize = 10;
+
+/// One word of a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Word {
+    /// Matched by lower-case form, stem, or a length-scaled edit distance.
+    Fuzzy { lower: String, stem: String },
+    /// Any word that starts with this.
+    Prefix(String),
+    /// Exactly this lower-case word.
+    Exact(String),
+    /// Any negation word.
+    Negation,
+}
+
+/// One place in a phrase: alternative word sequences (a synonym's members may be several
+/// words), preceded by how many other words may stand before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub alternatives: Vec<Vec<Word>>,
+    pub gap_before: usize,
+}
+
+/// A compiled phrase.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    pub source: String,
+    pub slots: Vec<Slot>,
+    /// The phrase itself negates ("no bottleneck"): its negators are not the student's.
+    pub negates: bool,
+}
+
+/// Why a phrase could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhraseError {
+    #[error("unknown synonym group `{0}`")]
+    UnknownGroup(String),
+    #[error("the phrase has no words")]
+    Empty,
+    #[error("`..` must stand between two words")]
+    DanglingGap,
+}
+
+/// Synonym groups by name, each member a phrase-free word sequence.
+pub type SynonymGroups = BTreeMap<String, Vec<String>>;
+
+impl Phrase {
+    pub fn parse(source: &str, groups: &SynonymGroups) -> Result<Phrase, PhraseError> {
+        let mut slots = Vec::new();
+        let mut gap = NARROW_GAP;
+        for part in source.split_whitespace() {
+            if part == ".." || part == "..." {
+                if slots.is_empty() {
+                    return Err(PhraseError::DanglingGap);
+                }
+                gap = WIDE_GAP;
+                continue;
+            }
+            let mut alternatives = Vec::new();
+            for alternative in part.split('|').filter(|a| !a.is_empty()) {
+                if let Some(name) = alternative
+                    .strip_prefix('{')
+                    .and_then(|a| a.strip_suffix('}'))
+                {
+                    let members = groups
+                        .get(name)
+                        .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?;
+                    for member in members {
+                        let words: Vec<Word> =
+                            member.split_whitespace().flat_map(parse_word).collect();
+                        if !words.is_empty() {
+                            alternatives.push(words);
+                        }
+                    }
+                } else {
+                    let words = parse_word(alternative);
+                    if !words.is_empty() {
+                        alternatives.push(words);
+                    }
+                }
+            }
+            if alternatives.is_empty() {
+                continue;
+            }
+            slots.push(Slot {
+                alternatives,
+                gap_before: if slots.is_empty() { 0 } else { gap },
+            });
+            gap = NARROW_GAP;
+        }
+        if slots.is_empty() {
+            return Err(PhraseError::Empty);
+        }
+        if gap == WIDE_GAP {
+            return Err(PhraseError::DanglingGap);
+        }
+        let negates = slots.iter().any(|s| {
+            s.alternatives
+                .iter()
+                .flatten()
+                .any(|w| matches!(w, Word::Negation))
+        });
+        Ok(Phrase {
+            source: source.to_string(),
+            slots,
+            negates,
+        })
+    }
+}
+
+/// One written word becomes one or more phrase words: `fine-tune` is `fine` + `tune`, as the
+/// answer's tokenizer would see it.
+fn parse_word(written: &str) -> Vec<Word> {
+    if let Some(exact) = written.strip_prefix('=') {
+        return split_like_tokens(exact)
+            .into_iter()
+            .map(Word::Exact)
+            .collect();
+    }
+    if let Some(prefix) = written.strip_suffix('*') {
+        let mut parts = split_like_tokens(prefix);
+        let last = parts.pop();
+        let mut words: Vec<Word> = parts.into_iter().map(fuzzy).collect();
+        words.extend(last.map(Word::Prefix));
+        return words;
+    }
+    split_like_tokens(written)
+        .into_iter()
+        .map(|w| if w == "not" { Word::Negation } else { fuzzy(w) })
+        .collect()
+}
+
+fn fuzzy(lower: String) -> Word {
+    Word::Fuzzy {
+        stem: stem(&lower),
+        lower,
+    }
+}
+
+fn split_like_tokens(written: &str) -> Vec<String> {
+    AnalyzedText::new(written)
+        .tokens
+        .into_iter()
+        .map(|t| t.lower)
+        .collect()
+}
+
+/// Where a pattern matched: a token range and how far from exact it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseMatch {
+    pub tokens: std::ops::Range<usize>,
+    /// Sum of the edit distances of fuzzy words (0 for an exact or stem match).
+    pub distance: usize,
+}
+
+/// The most edits a word of this length may differ by: short words must be exact.
+pub fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// How far `candidate` is from the phrase word, or `None` when it is not a match.
+fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<usize> {
+    match word {
+        Word::Exact(w) => (lower == w).then_some(0),
+        Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(0),
+        Word::Negation => is_negator(lower).then_some(0),
+        Word::Fuzzy { lower: w, stem: s } => {
+            if lower == w || stemmed == s {
+                return Some(0);
+            }
+            let limit = allowed_edits(w.chars().count());
+            if limit == 0
+                || lower.chars().next() != w.chars().next()
+                || lower.chars().any(|c| c.is_ascii_digit())
+            {
+                return None;
+            }
+            let d = strsim::osa_distance(stemmed, s).min(strsim::osa_distance(lower, w));
+            (d <= limit).then_some(d)
+        }
+    }
+}
+
+/// Every non-overlapping match of `phrase` among the tokens in `scope`, left to right.
+pub fn find_phrase(
+    phrase: &Phrase,
+    text: &AnalyzedText,
+    scope: &[std::ops::Range<usize>],
+) -> Vec<PhraseMatch> {
+    let mut found = Vec::new();
+    for range in scope {
+        let mut start = range.start;
+        while start < range.end {
+            match match_slots(phrase, text, 0, start, start, range.end, 0) {
+                Some((end, distance)) => {
+                    found.push(PhraseMatch {
+                        tokens: start..end,
+                        distance,
+                    });
+                    start = end;
+                }
+                None => start += 1,
+            }
+        }
+    }
+    found
+}
+
+/// Match slots from `slot` on, the first of them at token `at`; returns the end token and
+/// the total distance of the best (first found, least distance) way.
+fn match_slots(
+    phrase: &Phrase,
+    text: &AnalyzedText,
+    slot: usize,
+    at: usize,
+    first: usize,
+    limit: usize,
+    distance: usize,
+) -> Option<(usize, usize)> {
+    if slot == phrase.slots.len() {
+        return Some((at, distance));
+    }
+    let sentence = text.tokens[first].sentence;
+    let gap = if slot == 0 {
+        0
+    } else {
+        phrase.slots[slot].gap_before
+    };
+    for skip in 0..=gap {
+        let pos = at + skip;
+        if pos >= limit || text.tokens[pos].sentence != sentence {
+            break;
+        }
+        for alternative in &phrase.slots[slot].alternatives {
+            for (end, d) in match_sequence(alternative, text, pos, limit) {
+                if let Some(done) =
+                    match_slots(phrase, text, slot + 1, end, first, limit, distance + d)
+                {
+                    return Some(done);
+                }
+            }
+        }
+        // Two single-word places written as one token: `fine tune` ~ `finetune`.
+        if let Some(next) = phrase.slots.get(slot + 1) {
+            for a in single_words(&phrase.slots[slot]) {
+                for b in single_words(next) {
+                    let joined = format!("{a}{b}");
+                    let word = Word::Fuzzy {
+                        stem: stem(&joined),
+                        lower: joined,
+                    };
+                    let token = &text.tokens[pos];
+                    if let Some(d) = word_distance(&word, &token.lower, &token.stem) {
+                        if let Some(done) =
+                            match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d)
+                        {
+                            return Some(done);
+                        }
+                    }
+                }
+            }
+        }
+        if slot == 0 {
+            break;
+        }
+    }
+    None
+}
+
+fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
+    slot.alternatives
+        .iter()
+        .filter_map(|alt| match alt.as_slice() {
+            [Word::Fuzzy { lower, .. }] => Some(lower.as_str()),
+            _ => None,
+        })
+}
+
+/// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
+/// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
+/// one token (`fine tune` ~ `finetune`).
+fn match_sequence(
+    words: &[Word],
+    text: &AnalyzedText,
+    at: usize,
+    limit: usize,
+) -> Vec<(usize, usize)> {
+    let mut ends = Vec::new();
+    walk_sequence(words, text, at, limit, 0, &mut ends);
+    ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
+    ends.dedup();
+    ends
+}
+
+fn walk_sequence(
+    words: &[Word],
+    text: &AnalyzedText,
+    at: usize,
+    limit: usize,
+    distance: usize,
+    ends: &mut Vec<(usize, usize)>,
+) {
+    let Some(word) = words.first() else {
+        ends.push((at, distance));
+        return;
+    };
+    if at >= limit {
+        return;
+    }
+    let token = &text.tokens[at];
+    if let Some(d) = word_distance(word, &token.lower, &token.stem) {
+        walk_sequence(&words[1..], text, at + 1, limit, distance + d, ends);
+    }
+    // Two tokens written as one word in the phrase.
+    if at + 1 < limit && text.tokens[at + 1].sentence == token.sentence && adjacent(text, at) {
+        let joined = format!("{}{}", token.lower, text.tokens[at + 1].lower);
+        if let Some(d) = word_distance(word, &joined, &stem(&joined)) {
+            walk_sequence(&words[1..], text, at + 2, limit, distance + d, ends);
+        }
+    }
+    // Two phrase words written as one token.
+    if let (Word::Fuzzy { lower: a, .. }, Some(Word::Fuzzy { lower: b, .. })) = (word, words.get(1))
+    {
+        let joined = format!("{a}{b}");
+        let joined_word = Word::Fuzzy {
+            stem: stem(&joined),
+            lower: joined,
+        };
+        if let Some(d) = word_distance(&joined_word, &token.lower, &token.stem) {
+            walk_sequence(&words[2..], text, at + 1, limit, distance + d, ends);
+        }
+    }
+}
+
+/// Whether token `at` and the next are written together or joined by a hyphen or slash.
+fn adjacent(text: &AnalyzedText, at: usize) -> bool {
+    let next = &text.tokens[at + 1];
+    next.glued_to_previous || text.tokens[at].end == next.start
+}
+
+/// Token ranges covered by a regex's matches in the analysed text.
+pub fn find_regex(
+    regex: &Regex,
+    text: &AnalyzedText,
+    scope: &[std::ops::Range<usize>],
+) -> Vec<PhraseMatch> {
+    let mut found = Vec::new();
+    for m in regex.find_iter(&text.text) {
+        let covered: Vec<usize> = (0..text.tokens.len())
+            .filter(|&i| {
+                text.tokens[i].start < m.end().max(m.start() + 1) && text.tokens[i].end > m.start()
+            })
+            .collect();
+        let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
+            continue;
+        };
+        if scope.iter().any(|r| r.contains(&first)) {
+            found.push(PhraseMatch {
+                tokens: first..last + 1,
+                distance: 0,
+            });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups() -> SynonymGroups {
+        let mut g = SynonymGroups::new();
+        g.insert(
+            "finetune".into(),
+            vec!["finetune".into(), "ft".into(), "fine tune".into()],
+        );
+        g
+    }
+
+    fn matches(phrase: &str, answer: &str) -> Vec<String> {
+        let p = Phrase::parse(phrase, &groups()).unwrap();
+        let t = AnalyzedText::new(answer);
+        let all = [0..t.tokens.len()];
+        find_phrase(&p, &t, &all)
+            .into_iter()
+            .map(|m| t.quote(m.tokens.start, m.tokens.end).2.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn stems_match_inflections() {
+        assert_eq!(
+            matches("linear probe", "I'd use linear probing here"),
+            ["linear probing"]
+        );
+        assert_eq!(
+            matches("linear probing", "a linear probed model"),
+            ["linear probed"]
+        );
+    }
+
+    #[test]
+    fn misspellings_within_length_scaled_distance() {
+        assert_eq!(
+            matches("full finetuning", "full fientuning, 100k"),
+            ["full fientuning"]
+        );
+        assert_eq!(
+            matches("autoregressive", "it is autoregresive"),
+            ["autoregresive"]
+        );
+        assert!(
+            matches("mask", "a task").is_empty(),
+            "short words must be exact"
+        );
+    }
+
+    #[test]
+    fn compounds_match_either_way() {
+        assert_eq!(matches("finetune", "then fine-tune it"), ["fine-tune"]);
+        assert_eq!(matches("fine tune", "then finetune it"), ["finetune"]);
+        assert_eq!(
+            matches("next token", "next-token prediction"),
+            ["next-token"]
+        );
+    }
+
+    #[test]
+    fn synonym_groups_and_alternatives() {
+        assert_eq!(
+            matches("{finetune} the encoder", "FT the encoder"),
+            ["FT the encoder"]
+        );
+        assert_eq!(
+            matches("linear head|layer", "a linear layer"),
+            ["linear layer"]
+        );
+    }
+
+    #[test]
+    fn gaps_narrow_by_default_wide_with_dots() {
+        assert_eq!(
+            matches("predict next word", "predicts the next word"),
+            ["predicts the next word"]
+        );
+        assert!(matches("copy weights", "copy the LSTM and all its weights").is_empty());
+        assert_eq!(
+            matches("copy .. weights", "copy the LSTM and all its weights").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn phrases_stay_inside_a_sentence() {
+        assert!(matches("finetune .. pairs", "We finetune. Then the pairs").is_empty());
+    }
+
+    #[test]
+    fn not_matches_any_negation() {
+        assert_eq!(matches("not mask", "you dont mask"), ["dont mask"]);
+        assert!(Phrase::parse("not mask", &groups()).unwrap().negates);
+    }
+
+    #[test]
+    fn unknown_group_is_an_error() {
+        assert_eq!(
+            Phrase::parse("{nope} x", &groups()).unwrap_err(),
+            PhraseError::UnknownGroup("nope".into())
+        );
+        assert_eq!(
+            Phrase::parse("x ..", &groups()).unwrap_err(),
+            PhraseError::DanglingGap
+        );
+    }
+
+    #[test]
+    fn prefix_and_exact_words() {
+        assert_eq!(matches("pretrain*", "pretraining it"), ["pretraining"]);
+        assert!(matches("=lm", "lms").is_empty());
+        assert_eq!(matches("=lm", "an LM"), ["LM"]);
+    }
+}

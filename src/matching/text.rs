@@ -1,0 +1,354 @@
+//! Text analysis: one answer's text becomes tokens (normalised, stemmed) grouped into
+//! sentences and clauses, the units that negation, hedging and subjects are scoped to.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+
+/// A word of the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Lower-case form, apostrophes unified (`don't`).
+    pub lower: String,
+    /// Snowball stem of `lower` (`probing` → `probe`).
+    pub stem: String,
+    /// Byte range in the analysed text.
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+    pub clause: usize,
+    /// Joined to the previous token by a hyphen or slash only (`fine-tune`, `pre-trained`).
+    pub glued_to_previous: bool,
+}
+
+/// An answer's text, normalised and tokenised.
+#[derive(Debug, Clone)]
+pub struct AnalyzedText {
+    /// The answer text after NFKC normalisation and removal of invisible format characters.
+    pub text: String,
+    pub tokens: Vec<Token>,
+    /// For each sentence, the range of its tokens.
+    pub sentences: Vec<std::ops::Range<usize>>,
+    /// For each clause, the range of its tokens.
+    pub clauses: Vec<std::ops::Range<usize>>,
+    /// Sentences that end with a question mark (asked, not asserted).
+    pub questions: Vec<bool>,
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// The stem of one lower-case word.
+pub fn stem(word: &str) -> String {
+    if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
+        return word.to_string();
+    }
+    stemmer().stem(word).into_owned()
+}
+
+/// NFKC, invisible format characters removed, typographic apostrophes unified: so that
+/// `mas\u{200b}ked` reads as `masked` and `don’t` as `don't`.
+pub fn normalize(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !is_format_char(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+            '\u{2013}' | '\u{2014}' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+/// Words that end a clause when they start one: the scope of a negation stops before them,
+/// so "hard prompting would not work, so soft prompting" negates only the first.
+const CLAUSE_STARTERS: &[&str] = &[
+    "so",
+    "but",
+    "because",
+    "since",
+    "while",
+    "whereas",
+    "although",
+    "though",
+    "however",
+    "then",
+    "therefore",
+    "thus",
+    "hence",
+    "instead",
+    "otherwise",
+    "unless",
+    "yet",
+];
+
+/// Abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "i.e", "e.g", "etc", "vs", "cf", "approx", "resp", "ie", "eg",
+];
+
+impl AnalyzedText {
+    pub fn new(raw: &str) -> AnalyzedText {
+        let text = normalize(raw);
+        let mut tokens = Vec::new();
+        let mut sentence = 0usize;
+        let mut clause = 0usize;
+        // Boundaries are decided by the characters between words.
+        let mut pending_sentence_break = false;
+        let mut pending_clause_break = false;
+        let mut questions = vec![false];
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        let mut gap_is_glue = false;
+        while i < chars.len() {
+            let (pos, c) = chars[i];
+            if is_word_char(c) {
+                let start = pos;
+                let mut j = i;
+                while j < chars.len() {
+                    let (_, cj) = chars[j];
+                    let inner_apostrophe = cj == '\''
+                        && j + 1 < chars.len()
+                        && chars[j + 1].1.is_alphabetic()
+                        && j > i;
+                    if is_word_char(cj) || inner_apostrophe {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let end = if j < chars.len() {
+                    chars[j].0
+                } else {
+                    text.len()
+                };
+                let word = &text[start..end];
+                let lower = word.to_lowercase();
+                if pending_sentence_break && !tokens.is_empty() {
+                    sentence += 1;
+                    clause += 1;
+                    questions.push(false);
+                } else if pending_clause_break && !tokens.is_empty() {
+                    clause += 1;
+                }
+                if CLAUSE_STARTERS.contains(&lower.as_str()) && !tokens.is_empty() {
+                    let previous: &Token = tokens.last().unwrap();
+                    if previous.clause == clause {
+                        clause += 1;
+                    }
+                }
+                pending_sentence_break = false;
+                pending_clause_break = false;
+                tokens.push(Token {
+                    stem: stem(&lower),
+                    lower,
+                    start,
+                    end,
+                    sentence,
+                    clause,
+                    glued_to_previous: gap_is_glue,
+                });
+                gap_is_glue = false;
+                i = j;
+                continue;
+            }
+            // Between words: find the whole run of non-word characters and classify it.
+            let run_start = i;
+            while i < chars.len() && !is_word_char(chars[i].1) {
+                i += 1;
+            }
+            let run: String = chars[run_start..i].iter().map(|(_, c)| *c).collect();
+            gap_is_glue = !tokens.is_empty() && (run == "-" || run == "/");
+            let next_word_lower = i < chars.len() && chars[i].1.is_lowercase();
+            match classify_gap(
+                &run,
+                &text,
+                chars[run_start].0,
+                tokens.last(),
+                next_word_lower,
+            ) {
+                Gap::Sentence { question } => {
+                    pending_sentence_break = true;
+                    if question {
+                        if let Some(q) = questions.last_mut() {
+                            *q = true;
+                        }
+                    }
+                }
+                Gap::Clause => pending_clause_break = true,
+                Gap::None => {}
+            }
+        }
+        let sentences = ranges_by(&tokens, |t| t.sentence);
+        let clauses = ranges_by(&tokens, |t| t.clause);
+        questions.truncate(sentences.len().max(1));
+        questions.resize(sentences.len(), false);
+        AnalyzedText {
+            text,
+            tokens,
+            sentences,
+            clauses,
+            questions,
+        }
+    }
+
+    /// The sentence index of token `i`'s sentence, as a token range.
+    pub fn sentence_of(&self, token: usize) -> std::ops::Range<usize> {
+        self.sentences[self.tokens[token].sentence].clone()
+    }
+
+    pub fn clause_of(&self, token: usize) -> std::ops::Range<usize> {
+        self.clauses[self.tokens[token].clause].clone()
+    }
+
+    /// The text covered by tokens `from..to` (exclusive), as written.
+    pub fn quote(&self, from: usize, to: usize) -> (usize, usize, &str) {
+        let start = self.tokens[from].start;
+        let end = self.tokens[to - 1].end;
+        (start, end, &self.text[start..end])
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+enum Gap {
+    Sentence { question: bool },
+    Clause,
+    None,
+}
+
+fn classify_gap(
+    run: &str,
+    text: &str,
+    at: usize,
+    previous: Option<&Token>,
+    next_lower: bool,
+) -> Gap {
+    let question = run.contains('?');
+    let trimmed: &str = run.trim();
+    // A blank line always ends a sentence; so does a line break after end punctuation or
+    // before a new line that does not continue the sentence in lower case.
+    let newlines = run.matches('\n').count();
+    if newlines >= 2 {
+        return Gap::Sentence { question };
+    }
+    let ends_sentence = trimmed.contains(['.', '!', '?']) && {
+        // "i.e." and "e.g." do not end a sentence; "0.5" never reaches here (digits are words).
+        let is_abbreviation = previous.is_some_and(|p| {
+            let before = &text[..at];
+            let word_start = before
+                .rfind(|c: char| c.is_whitespace() || c == '(')
+                .map_or(0, |k| k + 1);
+            let candidate = before[word_start..].to_lowercase();
+            ABBREVIATIONS.contains(&candidate.as_str())
+                || (p.lower.len() == 1 && candidate.contains('.'))
+        });
+        let decimal_like = trimmed == "." && !run.contains(char::is_whitespace);
+        !is_abbreviation && !decimal_like
+    };
+    if ends_sentence || question {
+        return Gap::Sentence { question };
+    }
+    if newlines == 1 {
+        let continues = previous.is_some() && next_lower && !trimmed.contains([':', ';']);
+        return if continues {
+            Gap::Clause
+        } else {
+            Gap::Sentence { question: false }
+        };
+    }
+    if trimmed.contains([
+        ',', ';', ':', '(', ')', '[', ']', '"', '\u{201c}', '\u{201d}',
+    ]) || trimmed.contains("--")
+        || trimmed == "-" && run.contains(' ')
+    {
+        return Gap::Clause;
+    }
+    Gap::None
+}
+
+fn ranges_by(tokens: &[Token], key: impl Fn(&Token) -> usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let k = key(t);
+        while ranges.len() <= k {
+            ranges.push(i..i);
+        }
+        ranges[k].end = i + 1;
+        if ranges[k].is_empty() {
+            ranges[k].start = i;
+        }
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(t: &AnalyzedText, sentence: usize) -> Vec<&str> {
+        t.tokens[t.sentences[sentence].clone()]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn splits_sentences_and_keeps_abbreviations() {
+        let t = AnalyzedText::new("GPT: LM, i.e. next-token prediction. BERT: MLM");
+        assert_eq!(t.sentences.len(), 2);
+        assert_eq!(words(&t, 1), ["bert", "mlm"]);
+    }
+
+    #[test]
+    fn so_starts_a_new_clause() {
+        let t = AnalyzedText::new("hard prompting would not work so soft prompting");
+        let so = t.tokens.iter().position(|t| t.lower == "so").unwrap();
+        assert_ne!(t.tokens[0].clause, t.tokens[so].clause);
+        assert_eq!(t.tokens[so].clause, t.tokens[so + 1].clause);
+    }
+
+    #[test]
+    fn contractions_stay_one_token_and_hyphens_glue() {
+        let t = AnalyzedText::new("you don’t fine-tune");
+        let lowers: Vec<_> = t.tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(lowers, ["you", "don't", "fine", "tune"]);
+        assert!(t.tokens[3].glued_to_previous);
+        assert!(!t.tokens[2].glued_to_previous);
+    }
+
+    #[test]
+    fn zero_width_characters_are_removed() {
+        let t = AnalyzedText::new("mas\u{200b}ked in\u{00ad}puts");
+        assert_eq!(t.tokens[0].lower, "masked");
+        assert_eq!(t.tokens[1].lower, "inputs");
+    }
+
+    #[test]
+    fn question_sentences_are_marked() {
+        let t = AnalyzedText::new("Yes... actually no? It depends.");
+        assert_eq!(t.sentences.len(), 3);
+        assert_eq!(t.questions, [false, true, false]);
+    }
+
+    #[test]
+    fn wrapped_lines_continue_a_sentence() {
+        let t = AnalyzedText::new("the encoder sees\nthe whole input\nBERT: yes");
+        assert_eq!(t.sentences.len(), 2);
+    }
+
+    #[test]
+    fn stems_unify_inflections() {
+        assert_eq!(stem("probing"), stem("probe"));
+        assert_eq!(stem("probed"), stem("probe"));
+        assert_eq!(stem("masking"), stem("masked"));
+    }
+}

@@ -1,0 +1,90 @@
+//! Rubric errors: every problem found, each with the span of the TOML that caused it, rendered
+//! as `file:line:column: message` or as a source snippet with a caret under the span.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// Why a rubric could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RubricError {
+    #[error("cannot read rubric `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+/// Every problem found in one rubric file.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    pub path: PathBuf,
+    pub text: String,
+    pub problems: Vec<Problem>,
+}
+
+/// One problem, at a byte span of the rubric's text where one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+impl Diagnostics {
+    /// 1-based line and column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// The problems as source snippets with a caret under each span (rustc style).
+    pub fn render(&self) -> String {
+        let file = SimpleFile::new(self.path.display().to_string(), self.text.as_str());
+        let config = term::Config::default();
+        let mut out = String::new();
+        for problem in &self.problems {
+            let mut diagnostic = Diagnostic::error().with_message(problem.message.clone());
+            if let Some(span) = &problem.span {
+                diagnostic = diagnostic.with_labels(vec![Label::primary((), span.clone())]);
+            }
+            match term::emit_into_string(&config, &file, &diagnostic) {
+                Ok(rendered) => out.push_str(&rendered),
+                Err(_) => out.push_str(&format!("error: {}\n", problem.message)),
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    /// One line per problem: `rubrics/x.toml:12:9: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            match &problem.span {
+                Some(span) => {
+                    let (line, column) = self.line_column(span.start);
+                    write!(
+                        f,
+                        "{}:{line}:{column}: {}",
+                        self.path.display(),
+                        problem.message
+                    )?;
+                }
+                None => write!(f, "{}: {}", self.path.display(), problem.message)?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! The validated rubric: what the engine grades with. Every pattern is compiled, every
+//! reference (synonym group, option, subject, concept) resolved, every point total checked.
+
+use std::path::PathBuf;
+
+use regex::Regex;
+
+use crate::ids::{Points, QuestionId};
+use crate::matching::pattern::Phrase;
+
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub path: PathBuf,
+    pub assignment: Assignment,
+    pub questions: Vec<Question>,
+}
+
+impl Rubric {
+    pub fn max_total(&self) -> Points {
+        self.questions.iter().map(|q| q.max).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub id: String,
+    pub title: String,
+    pub course: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: QuestionId,
+    pub max: Points,
+    pub prompt: String,
+    pub extra_labels: Vec<String>,
+    pub subjects: Vec<Subject>,
+    pub concepts: Vec<Concept>,
+    pub misconceptions: Vec<Misconception>,
+    /// Groups of indices into `concepts` of which at most one may be asserted.
+    pub exclusive: Vec<Vec<usize>>,
+}
+
+/// Something an answer talks about in turn ("BERT: ... T5: ... GPT: ...").
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub id: String,
+    pub names: Vec<Pattern>,
+}
+
+/// A gradable idea, worth points.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub id: String,
+    pub points: Points,
+    /// Index into the question's subjects: the concept is looked for only in that part.
+    pub subject: Option<usize>,
+    pub rule: ConceptRule,
+    pub partial: Option<PartialCredit>,
+    pub hit_feedback: Option<String>,
+    pub miss_feedback: Option<String>,
+}
+
+/// How a concept is recognised.
+#[derive(Debug, Clone)]
+pub enum ConceptRule {
+    /// Any of the patterns, with the polarity each needs.
+    Patterns(PatternSet),
+    /// One option out of several must be chosen.
+    Choice(Choice),
+}
+
+/// Patterns with the polarity that earns credit.
+#[derive(Debug, Clone, Default)]
+pub struct PatternSet {
+    /// Count when asserted.
+    pub asserted: Vec<Pattern>,
+    /// Count when the student negates them ("you do not mask").
+    pub negated: Vec<Pattern>,
+}
+
+impl PatternSet {
+    pub fn is_empty(&self) -> bool {
+        self.asserted.is_empty() && self.negated.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub options: Vec<ChoiceOption>,
+    /// Index into `options` of the right one.
+    pub answer: usize,
+    /// Accepted alternatives that earn the points whatever option was named.
+    pub accept: Vec<Pattern>,
+    pub wrong_cancels: Cancels,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChoiceOption {
+    pub key: String,
+    pub patterns: Vec<Pattern>,
+}
+
+/// What a misconception or a wrong choice takes away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancels {
+    Nothing,
+    Question,
+    /// Indices into the question's concepts.
+    Concepts(Vec<usize>),
+}
+
+#[derive(Debug, Clone)]
+pub struct PartialCredit {
+    pub points: Points,
+    pub patterns: Vec<Pattern>,
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Misconception {
+    pub id: String,
+    pub subject: Option<usize>,
+    pub patterns: Vec<Pattern>,
+    pub effect: MisconceptionEffect,
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MisconceptionEffect {
+    Cancel(Cancels),
+    Deduct(Points),
+}
+
+/// A compiled pattern and the text it was written as.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Phrase(Phrase),
+    Regex { source: String, regex: Regex },
+}
+
+impl Pattern {
+    pub fn source(&self) -> &str {
+        match self {
+            Pattern::Phrase(p) => &p.source,
+            Pattern::Regex { source, .. } => source,
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The rubric as its authors write it: serde types that mirror the TOML one to one, with the
+//! source spans kept so that validation can point at the offending line and column.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole rubric file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRubric {
+    pub assignment: RawAssignment,
+    /// Synonym groups, used in phrases as `{name}`.
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Named option sets for choice concepts (`[options.yes-no]`).
+    #[serde(default)]
+    pub options: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    #[serde(default, rename = "question")]
+    pub questions: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssignment {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub course: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: Spanned<String>,
+    pub points: Spanned<f64>,
+    #[serde(default)]
+    pub prompt: String,
+    /// Extra labels students may use, beside those derived from the id.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Things an answer talks about in turn (`bert = ["BERT"]`); concepts may be scoped to one.
+    #[serde(default)]
+    pub subjects: BTreeMap<String, Vec<Spanned<String>>>,
+    /// Groups of concept ids of which at most one may be asserted.
+    #[serde(default)]
+    pub exclusive: Vec<Vec<Spanned<String>>>,
+    #[serde(default, rename = "concept")]
+    pub concepts: Vec<RawConcept>,
+    #[serde(default, rename = "misconception")]
+    pub misconceptions: Vec<RawMisconception>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConcept {
+    pub id: Spanned<String>,
+    pub points: Spanned<f64>,
+    #[serde(default)]
+    pub subject: Option<Spanned<String>>,
+    /// Phrases that earn the points when asserted (`/.../` for a regular expression).
+    #[serde(default, rename = "match")]
+    pub phrases: Vec<Spanned<String>>,
+    /// Regular expressions that earn the points when asserted.
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+    /// Phrases that earn the points when the student negates them ("you do not mask").
+    #[serde(default)]
+    pub negated: Vec<Spanned<String>>,
+    /// A choice: the option key that is right.
+    #[serde(default)]
+    pub choose: Option<Spanned<String>>,
+    /// The option set the choice is made from.
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
+    /// Question-specific phrases added to the option set's options.
+    #[serde(default)]
+    pub options: BTreeMap<String, Vec<Spanned<String>>>,
+    /// Phrases that earn a choice's points whatever option was named (an accepted alternative).
+    #[serde(default)]
+    pub accept: Vec<Spanned<String>>,
+    /// What a wrong choice also zeroes: `"question"` or a list of concept ids.
+    #[serde(default)]
+    pub wrong_cancels: Option<Spanned<RawCancels>>,
+    #[serde(default)]
+    pub partial: Option<RawPartial>,
+    /// Feedback when the concept is found.
+    #[serde(default)]
+    pub hit: Option<String>,
+    /// Feedback when it is not.
+    #[serde(default)]
+    pub miss: Option<String>,
+}
+
+/// A weaker variant worth fewer points.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPartial {
+    pub points: Spanned<f64>,
+    #[serde(default, rename = "match")]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMisconception {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub subject: Option<Spanned<String>>,
+    #[serde(default, rename = "match")]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+    /// What it zeroes: `"question"` (the default) or a list of concept ids.
+    #[serde(default)]
+    pub cancels: Option<Spanned<RawCancels>>,
+    /// Points to subtract instead of zeroing.
+    #[serde(default)]
+    pub deduct: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawCancels {
+    Word(String),
+    Concepts(Vec<String>),
+}
