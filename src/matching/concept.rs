@@ -1,0 +1,279 @@
+//! Deciding one concept, choice or misconception against one answer: which patterns matched,
+//! with what stance, and the words that decided it.
+
+use std::ops::Range;
+
+use super::cues::{self, Stance};
+use super::pattern::PhraseMatch;
+use super::subjects::{find, Scopes};
+use super::text::AnalyzedText;
+use crate::rubric::{Choice, Concept, ConceptRule, Misconception, Pattern, PatternSet, Question};
+
+/// The words of the answer that decided an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub tokens: Range<usize>,
+    /// Edit distance of a fuzzy match (0 when exact or by stem).
+    pub distance: usize,
+    pub pattern: String,
+}
+
+/// What the matcher concluded about one concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConceptMatch {
+    Hit(Found),
+    Partial(Found),
+    Missed,
+    Negated(Found),
+    Hedged(Found),
+    /// A choice answered with another option (its key).
+    WrongChoice {
+        option: String,
+        found: Found,
+    },
+    /// Several options named as the answer.
+    HedgedChoice {
+        options: Vec<String>,
+        found: Found,
+    },
+}
+
+/// The matcher's view of a whole answer to one question.
+#[derive(Debug, Clone)]
+pub struct AnswerMatches {
+    pub text: AnalyzedText,
+    pub concepts: Vec<ConceptMatch>,
+    /// For each misconception, the assertion that fired it.
+    pub misconceptions: Vec<Option<Found>>,
+    pub keyword_list: bool,
+}
+
+/// Match every concept and misconception of `question` against an answer's text.
+pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
+    let text = AnalyzedText::new(answer);
+    let scopes = super::subjects::scopes(&text, &question.subjects);
+    let concepts = question
+        .concepts
+        .iter()
+        .map(|c| match_concept(c, &text, &scopes))
+        .collect();
+    let misconceptions = question
+        .misconceptions
+        .iter()
+        .map(|m| match_misconception(m, &text, &scopes))
+        .collect();
+    let keyword_list = super::keywords::is_keyword_list(&text.text);
+    AnswerMatches {
+        text,
+        concepts,
+        misconceptions,
+        keyword_list,
+    }
+}
+
+struct Mention {
+    found: Found,
+    stance: Stance,
+}
+
+fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -> Vec<Mention> {
+    let mut all = Vec::new();
+    for pattern in patterns {
+        for PhraseMatch { tokens, distance } in find(pattern, text, scope) {
+            let negates = matches!(pattern, Pattern::Phrase(p) if p.negates);
+            let stance = cues::stance(text, tokens.clone(), negates);
+            all.push(Mention {
+                found: Found {
+                    tokens,
+                    distance,
+                    pattern: pattern.source().to_string(),
+                },
+                stance,
+            });
+        }
+    }
+    all.sort_by_key(|m| (m.found.tokens.start, m.found.distance));
+    all
+}
+
+fn first_with(mentions: &[Mention], stance: Stance) -> Option<Found> {
+    mentions
+        .iter()
+        .find(|m| m.stance == stance)
+        .map(|m| m.found.clone())
+}
+
+fn match_concept(concept: &Concept, text: &AnalyzedText, scopes: &Scopes) -> ConceptMatch {
+    let scope = scopes.get(concept.subject);
+    let decided = match &concept.rule {
+        ConceptRule::Patterns(set) => match_patterns(set, text, scope),
+        ConceptRule::Choice(choice) => match_choice(choice, text, scope),
+    };
+    if matches!(decided, ConceptMatch::Hit(_)) {
+        return decided;
+    }
+    if let Some(partial) = &concept.partial {
+        if let Some(found) = first_with(&mentions(&partial.patterns, text, scope), Stance::Asserted)
+        {
+            if !matches!(decided, ConceptMatch::WrongChoice { .. }) {
+                return ConceptMatch::Partial(found);
+            }
+        }
+    }
+    decided
+}
+
+fn match_patterns(set: &PatternSet, text: &AnalyzedText, scope: &[Range<usize>]) -> ConceptMatch {
+    let asserted = mentions(&set.asserted, text, scope);
+    let negated = mentions(&set.negated, text, scope);
+    let hit = asserted
+        .iter()
+        .filter(|m| m.stance == Stance::Asserted)
+        .chain(negated.iter().filter(|m| m.stance == Stance::Negated))
+        .min_by_key(|m| m.found.tokens.start);
+    if let Some(m) = hit {
+        return ConceptMatch::Hit(m.found.clone());
+    }
+    if let Some(found) =
+        first_with(&asserted, Stance::Hedged).or_else(|| first_with(&negated, Stance::Hedged))
+    {
+        return ConceptMatch::Hedged(found);
+    }
+    if let Some(found) =
+        first_with(&asserted, Stance::Negated).or_else(|| first_with(&negated, Stance::Asserted))
+    {
+        return ConceptMatch::Negated(found);
+    }
+    ConceptMatch::Missed
+}
+
+/// The option the student asserts wins. Options that are negated, hedged or rejected in their
+/// clause ("full finetuning would be too expensive") do not count; among the rest, the first
+/// sentence that names any decides, and naming two there is hedging.
+fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) -> ConceptMatch {
+    if let Some(found) = first_with(&mentions(&choice.accept, text, scope), Stance::Asserted) {
+        return ConceptMatch::Hit(found);
+    }
+    let mut named: Vec<(usize, Mention)> = Vec::new();
+    for (index, option) in choice.options.iter().enumerate() {
+        for mut m in mentions(&option.patterns, text, scope) {
+            if m.stance == Stance::Asserted && cues::is_rejected(text, m.found.tokens.start) {
+                m.stance = Stance::Negated;
+            }
+            named.push((index, m));
+        }
+    }
+    named.sort_by_key(|(_, m)| m.found.tokens.start);
+    hedge_alternatives(text, &mut named);
+
+    let asserted: Vec<&(usize, Mention)> = named
+        .iter()
+        .filter(|(_, m)| m.stance == Stance::Asserted)
+        .collect();
+    let Some((_, first)) = asserted.first() else {
+        let pick = |stance| {
+            named
+                .iter()
+                .find(|(_, m)| m.stance == stance)
+                .map(|(_, m)| m.found.clone())
+        };
+        return match (pick(Stance::Hedged), pick(Stance::Negated)) {
+            (Some(found), _) => ConceptMatch::Hedged(found),
+            (None, Some(found)) => ConceptMatch::Negated(found),
+            (None, None) => ConceptMatch::Missed,
+        };
+    };
+    let sentence = text.tokens[first.found.tokens.start].sentence;
+    let mut deciding: Vec<&(usize, Mention)> = asserted
+        .iter()
+        .copied()
+        .filter(|(_, m)| text.tokens[m.found.tokens.start].sentence == sentence)
+        .collect();
+    // "X is fine, but Y is better": a later clause that opens with a turn decides.
+    if let Some(turn) = deciding
+        .iter()
+        .rev()
+        .map(|(_, m)| m.found.tokens.start)
+        .find(|&at| opens_with_turn(text, at))
+    {
+        let clause = text.tokens[turn].clause;
+        deciding.retain(|(_, m)| text.tokens[m.found.tokens.start].clause >= clause);
+    }
+    let mut keys: Vec<usize> = deciding.iter().map(|(i, _)| *i).collect();
+    keys.sort();
+    keys.dedup();
+    let found = first.found.clone();
+    match keys.as_slice() {
+        [only] if *only == choice.answer => {
+            let m = deciding
+                .iter()
+                .find(|(i, _)| i == only)
+                .map_or(found, |(_, m)| m.found.clone());
+            ConceptMatch::Hit(m)
+        }
+        [only] => ConceptMatch::WrongChoice {
+            option: choice.options[*only].key.clone(),
+            found,
+        },
+        several => ConceptMatch::HedgedChoice {
+            options: several
+                .iter()
+                .map(|i| choice.options[*i].key.clone())
+                .collect(),
+            found,
+        },
+    }
+}
+
+/// Two different options joined by "or" in one sentence are alternatives, not a choice.
+fn hedge_alternatives(text: &AnalyzedText, named: &mut [(usize, Mention)]) {
+    let mut hedged = vec![false; named.len()];
+    for i in 0..named.len() {
+        for j in i + 1..named.len() {
+            let (a, b) = (&named[i], &named[j]);
+            if a.0 == b.0 || a.1.stance != Stance::Asserted || b.1.stance != Stance::Asserted {
+                continue;
+            }
+            let (from, to) = (a.1.found.tokens.end, b.1.found.tokens.start);
+            if from <= to
+                && text.tokens[a.1.found.tokens.start].sentence
+                    == text.tokens[to.min(text.tokens.len() - 1)].sentence
+                && text.tokens[from..to].iter().any(|t| t.lower == "or")
+            {
+                hedged[i] = true;
+                hedged[j] = true;
+            }
+        }
+    }
+    for (k, h) in hedged.into_iter().enumerate() {
+        if h {
+            named[k].1.stance = Stance::Hedged;
+        }
+    }
+}
+
+/// Whether the clause holding token `at` opens with a turn ("but", "so", "instead").
+fn opens_with_turn(text: &AnalyzedText, at: usize) -> bool {
+    let clause = text.clause_of(at);
+    text.tokens[clause].first().is_some_and(|t| {
+        matches!(
+            t.lower.as_str(),
+            "but" | "so" | "instead" | "therefore" | "thus" | "hence" | "however"
+        )
+    })
+}
+
+fn match_misconception(
+    misconception: &Misconception,
+    text: &AnalyzedText,
+    scopes: &Scopes,
+) -> Option<Found> {
+    first_with(
+        &mentions(
+            &misconception.patterns,
+            text,
+            scopes.get(misconception.subject),
+        ),
+        Stance::Asserted,
+    )
+}

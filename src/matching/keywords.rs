@@ -1,0 +1,50 @@
+//! Keyword lists: "masking, MLM, CLS, autoregressive, bottleneck" makes no claim, so by the
+//! grading conventions it earns nothing, however many concepts it names.
+
+/// Whether an answer is a bare list of short terms: at least four items separated by commas,
+/// semicolons or line breaks, nearly all of them three words or fewer, and no sentence.
+pub fn is_keyword_list(answer: &str) -> bool {
+    let items: Vec<&str> = answer
+        .split([',', ';', '\n', '\u{2022}'])
+        .map(|i| {
+            i.trim()
+                .trim_start_matches(['-', '*', '+'])
+                .trim()
+                .trim_end_matches('.')
+        })
+        .filter(|i| !i.is_empty())
+        .collect();
+    if items.len() < 4 || answer.contains(':') {
+        return false;
+    }
+    let short = items
+        .iter()
+        .filter(|i| i.split_whitespace().count() <= 3)
+        .count();
+    let has_sentence = items.iter().any(|i| i.split_whitespace().count() >= 6);
+    short * 10 >= items.len() * 9 && !has_sentence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_keyword_list;
+
+    #[test]
+    fn bare_term_lists_are_keyword_lists() {
+        assert!(is_keyword_list("autoencoder, pretraining, unpaired data, LSTM, reconstruction, encoder weights, finetune"));
+        assert!(is_keyword_list(
+            "- MLM\n- span corruption\n- next token\n- CLS"
+        ));
+    }
+
+    #[test]
+    fn sentences_and_labelled_answers_are_not() {
+        assert!(!is_keyword_list(
+            "BERT: MLM. T5: span corruption. GPT: next token, autoregressive."
+        ));
+        assert!(!is_keyword_list(
+            "No, because the input cannot see the prompt, which comes later."
+        ));
+        assert!(!is_keyword_list("soft prompting, cheap, works"));
+    }
+}
