@@ -301,6 +301,20 @@ mod tests {
         assert_eq!(fs::read_dir(out_dir.join("feedback")).unwrap().count(), 3);
     }
 
+    #[test]
+    fn every_writer_is_usable_as_a_trait_object() {
+        let report = fixture::report();
+        let writers: [&dyn ReportWriter; 4] =
+            [&GradesCsv, &GradesJson, &FeedbackMarkdown, &SummaryTable];
+        for writer in writers {
+            let mut out: Vec<u8> = Vec::new();
+            writer.write(&report, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text}");
+            assert_eq!(text, writer.render(&report).unwrap());
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn written_files_are_not_private_temp_files() {
