@@ -1,1 +1,373 @@
-//! placeholder
+//! Report writers: they only format a [`GradeReport`] the engine already computed.
+//!
+//! Every writer implements [`ReportWriter`] and writes into any `std::io::Write` (a file, stdout,
+//! or a `Vec<u8>` in tests):
+//!
+//! - [`GradesCsv`]: the gradebook, one row per student, one column per question;
+//! - [`GradesJson`]: the serde form of the whole report;
+//! - [`FeedbackMarkdown`]: per-student feedback a TA can send or paste;
+//! - [`SummaryTable`]: the short plain-text table printed after a run.
+//!
+//! [`write_outputs`] writes the files of a run into an output folder, each one atomically.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::grades::GradeReport;
+use crate::ids::StudentId;
+
+mod csv;
+mod feedback;
+mod json;
+mod summary;
+
+#[cfg(test)]
+mod fixture;
+
+pub use self::csv::GradesCsv;
+pub use self::feedback::FeedbackMarkdown;
+pub use self::json::GradesJson;
+pub use self::summary::SummaryTable;
+
+/// File name of the gradebook inside the output folder.
+pub const GRADES_CSV: &str = "grades.csv";
+/// File name of the JSON report inside the output folder.
+pub const GRADES_JSON: &str = "grades.json";
+/// Folder, inside the output folder, that holds one Markdown feedback file per student.
+pub const FEEDBACK_DIR: &str = "feedback";
+
+/// One output format of a [`GradeReport`].
+pub trait ReportWriter {
+    /// Write the whole report to `out`. Writers do not flush `out`; the caller owns it.
+    fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError>;
+
+    /// The report rendered into a `String` (every writer produces UTF-8 text).
+    fn render(&self, report: &GradeReport) -> Result<String, ReportError> {
+        let mut buf = Vec::new();
+        self.write(report, &mut buf)?;
+        String::from_utf8(buf)
+            .map_err(|e| ReportError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
+    }
+}
+
+/// Why a report could not be written.
+///
+/// Messages do not repeat their cause; it is available through `Error::source` (anyhow's
+/// `{:#}` / `{:?}` print the whole chain).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("could not write the report")]
+    Io(#[from] io::Error),
+    #[error("could not write the CSV report")]
+    Csv(#[from] ::csv::Error),
+    #[error("could not write the JSON report")]
+    Json(#[from] serde_json::Error),
+    /// A failure while writing one output file, with the file's path.
+    #[error("could not write {}", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: Box<ReportError>,
+    },
+    /// A failure creating an output folder.
+    #[error("could not create the folder {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The files one [`write_outputs`] call wrote (all paths start with the `out_dir` it was given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFiles {
+    pub csv: PathBuf,
+    pub json: PathBuf,
+    /// One file per student, in the report's student order.
+    pub feedback: Vec<(StudentId, PathBuf)>,
+}
+
+impl WrittenFiles {
+    /// Every path written: the CSV, the JSON, then the feedback files.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        [self.csv.as_path(), self.json.as_path()]
+            .into_iter()
+            .chain(self.feedback.iter().map(|(_, p)| p.as_path()))
+    }
+
+    /// How many files were written.
+    pub fn len(&self) -> usize {
+        2 + self.feedback.len()
+    }
+
+    /// Always false: the CSV and JSON are always written.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Write `grades.csv`, `grades.json` and `feedback/<student>.md` (one per student) into
+/// `out_dir`, creating the folders as needed.
+///
+/// Each file is written to a temporary file in its target folder, then renamed over the target,
+/// so an interrupted or failed run never leaves a partially written file behind (files written
+/// before the failure are complete). Feedback files of students that are no longer in the report
+/// are left alone.
+///
+/// Student ids become file names; characters that are not safe in a file name are replaced by
+/// `_`, and two ids that would name the same file (also ignoring case, for case-insensitive file
+/// systems) are told apart by a `~2`, `~3`, ... suffix.
+pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFiles, ReportError> {
+    let feedback_dir = out_dir.join(FEEDBACK_DIR);
+    fs::create_dir_all(&feedback_dir).map_err(|source| ReportError::CreateDir {
+        path: feedback_dir.clone(),
+        source,
+    })?;
+
+    let csv = out_dir.join(GRADES_CSV);
+    write_atomic(&csv, |out| GradesCsv.write(report, out))?;
+
+    let json = out_dir.join(GRADES_JSON);
+    write_atomic(&json, |out| GradesJson.write(report, out))?;
+
+    let mut taken = HashSet::new();
+    let mut feedback = Vec::with_capacity(report.students.len());
+    for student in &report.students {
+        let name = unique_name(feedback_file_stem(&student.student), &mut taken);
+        let path = feedback_dir.join(format!("{name}.md"));
+        write_atomic(&path, |out| {
+            FeedbackMarkdown.write_student(&report.assignment, student, out)
+        })?;
+        feedback.push((student.student.clone(), path));
+    }
+
+    Ok(WrittenFiles {
+        csv,
+        json,
+        feedback,
+    })
+}
+
+/// Write `path` atomically: into a temporary file in the same folder, synced, then renamed over
+/// `path`. On any error the temporary file is removed (by `NamedTempFile`'s drop).
+fn write_atomic(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let in_file = |source: ReportError| ReportError::File {
+        path: path.to_path_buf(),
+        source: Box::new(source),
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rubricate-").suffix(".tmp");
+    // NamedTempFile defaults to 0o600; outputs are ordinary files (0o666 minus the umask), like
+    // `File::create` would make them.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| in_file(ReportError::Io(e)))?;
+
+    {
+        let mut out = BufWriter::new(tmp.as_file_mut());
+        render(&mut out).map_err(in_file)?;
+        out.flush().map_err(|e| in_file(ReportError::Io(e)))?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| in_file(ReportError::Io(e)))?;
+    tmp.persist(path)
+        .map_err(|e| in_file(ReportError::Io(e.error)))?;
+    Ok(())
+}
+
+/// A student id made safe as a file name: path separators, characters Windows forbids and
+/// control characters become `_`, as does a leading `.` (no hidden files, no `..`).
+fn feedback_file_stem(id: &StudentId) -> String {
+    let mut stem: String = id
+        .as_str()
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    if stem.starts_with('.') {
+        stem.replace_range(..1, "_");
+    }
+    if stem.trim().is_empty() {
+        stem = format!("_{stem}");
+    }
+    stem
+}
+
+/// `stem`, or `stem~2`, `stem~3`, ... if a previous student already took that name (compared
+/// case-insensitively, so the files stay distinct on case-insensitive file systems).
+fn unique_name(stem: String, taken: &mut HashSet<String>) -> String {
+    let mut name = stem.clone();
+    let mut n = 1;
+    while !taken.insert(name.to_lowercase()) {
+        n += 1;
+        name = format!("{stem}~{n}");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_outputs_writes_every_file_atomically_and_cleans_up() {
+        let report = fixture::report();
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("out");
+
+        let written = write_outputs(&report, &out_dir).unwrap();
+
+        assert_eq!(written.csv, out_dir.join("grades.csv"));
+        assert_eq!(written.json, out_dir.join("grades.json"));
+        assert_eq!(written.feedback.len(), report.students.len());
+        assert_eq!(written.len(), 2 + report.students.len());
+        for path in written.paths() {
+            assert!(path.is_file(), "{} was not written", path.display());
+        }
+        let names: Vec<String> = written
+            .feedback
+            .iter()
+            .map(|(_, p)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["aokonkwo.md", "brennan, _finn_.md", "gtanaka.md"],
+            "one feedback file per student, named after the (sanitized) id"
+        );
+
+        // Nothing but the outputs: no temporary files left in either folder.
+        let mut top: Vec<String> = fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        top.sort();
+        assert_eq!(top, ["feedback", "grades.csv", "grades.json"]);
+        let mut feedback: Vec<String> = fs::read_dir(out_dir.join("feedback"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        feedback.sort();
+        assert_eq!(feedback, names);
+
+        // The files hold exactly what the writers render.
+        assert_eq!(
+            fs::read_to_string(&written.json).unwrap(),
+            GradesJson.render(&report).unwrap()
+        );
+        let mut one = Vec::new();
+        FeedbackMarkdown
+            .write_student(&report.assignment, &report.students[1], &mut one)
+            .unwrap();
+        assert_eq!(fs::read(&written.feedback[1].1).unwrap(), one);
+
+        // The CSV parses back with the right header and one row per student.
+        let mut rdr = ::csv::Reader::from_path(&written.csv).unwrap();
+        let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            header,
+            ["student", "1a", "1b", "1c-i", "1c-ii", "2a", "2b", "total"]
+        );
+        let rows: Vec<::csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(&rows[1][0], "brennan, \"finn\"");
+        assert_eq!(&rows[1][7], "1.5");
+        assert_eq!(
+            rows[2].iter().collect::<Vec<_>>(),
+            ["gtanaka", "0", "0", "0", "0", "0", "0", "0"]
+        );
+
+        // A second run over the same folder replaces the files and still leaves no temp files.
+        write_outputs(&report, &out_dir).unwrap();
+        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 3);
+        assert_eq!(fs::read_dir(out_dir.join("feedback")).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn every_writer_is_usable_as_a_trait_object() {
+        let report = fixture::report();
+        let writers: [&dyn ReportWriter; 4] =
+            [&GradesCsv, &GradesJson, &FeedbackMarkdown, &SummaryTable];
+        for writer in writers {
+            let mut out: Vec<u8> = Vec::new();
+            writer.write(&report, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text}");
+            assert_eq!(text, writer.render(&report).unwrap());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_not_private_temp_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_outputs(&fixture::report(), dir.path()).unwrap();
+        let mode = fs::metadata(&written.csv).unwrap().permissions().mode();
+        // 0o666 minus the umask: at least owner read/write, never executable.
+        assert_eq!(mode & 0o600, 0o600);
+        assert_eq!(mode & 0o111, 0);
+    }
+
+    #[test]
+    fn failed_write_leaves_no_temp_file_and_names_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("grades.csv");
+        let err = write_atomic(&target, |out| {
+            out.write_all(b"partial")?;
+            Err(io::Error::other("disk full").into())
+        })
+        .unwrap_err();
+        assert!(matches!(&err, ReportError::File { path, .. } if *path == target));
+        assert_eq!(
+            err.to_string(),
+            format!("could not write {}", target.display())
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn failed_write_keeps_the_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("grades.json");
+        fs::write(&target, "old\n").unwrap();
+        write_atomic(&target, |_| Err(io::Error::other("boom").into())).unwrap_err();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn student_ids_become_safe_distinct_file_names() {
+        let stem = |s: &str| feedback_file_stem(&StudentId(s.to_string()));
+        assert_eq!(stem("aokonkwo"), "aokonkwo");
+        assert_eq!(stem("../etc/passwd"), "_._etc_passwd");
+        assert_eq!(stem(".hidden"), "_hidden");
+        assert_eq!(stem(".."), "_.");
+        assert_eq!(stem(""), "_");
+        assert_eq!(stem("a\tb"), "a_b");
+        assert_eq!(stem("josé"), "josé");
+
+        let mut taken = HashSet::new();
+        assert_eq!(unique_name("a_b".into(), &mut taken), "a_b");
+        assert_eq!(unique_name("A_b".into(), &mut taken), "A_b~2");
+        assert_eq!(unique_name("a_b".into(), &mut taken), "a_b~3");
+    }
+}

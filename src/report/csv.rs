@@ -1,0 +1,77 @@
+//! `grades.csv`: the gradebook, one row per student and one column per question.
+
+use std::io::Write;
+
+use crate::grades::{GradeReport, StudentGrade};
+use crate::ids::{Points, QuestionId};
+
+use super::{ReportError, ReportWriter};
+
+/// Header `student,<question ids in rubric order>,total`; one row per student in the report's
+/// order; each cell is the question's score as [`Points`] displays it (`2`, `1.5`).
+///
+/// A question the student has no entry for (an unreadable submission may have none) reads `0`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GradesCsv;
+
+impl ReportWriter for GradesCsv {
+    fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        let mut csv = ::csv::Writer::from_writer(out);
+
+        let questions: Vec<&QuestionId> =
+            report.assignment.questions.iter().map(|q| &q.id).collect();
+        csv.write_record(
+            std::iter::once("student")
+                .chain(questions.iter().map(|id| id.as_str()))
+                .chain(std::iter::once("total")),
+        )?;
+
+        for student in &report.students {
+            let mut row = Vec::with_capacity(questions.len() + 2);
+            row.push(student.student.to_string());
+            row.extend(questions.iter().map(|id| score(student, id).to_string()));
+            row.push(student.total.to_string());
+            csv.write_record(&row)?;
+        }
+
+        csv.flush()?;
+        Ok(())
+    }
+}
+
+fn score(student: &StudentGrade, id: &QuestionId) -> Points {
+    student
+        .questions
+        .iter()
+        .find(|q| &q.id == id)
+        .map_or(Points::ZERO, |q| q.score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn grades_csv_snapshot() {
+        insta::assert_snapshot!(GradesCsv.render(&fixture::report()).unwrap());
+    }
+
+    #[test]
+    fn hostile_ids_are_quoted_and_read_back() {
+        let text = GradesCsv.render(&fixture::report()).unwrap();
+        let mut rdr = ::csv::Reader::from_reader(text.as_bytes());
+        let ids: Vec<String> = rdr.records().map(|r| r.unwrap()[0].to_string()).collect();
+        assert_eq!(ids, ["aokonkwo", "brennan, \"finn\"", "gtanaka"]);
+    }
+
+    #[test]
+    fn empty_report_has_just_the_header() {
+        let mut report = fixture::report();
+        report.students.clear();
+        assert_eq!(
+            GradesCsv.render(&report).unwrap(),
+            "student,1a,1b,1c-i,1c-ii,2a,2b,total\n"
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! Per-student feedback in Markdown: what a TA would send to the student or paste into the LMS.
+
+use std::io::Write;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::grades::{
+    AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade,
+    SubmissionStatus,
+};
+use crate::ids::Points;
+
+use super::{ReportError, ReportWriter};
+
+/// Longest quote of the student's words shown, in characters (grapheme clusters).
+const MAX_QUOTE_CHARS: usize = 120;
+
+/// Feedback for one student ([`FeedbackMarkdown::write_student`]); as a [`ReportWriter`], every
+/// student's feedback in report order, separated by horizontal rules.
+///
+/// For each question: a heading with the score, one line per concept (what earned points, with
+/// the student's own words, and what did not, and why), the question's feedback lines from the
+/// rubric, and the flags in plain words.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeedbackMarkdown;
+
+impl ReportWriter for FeedbackMarkdown {
+    fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        for (i, student) in report.students.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n---\n\n")?;
+            }
+            self.write_student(&report.assignment, student, out)?;
+        }
+        Ok(())
+    }
+}
+
+impl FeedbackMarkdown {
+    /// The feedback document of one student.
+    pub fn write_student(
+        &self,
+        assignment: &AssignmentInfo,
+        student: &StudentGrade,
+        out: &mut dyn Write,
+    ) -> Result<(), ReportError> {
+        writeln!(
+            out,
+            "# {} — feedback for {}",
+            one_line(&assignment.title),
+            one_line(student.student.as_str())
+        )?;
+        writeln!(out)?;
+        writeln!(out, "**Total: {} / {}**", student.total, student.max_total)?;
+
+        if let SubmissionStatus::Unreadable { reason } = &student.status {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Your submission could not be read, so it was not graded: {}.",
+                one_line(reason).trim_end_matches('.')
+            )?;
+            return Ok(());
+        }
+
+        for question in &student.questions {
+            write_question(question, out)?;
+        }
+
+        if !student.warnings.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "## About your submission")?;
+            writeln!(out)?;
+            for warning in &student.warnings {
+                writeln!(out, "- {}", one_line(warning))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportError> {
+    writeln!(out)?;
+    writeln!(out, "## {} — {} / {}", q.id, q.score, q.max)?;
+
+    // For a missing or blank answer every concept is simply "not found": the feedback lines and
+    // the flag note say it once instead.
+    let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
+    let shown: Vec<&ConceptResult> = if answered {
+        q.concepts.iter().filter(|c| is_shown(c)).collect()
+    } else {
+        Vec::new()
+    };
+    if !shown.is_empty() {
+        writeln!(out)?;
+        for concept in &shown {
+            writeln!(out, "- {}", concept_line(concept))?;
+        }
+    }
+
+    if !q.feedback.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Feedback:")?;
+        writeln!(out)?;
+        for line in &q.feedback {
+            writeln!(out, "- {}", one_line(line))?;
+        }
+    }
+
+    let notes: Vec<String> = q
+        .flags
+        .iter()
+        .filter_map(|flag| flag_note(flag, q, &shown))
+        .collect();
+    if !notes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Notes:")?;
+        writeln!(out)?;
+        for note in notes {
+            writeln!(out, "- {note}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Concepts worth no points (the rubric's misconceptions, options that earn nothing) are shown
+/// only when the student asserted them as a misconception.
+fn is_shown(c: &ConceptResult) -> bool {
+    !c.max.is_zero() || c.outcome == Outcome::Misconception
+}
+
+/// `✓ 1 pt for *reason*. You wrote: “...”` or `✗ 0 of 1 pt for *caveat*: you mentioned it, but
+/// ... You wrote: “...”`.
+fn concept_line(c: &ConceptResult) -> String {
+    let name = concept_name(&c.id);
+    let earned = matches!(c.outcome, Outcome::Hit | Outcome::Partial) && c.points > Points::ZERO;
+    let mark = if earned { "✓" } else { "✗" };
+    let mut line = if c.max.is_zero() {
+        format!("{mark} {name}")
+    } else if c.outcome == Outcome::Hit && c.points == c.max {
+        format!("{mark} {} {} for {name}", c.points, pt(c.points))
+    } else {
+        format!("{mark} {} of {} {} for {name}", c.points, c.max, pt(c.max))
+    };
+    match explain(c.outcome) {
+        Some(why) => {
+            line.push_str(": ");
+            line.push_str(why);
+            line.push('.');
+        }
+        None => line.push('.'),
+    }
+    if let Some(evidence) = &c.evidence {
+        let quote = shorten(&one_line(&evidence.quote), MAX_QUOTE_CHARS);
+        if !quote.is_empty() {
+            line.push_str(&format!(" You wrote: “{quote}”"));
+        }
+    }
+    line
+}
+
+/// Why a concept earned less than full points, in words a student who never saw the rubric reads.
+fn explain(outcome: Outcome) -> Option<&'static str> {
+    Some(match outcome {
+        Outcome::Hit => return None,
+        Outcome::Partial => "only partly there, so partial credit",
+        Outcome::Missed => "not found in your answer",
+        Outcome::Negated => "you mentioned it, but said that it is not so",
+        Outcome::Hedged => {
+            "you mentioned it only tentatively (as one of several options, with a “maybe”, or in a \
+             question), without committing to it"
+        }
+        Outcome::Misconception => "a common misconception, and your answer states it",
+        Outcome::WrongChoice => "you chose a different option",
+        Outcome::Contradicted => "your answer says both this and its opposite, so it cannot count",
+        Outcome::Cancelled => {
+            "not counted, because the answer also states a misconception or is only a list of \
+             keywords"
+        }
+    })
+}
+
+/// A flag in plain words, or `None` when the lines above already say it.
+fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option<String> {
+    Some(match flag {
+        // The scorer's feedback for a missing answer says it was not found and which labels
+        // were looked for.
+        Flag::Missing if !q.feedback.is_empty() => return None,
+        Flag::Missing => "No answer was found for this question.".to_string(),
+        Flag::Blank => match &q.answer {
+            Some(at) => format!("Your answer under “{}” was empty.", one_line(&at.label)),
+            None => "Your answer was empty.".to_string(),
+        },
+        Flag::AnsweredTwice => match &q.answer {
+            Some(at) => format!(
+                "You answered this question more than once; only the last answer (“{}”, line {} \
+                 of {}) was graded.",
+                one_line(&at.label),
+                at.line,
+                at.file.display()
+            ),
+            None => "You answered this question more than once; only the last answer was graded."
+                .to_string(),
+        },
+        Flag::Misconception { concept }
+            if shown
+                .iter()
+                .any(|c| &c.id == concept && c.outcome == Outcome::Misconception) =>
+        {
+            return None
+        }
+        Flag::Misconception { concept } => format!(
+            "Your answer states a common misconception ({}).",
+            concept_name(concept)
+        ),
+        Flag::Contradiction { concepts } => format!(
+            "Your answer says things that contradict each other ({}), so they earn no credit.",
+            names(concepts)
+        ),
+        Flag::HedgedChoice { options } => format!(
+            "You named more than one option ({}) without choosing one.",
+            names(options)
+        ),
+        Flag::KeywordList => "Your answer is only a list of keywords: to earn points, say in \
+                              sentences what is true about them."
+            .to_string(),
+    })
+}
+
+/// A concept or option id as a short name: `keep-masking` reads *keep masking*.
+///
+/// The result model has no human-readable label per concept, so the id is the fallback.
+fn concept_name(id: &str) -> String {
+    format!("*{}*", id.replace(['-', '_'], " "))
+}
+
+fn names(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| concept_name(id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pt(p: Points) -> &'static str {
+    if p == Points::whole(1) {
+        "pt"
+    } else {
+        "pts"
+    }
+}
+
+/// All whitespace runs (newlines included) as single spaces, trimmed: keeps a quote or a line
+/// of text from breaking out of its Markdown list item.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` cut to at most `max` characters (grapheme clusters, so never inside a character),
+/// preferring a word boundary near the end, with an ellipsis when anything was cut.
+fn shorten(text: &str, max: usize) -> String {
+    let graphemes: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+    if graphemes.len() <= max {
+        return text.to_string();
+    }
+    // Leave room for the ellipsis.
+    let cut = graphemes[max - 1].0;
+    let mut head = &text[..cut];
+    // Prefer to end on a whole word if one ends within the last quarter.
+    if let Some(space) = head.rfind(' ') {
+        if head[..space].chars().count() >= max * 3 / 4 {
+            head = &head[..space];
+        }
+    }
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grades::Evidence;
+    use crate::report::fixture;
+
+    #[test]
+    fn feedback_snapshot() {
+        insta::assert_snapshot!(FeedbackMarkdown.render(&fixture::report()).unwrap());
+    }
+
+    #[test]
+    fn write_student_is_one_document_of_the_concatenation() {
+        let report = fixture::report();
+        let all = FeedbackMarkdown.render(&report).unwrap();
+        let mut parts = Vec::new();
+        for student in &report.students {
+            let mut buf = Vec::new();
+            FeedbackMarkdown
+                .write_student(&report.assignment, student, &mut buf)
+                .unwrap();
+            parts.push(String::from_utf8(buf).unwrap());
+        }
+        assert_eq!(all, parts.join("\n---\n\n"));
+        assert!(parts[0].starts_with("# Review: Fine-tuning — feedback for aokonkwo\n"));
+    }
+
+    #[test]
+    fn quotes_are_cut_on_character_boundaries() {
+        assert_eq!(shorten("short", 120), "short");
+        let exact = "é".repeat(120);
+        assert_eq!(shorten(&exact, 120), exact);
+        // No spaces: cut inside the word, never inside a character.
+        let long = "é".repeat(200);
+        let cut = shorten(&long, 120);
+        assert_eq!(cut.chars().count(), 120);
+        assert!(cut.ends_with("é…"));
+        // A combining accent stays with its letter.
+        let combining = "e\u{301}".repeat(200);
+        let cut = shorten(&combining, 10);
+        assert_eq!(cut, format!("{}…", "e\u{301}".repeat(9)));
+        // With spaces: ends on a whole word.
+        let words = "word ".repeat(40);
+        let cut = shorten(words.trim_end(), 120);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= 120);
+    }
+
+    #[test]
+    fn multi_line_quotes_stay_in_their_bullet() {
+        let c = ConceptResult {
+            id: "why".to_string(),
+            outcome: Outcome::Hit,
+            points: Points::whole(1),
+            max: Points::whole(1),
+            evidence: Some(Evidence {
+                quote: "attends\n\n# to the\tprompt".to_string(),
+                start: 0,
+                end: 0,
+            }),
+        };
+        assert_eq!(
+            concept_line(&c),
+            "✓ 1 pt for *why*. You wrote: “attends # to the prompt”"
+        );
+    }
+
+    #[test]
+    fn every_outcome_is_explained_in_words() {
+        use Outcome::*;
+        for outcome in [
+            Partial,
+            Missed,
+            Negated,
+            Hedged,
+            Misconception,
+            WrongChoice,
+            Contradicted,
+            Cancelled,
+        ] {
+            assert!(explain(outcome).is_some(), "{outcome:?}");
+        }
+        assert!(explain(Hit).is_none());
+    }
+}
