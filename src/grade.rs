@@ -1,1 +1,132 @@
-//! placeholder
+//! One grading run: rubric + submissions folder → [`GradeReport`]. Submissions are graded in
+//! parallel and reported in student-id order, so the report is identical whatever the thread
+//! count. A submission that cannot be read is reported and scored 0; the others go on.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::answers::{split, LabelIndex};
+use crate::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus};
+use crate::ids::{Points, StudentId};
+use crate::rubric::Rubric;
+use crate::scoring::{score_question, AnswerInput};
+use crate::submission::{discover, read_document, DiscoverError, Document, Submission};
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+}
+
+/// A rubric ready to grade with: the rubric and the label index derived from it.
+pub struct Grader<'r> {
+    pub rubric: &'r Rubric,
+    pub labels: LabelIndex,
+}
+
+impl<'r> Grader<'r> {
+    pub fn new(rubric: &'r Rubric) -> Grader<'r> {
+        let labels = LabelIndex::new(rubric.questions.iter().map(|q| (q.id.clone(), q.extra_labels.clone())));
+        Grader { rubric, labels }
+    }
+
+    /// The rubric's metadata as the report repeats it.
+    pub fn assignment_info(&self) -> AssignmentInfo {
+        AssignmentInfo {
+            id: self.rubric.assignment.id.clone(),
+            title: self.rubric.assignment.title.clone(),
+            questions: self.rubric.questions.iter().map(|q| QuestionInfo { id: q.id.clone(), max: q.max }).collect(),
+            max_total: self.rubric.max_total(),
+        }
+    }
+
+    /// Grade every submission in `root` (skipping the paths in `skip`, such as the output folder).
+    pub fn grade_folder(&self, root: &Path, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
+        let submissions = discover(root, skip)?;
+        let mut students: Vec<StudentGrade> = submissions.par_iter().map(|s| self.grade_submission(s)).collect();
+        students.sort_by(|a, b| a.student.cmp(&b.student));
+        Ok(GradeReport { assignment: self.assignment_info(), students })
+    }
+
+    /// Read and grade one submission; unreadable files become warnings, or, when nothing could
+    /// be read, an unreadable submission.
+    pub fn grade_submission(&self, submission: &Submission) -> StudentGrade {
+        let files: Vec<String> = submission.files.iter().map(|f| display_path(&f.display)).collect();
+        let mut documents = Vec::new();
+        let mut failures = Vec::new();
+        for file in &submission.files {
+            match read_document(file) {
+                Ok(doc) => documents.push(doc),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        if documents.is_empty() {
+            let reason = if failures.is_empty() {
+                "no answer file (.md, .markdown, .txt, .text, .ipynb or .tex) in the folder".to_string()
+            } else {
+                failures.join("; ")
+            };
+            return self.unreadable(submission.student.clone(), files, reason);
+        }
+        let mut grade = self.grade_documents(submission.student.clone(), &documents);
+        grade.files = files;
+        grade.warnings.extend(failures);
+        grade
+    }
+
+    /// Grade a student's documents, already read.
+    pub fn grade_documents(&self, student: StudentId, documents: &[Document]) -> StudentGrade {
+        let split = split(documents, &self.labels);
+        let mut warnings: Vec<String> = documents.iter().flat_map(|d| d.warnings.iter().cloned()).collect();
+        warnings.extend(split.warnings.iter().cloned());
+        let questions: Vec<_> = self
+            .rubric
+            .questions
+            .iter()
+            .map(|question| {
+                let looked_for = self.labels.looked_for(&question.id);
+                let input = match split.answers.get(&question.id) {
+                    Some(found) => AnswerInput::Found {
+                        location: found.location.clone(),
+                        text: &found.text,
+                        answered_twice: split.answered_twice.contains(&question.id),
+                    },
+                    None => AnswerInput::Missing { looked_for: &looked_for },
+                };
+                score_question(question, input)
+            })
+            .collect();
+        let total = questions.iter().map(|q| q.score).sum();
+        StudentGrade {
+            student,
+            files: documents.iter().map(|d| display_path(&d.path)).collect(),
+            status: SubmissionStatus::Graded,
+            total,
+            max_total: self.rubric.max_total(),
+            questions,
+            warnings,
+        }
+    }
+
+    fn unreadable(&self, student: StudentId, files: Vec<String>, reason: String) -> StudentGrade {
+        StudentGrade {
+            student,
+            files,
+            status: SubmissionStatus::Unreadable { reason },
+            total: Points::ZERO,
+            max_total: self.rubric.max_total(),
+            questions: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A relative path with `/` separators on every platform, for reports.
+pub fn display_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

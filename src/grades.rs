@@ -1,8 +1,6 @@
 //! The grading result: what the engine computes and every report writer reads. Plain data,
 //! serializable as-is (the JSON report is its serde form), with no formatting of its own.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use crate::ids::{Points, QuestionId, StudentId};
@@ -34,8 +32,9 @@ pub struct QuestionInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct StudentGrade {
     pub student: StudentId,
-    /// Files read for this student, relative to the submissions folder.
-    pub files: Vec<PathBuf>,
+    /// Files read for this student, relative to the submissions folder, `/`-separated.
+    pub files: Vec<String>,
+    #[serde(flatten)]
     pub status: SubmissionStatus,
     pub total: Points,
     pub max_total: Points,
@@ -68,7 +67,8 @@ pub enum SubmissionStatus {
 /// Where an answer was found in a submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnswerLocation {
-    pub file: PathBuf,
+    /// Relative to the submissions folder, `/`-separated.
+    pub file: String,
     /// 1-based line of the label that introduced the answer.
     pub line: usize,
     /// The label as the student wrote it (`Q1c-ii`, `Problem 1, part (c)(ii)`).
@@ -86,7 +86,7 @@ pub struct QuestionGrade {
     /// The answer's text as graded (empty when missing).
     pub answer_text: String,
     pub concepts: Vec<ConceptResult>,
-    /// Feedback lines for the student, in rubric order.
+    /// Question-level feedback lines (answer not found, misconception explained), in order.
     pub feedback: Vec<String>,
     pub flags: Vec<Flag>,
 }
@@ -100,6 +100,8 @@ pub struct ConceptResult {
     pub max: Points,
     /// The student's words that decided the outcome, when there were any.
     pub evidence: Option<Evidence>,
+    /// The rubric's feedback for this outcome (its `hit` or `miss` text), if it has one.
+    pub feedback: Option<String>,
 }
 
 /// What the matcher concluded about a concept.

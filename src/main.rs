@@ -1,1 +1,169 @@
-fn main() {}
+//! The `rubricate` command line: parses flags, calls the library, prints, and maps outcomes to
+//! exit codes (0 all graded, 1 some submissions unreadable, 2 rubric or usage error).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use rubricate::grade::Grader;
+use rubricate::grades::SubmissionStatus;
+use rubricate::report::{write_outputs, ReportWriter, SummaryTable};
+use rubricate::rubric::{self, RubricError};
+
+/// Exit codes, as documented in the README.
+mod exit {
+    pub const OK: u8 = 0;
+    pub const UNREADABLE: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Parser)]
+#[command(name = "rubricate", version, about = "Batch autograder for written short-answer assignments")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade every submission in a folder and write grades.csv, grades.json and feedback/.
+    Grade(GradeArgs),
+}
+
+#[derive(clap::Args)]
+struct GradeArgs {
+    /// The rubric (TOML). Default: the one rubric in `rubrics/`.
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
+    /// The folder of submissions: one file or one folder per student.
+    #[arg(long, value_name = "DIR", default_value = "submissions")]
+    submissions: PathBuf,
+    /// Where to write the reports.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Grade(args) => grade(args),
+    };
+    ExitCode::from(code)
+}
+
+fn grade(args: GradeArgs) -> u8 {
+    let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
+        Ok(p) => p,
+        Err(message) => return fail(&message),
+    };
+    let rubric = match rubric::load(&rubric_path) {
+        Ok(r) => r,
+        Err(e) => return rubric_failure(&e),
+    };
+    if !args.submissions.is_dir() {
+        return fail(&format!("submissions folder `{}` does not exist or is not a folder", args.submissions.display()));
+    }
+    if let Some(jobs) = args.jobs {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global() {
+            return fail(&format!("cannot start {jobs} worker threads: {e}"));
+        }
+    }
+    let grader = Grader::new(&rubric);
+    let skip = [args.out.clone()];
+    let report = match grader.grade_folder(&args.submissions, &skip) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let written = match write_outputs(&report, &args.out) {
+        Ok(w) => w,
+        Err(e) => return fail(&error_chain(&e)),
+    };
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = SummaryTable.write(&report, &mut stdout) {
+            return fail(&error_chain(&e));
+        }
+        let _ = writeln!(
+            stdout,
+            "wrote {} files to {}: {}, {}, {} feedback files",
+            written.len(),
+            args.out.display(),
+            written.csv.display(),
+            written.json.display(),
+            written.feedback.len()
+        );
+    }
+    let unreadable: Vec<_> = report
+        .students
+        .iter()
+        .filter_map(|s| match &s.status {
+            SubmissionStatus::Unreadable { reason } => Some((s.student.clone(), reason.clone())),
+            SubmissionStatus::Graded => None,
+        })
+        .collect();
+    for (student, reason) in &unreadable {
+        eprintln!("warning: submission `{student}` could not be graded: {reason}");
+    }
+    if unreadable.is_empty() {
+        exit::OK
+    } else {
+        exit::UNREADABLE
+    }
+}
+
+/// The rubric to use when none is named: the only `.toml` file in `rubrics/`.
+fn default_rubric() -> Result<PathBuf, String> {
+    let dir = Path::new("rubrics");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("no --rubric given and cannot read `rubrics/`: {e}"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    found.sort();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err("no --rubric given and no .toml file in `rubrics/`".into()),
+        _ => Err(format!(
+            "no --rubric given and `rubrics/` holds several: {}",
+            found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+fn rubric_failure(error: &RubricError) -> u8 {
+    match error {
+        RubricError::Invalid(diagnostics) => {
+            eprint!("{}", diagnostics.render());
+            eprintln!("{diagnostics}");
+            let n = diagnostics.problems.len();
+            eprintln!("error: rubric `{}` has {n} problem{}; nothing was graded", diagnostics.path.display(), if n == 1 { "" } else { "s" });
+        }
+        other => eprintln!("error: {other}"),
+    }
+    exit::USAGE
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE
+}
+
+/// An error and its causes on one line: `cannot write out/grades.csv: permission denied`.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

@@ -132,21 +132,25 @@ fn is_shown(c: &ConceptResult) -> bool {
 /// `✓ 1 pt for *reason*. You wrote: “...”` or `✗ 0 of 1 pt for *caveat*: you mentioned it, but
 /// ... You wrote: “...”`.
 fn concept_line(c: &ConceptResult) -> String {
-    let name = concept_name(&c.id);
     let earned = matches!(c.outcome, Outcome::Hit | Outcome::Partial) && c.points > Points::ZERO;
     let mark = if earned { "✓" } else { "✗" };
-    let mut line = if c.max.is_zero() {
-        format!("{mark} {name}")
+    let points = if c.max.is_zero() {
+        String::new()
     } else if c.outcome == Outcome::Hit && c.points == c.max {
-        format!("{mark} {} {} for {name}", c.points, pt(c.points))
+        format!("{} {} — ", c.points, pt(c.points))
     } else {
-        format!("{mark} {} of {} {} for {name}", c.points, c.max, pt(c.max))
+        format!("{} of {} {} — ", c.points, c.max, pt(c.max))
     };
+    // The rubric's own words for this outcome; the concept's id only when it has none.
+    let what = c
+        .feedback
+        .as_deref()
+        .map(|f| one_line(f).trim_end_matches('.').to_string())
+        .unwrap_or_else(|| concept_name(&c.id));
+    let mut line = format!("{mark} {points}{what}");
     match explain(c.outcome) {
         Some(why) => {
-            line.push_str(": ");
-            line.push_str(why);
-            line.push('.');
+            line.push_str(&format!(" ({why})."));
         }
         None => line.push('.'),
     }
@@ -197,7 +201,7 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
                  of {}) was graded.",
                 one_line(&at.label),
                 at.line,
-                at.file.display()
+                at.file
             ),
             None => "You answered this question more than once; only the last answer was graded."
                 .to_string(),
@@ -335,10 +339,11 @@ mod tests {
                 start: 0,
                 end: 0,
             }),
+            feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
         };
         assert_eq!(
             concept_line(&c),
-            "✓ 1 pt for *why*. You wrote: “attends # to the prompt”"
+            "✓ 1 pt — Why: later tokens attend to the prompt. You wrote: “attends # to the prompt”"
         );
     }
 

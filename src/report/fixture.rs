@@ -2,7 +2,6 @@
 //! of everything (missed, partial, negated, hedged, wrong choice, contradicted, cancelled,
 //! misconception, a missing answer, a CSV-hostile id and quotes), and one unreadable submission.
 
-use std::path::PathBuf;
 
 use crate::grades::{
     AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, Outcome,
@@ -39,6 +38,12 @@ fn concept(
         points: pts(points),
         max: pts(max),
         evidence,
+        // The rubric's words for hits and misses; other outcomes fall back to the concept id.
+        feedback: match outcome {
+            Outcome::Hit => Some(format!("Right: {}", id.replace('-', " "))),
+            Outcome::Missed => Some(format!("Missing: {}", id.replace('-', " "))),
+            _ => None,
+        },
     }
 }
 
@@ -70,7 +75,7 @@ fn question(
             .as_ref()
             .map_or(String::new(), |a| a.text.to_string()),
         answer: answer.map(|a| AnswerLocation {
-            file: PathBuf::from(a.file),
+            file: a.file.to_string(),
             line: a.line,
             label: a.label.to_string(),
         }),
@@ -90,7 +95,7 @@ fn student(
 ) -> StudentGrade {
     StudentGrade {
         student: StudentId(id.to_string()),
-        files: files.iter().map(PathBuf::from).collect(),
+        files: files.iter().map(|f| f.to_string()).collect(),
         status,
         total: questions.iter().map(|q| q.score).sum(),
         max_total,

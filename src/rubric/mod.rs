@@ -34,3 +34,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Rubric, RubricError> {
     })?;
     validate::validate(path, text, raw)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn bundled_rubric_is_valid_and_matches_the_key_totals() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml");
+        let rubric = match super::load(&path) {
+            Ok(r) => r,
+            Err(super::RubricError::Invalid(d)) => panic!("{}", d.render()),
+            Err(e) => panic!("{e}"),
+        };
+        let ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["1a", "1b", "1c-i", "1c-ii", "1c-iii", "1c-iv", "2a", "2b", "3a", "3b-i", "3b-ii", "3c"]);
+        assert_eq!(rubric.max_total(), crate::ids::Points::whole(26));
+    }
+}
