@@ -235,3 +235,223 @@ fn evidence_of(matches: &AnswerMatches, found: &Found) -> Evidence {
     let (start, end, quote) = matches.text.quote(found.tokens.start, found.tokens.end);
     Evidence { quote: quote.to_string(), start, end }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::grades::Outcome;
+    use crate::rubric::{parse, Rubric};
+
+    const RUBRIC: &str = r#"
+[assignment]
+id = "t"
+title = "T"
+
+[synonyms]
+finetune = ["finetune", "ft"]
+
+[options.method]
+a = ["linear probing", "feature extraction"]
+b = ["full {finetune}"]
+d = ["soft prompting"]
+
+[options.yes-no]
+yes = ["yes"]
+no = ["/\\A\\s*no\\b/"]
+
+[[question]]
+id = "1a"
+points = 2
+exclusive = [["keep", "drop"]]
+  [[question.concept]]
+  id = "drop"
+  points = 1
+  negated = ["mask"]
+  match = ["whole input"]
+  hit = "No masking."
+  miss = "Say you do not mask."
+  [[question.concept]]
+  id = "keep"
+  points = 0
+  match = ["keep masking"]
+  [[question.concept]]
+  id = "reason"
+  points = 1
+  match = ["pretext task"]
+
+[[question]]
+id = "1c"
+points = 1
+  [[question.concept]]
+  id = "pick"
+  points = 1
+  choose = "d"
+  from = "method"
+
+[[question]]
+id = "1b"
+points = 3
+  [[question.concept]]
+  id = "objective"
+  points = 2
+  match = ["language model"]
+    [question.concept.partial]
+    points = 1
+    match = ["back translation"]
+  [[question.concept]]
+  id = "transfer"
+  points = 1
+  match = ["initialize .. encoder"]
+  [[question.misconception]]
+  id = "translation-loss"
+  match = ["translation loss"]
+  cancels = ["objective"]
+
+[[question]]
+id = "3a"
+points = 2
+subjects = { bert = ["bert"], gpt = ["gpt"] }
+  [[question.concept]]
+  id = "bert"
+  points = 1
+  subject = "bert"
+  match = ["masked language model"]
+  [[question.concept]]
+  id = "gpt"
+  points = 1
+  subject = "gpt"
+  match = ["next token"]
+  [[question.misconception]]
+  id = "bert-next"
+  subject = "bert"
+  match = ["next token"]
+  cancels = ["bert"]
+"#;
+
+    fn rubric() -> Rubric {
+        parse(Path::new("t.toml"), RUBRIC).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn grade(question: &str, answer: &str) -> QuestionGrade {
+        let rubric = rubric();
+        let q = rubric.questions.iter().find(|q| q.id.as_str() == question).unwrap();
+        let location = AnswerLocation { file: "s.md".into(), line: 1, label: question.into() };
+        score_question(q, AnswerInput::Found { location, text: answer, answered_twice: false })
+    }
+
+    fn outcome(g: &QuestionGrade, id: &str) -> Outcome {
+        g.concepts.iter().find(|c| c.id == id).unwrap().outcome
+    }
+
+    #[test]
+    fn negated_polarity_counts_when_denied() {
+        let g = grade("1a", "No, you don't mask at finetuning; masking was the pretext task.");
+        assert_eq!(g.score, Points::whole(2));
+        assert_eq!(outcome(&g, "drop"), Outcome::Hit);
+        assert_eq!(g.concepts[0].evidence.as_ref().unwrap().quote, "mask");
+        assert_eq!(g.concepts[0].feedback.as_deref(), Some("No masking."));
+    }
+
+    #[test]
+    fn asserted_concepts_do_not_count_when_negated() {
+        let g = grade("1a", "It is not a pretext task.");
+        assert_eq!(outcome(&g, "reason"), Outcome::Negated);
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn hedged_concepts_earn_nothing() {
+        let g = grade("1a", "Maybe the whole input, maybe not.");
+        assert_eq!(outcome(&g, "drop"), Outcome::Hedged);
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn misspellings_and_stems_still_count() {
+        let g = grade("1b", "Train it as a langauge modell, then initialized the encoder from it.");
+        assert_eq!(g.score, Points::whole(3), "{:#?}", g.concepts);
+    }
+
+    #[test]
+    fn contradiction_zeroes_the_exclusive_concepts_and_flags() {
+        let g = grade("1a", "You should keep masking. The whole input is needed.");
+        assert_eq!(outcome(&g, "drop"), Outcome::Contradicted);
+        assert!(g.flags.iter().any(|f| matches!(f, Flag::Contradiction { .. })));
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn choice_negated_option_and_clause_scope() {
+        let g = grade("1c", "Full finetuning would not work well with so much data, so soft prompting.");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+        assert_eq!(g.score, Points::whole(1));
+    }
+
+    #[test]
+    fn choice_listed_without_choosing_is_hedged() {
+        let g = grade("1c", "Either linear probing or soft prompting would be reasonable.");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hedged);
+        let g = grade("1c", "Soft prompting or linear probing.");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hedged);
+        assert!(g.flags.is_empty() || g.flags.iter().all(|f| !matches!(f, Flag::Missing)));
+    }
+
+    #[test]
+    fn choice_by_letter_and_wrong_choice() {
+        assert_eq!(grade("1c", "(d)").score, Points::whole(1));
+        let g = grade("1c", "b, full FT: there is plenty of data");
+        assert_eq!(outcome(&g, "pick"), Outcome::WrongChoice);
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn rejected_option_does_not_compete() {
+        let g = grade("1c", "(d) soft prompting, and full finetuning would be far too expensive.");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+    }
+
+    #[test]
+    fn partial_credit_for_a_weaker_variant() {
+        let g = grade("1b", "Use back translation to make more pairs.");
+        assert_eq!(outcome(&g, "objective"), Outcome::Partial);
+        assert_eq!(g.score, Points::whole(1));
+    }
+
+    #[test]
+    fn misconception_cancels_the_named_concepts_only() {
+        let g = grade("1b", "Train a language model with the translation loss, then initialize the encoder.");
+        assert_eq!(outcome(&g, "objective"), Outcome::Cancelled);
+        assert_eq!(outcome(&g, "transfer"), Outcome::Hit);
+        assert_eq!(outcome(&g, "translation-loss"), Outcome::Misconception);
+        assert_eq!(g.score, Points::whole(1));
+    }
+
+    #[test]
+    fn subjects_scope_concepts_and_misconceptions() {
+        let g = grade("3a", "BERT: masked language model. GPT: next token.");
+        assert_eq!(g.score, Points::whole(2));
+        let g = grade("3a", "BERT: next token prediction. GPT: masked language model.");
+        assert_eq!(g.score, Points::ZERO, "{:#?}", g.concepts);
+    }
+
+    #[test]
+    fn keyword_lists_earn_nothing() {
+        let g = grade("1b", "language model, encoder, initialize encoder, back translation, pairs");
+        assert_eq!(g.score, Points::ZERO);
+        assert!(g.flags.contains(&Flag::KeywordList));
+    }
+
+    #[test]
+    fn blank_and_missing_answers_say_why() {
+        let g = grade("1b", "  \n");
+        assert_eq!(g.flags, [Flag::Blank]);
+        assert!(g.feedback[0].contains("is empty"));
+        let rubric = rubric();
+        let labels = vec!["1b".to_string(), "1(b)".to_string()];
+        let g = score_question(&rubric.questions[2], AnswerInput::Missing { looked_for: &labels });
+        assert_eq!(g.flags, [Flag::Missing]);
+        assert_eq!(g.feedback[0], "No answer found for 1b; looked for the labels `1b`, `1(b)`.");
+    }
+}

@@ -1,0 +1,199 @@
+//! The `rubricate` command as a user runs it: outputs, exit codes and error messages.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(path: &str) -> PathBuf {
+    root().join("tests/fixtures").join(path)
+}
+
+fn rubricate() -> Command {
+    let mut cmd = Command::cargo_bin("rubricate").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Grade the small fixture into a fresh folder; returns the folder.
+fn grade_small(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(fixture("small/submissions"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn grades_the_bundled_samples_with_no_arguments_but_the_output_folder() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .args(["grade", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("aokonkwo").and(predicate::str::contains("wrote")));
+    let csv = read(&out.path().join("grades.csv"));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "student,1a,1b,1c-i,1c-ii,1c-iii,1c-iv,2a,2b,3a,3b-i,3b-ii,3c,total"
+    );
+    let students: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    let mut sorted = students.clone();
+    sorted.sort();
+    assert_eq!(students, sorted, "rows are sorted by student id");
+    assert_eq!(students.len(), 12);
+    assert!(out.path().join("feedback/hdubois.md").is_file());
+    let json: serde_json::Value = serde_json::from_str(&read(&out.path().join("grades.json"))).unwrap();
+    assert_eq!(json["students"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn unreadable_submissions_are_reported_and_the_others_graded() {
+    let out = tempfile::tempdir().unwrap();
+    grade_small(out.path(), &[])
+        .code(1)
+        .stderr(predicate::str::contains("`dave` could not be graded").and(predicate::str::contains("`erin` could not be graded")));
+    let csv = read(&out.path().join("grades.csv"));
+    assert_eq!(
+        csv,
+        "student,1a,1b,total\nalice,2,1,3\nbob,0,0,0\ncarol,1,0,1\ndave,0,0,0\nerin,0,0,0\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(&out.path().join("grades.json"))).unwrap();
+    let dave = &json["students"][3];
+    assert_eq!(dave["student"], "dave");
+    assert_eq!(dave["status"], "unreadable");
+    assert!(dave["reason"].as_str().unwrap().contains("empty"), "{dave}");
+    let carol = &json["students"][2];
+    assert!(carol["warnings"].to_string().contains("Windows-1252"), "{carol}");
+}
+
+#[test]
+fn json_carries_concept_outcomes_with_evidence() {
+    let out = tempfile::tempdir().unwrap();
+    grade_small(out.path(), &[]).code(1);
+    let json: serde_json::Value = serde_json::from_str(&read(&out.path().join("grades.json"))).unwrap();
+    let bob_1a = &json["students"][1]["questions"][0];
+    assert_eq!(bob_1a["score"], 0);
+    assert_eq!(bob_1a["concepts"][0]["outcome"], "wrong-choice");
+    assert_eq!(bob_1a["concepts"][0]["evidence"]["quote"], "Yes");
+    assert_eq!(bob_1a["concepts"][1]["outcome"], "cancelled");
+    let bob_1b = &json["students"][1]["questions"][1];
+    assert_eq!(bob_1b["flags"][0]["flag"], "blank");
+}
+
+#[test]
+fn feedback_quotes_the_students_words() {
+    let out = tempfile::tempdir().unwrap();
+    grade_small(out.path(), &[]).code(1);
+    insta::assert_snapshot!("alice_feedback", read(&out.path().join("feedback/alice.md")));
+    insta::assert_snapshot!("bob_feedback", read(&out.path().join("feedback/bob.md")));
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    rubricate().args(["grade", "-j", "1", "--out"]).arg(one.path()).assert().success();
+    rubricate().args(["grade", "-j", "2", "--out"]).arg(two.path()).assert().success();
+    for file in ["grades.csv", "grades.json", "feedback/kabara.md"] {
+        assert_eq!(read(&one.path().join(file)), read(&two.path().join(file)), "{file} differs");
+    }
+    let leftovers: Vec<_> = fs::read_dir(one.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+#[test]
+fn rubric_syntax_error_names_file_line_and_column_and_grades_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .args(["grade", "--rubric"])
+        .arg(fixture("bad-rubrics/syntax.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("syntax.toml:5:"));
+    assert!(!out.path().join("grades.csv").exists(), "nothing is written on a rubric error");
+}
+
+#[test]
+fn rubric_unknown_key_is_an_error() {
+    rubricate()
+        .args(["grade", "--rubric"])
+        .arg(fixture("bad-rubrics/unknown-key.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown-key.toml:7:1: unknown field `pionts`"));
+}
+
+#[test]
+fn rubric_problems_are_all_reported_at_once() {
+    let assert = rubricate()
+        .args(["grade", "--rubric"])
+        .arg(fixture("bad-rubrics/semantic.toml"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    for expected in [
+        "semantic.toml:10:12: concept `c` is worth 2 points, more than question `1a`'s 1",
+        "semantic.toml:11:12: invalid regular expression: unclosed group",
+        "semantic.toml:14:6: duplicate question id `1a`",
+        "semantic.toml:19:12: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`",
+        "has 4 problems; nothing was graded",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    // The rendered snippet puts a caret under the offending text.
+    assert!(stderr.contains("^^^"), "{stderr}");
+}
+
+#[test]
+fn missing_submissions_folder_is_a_usage_error() {
+    rubricate()
+        .args(["grade", "--submissions", "no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/folder"));
+}
+
+#[test]
+fn output_folder_inside_the_submissions_is_not_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("subs");
+    fs::create_dir_all(&subs).unwrap();
+    fs::copy(fixture("small/submissions/alice.md"), subs.join("alice.md")).unwrap();
+    let out = subs.join("out");
+    for _ in 0..2 {
+        rubricate()
+            .arg("grade")
+            .arg("--rubric")
+            .arg(fixture("small/rubric.toml"))
+            .arg("--submissions")
+            .arg(&subs)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    assert_eq!(read(&out.join("grades.csv")), "student,1a,1b,total\nalice,2,1,3\n");
+}
