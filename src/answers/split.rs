@@ -641,6 +641,42 @@ mod tests {
         assert_eq!(texts(&got), pairs(&[("1a", "no"), ("bonus", "yes")]));
     }
 
+    #[test]
+    fn latex_and_notebook_submissions_split_like_markdown() {
+        use crate::submission::SubmissionFile;
+        let dir = tempfile::tempdir().unwrap();
+        let tex = "\\documentclass{article}\n\\begin{document}\n\\section*{Question 1}\n\
+                   \\begin{enumerate}\n\\item[(a)] No, \\emph{never}. % maybe?\n\
+                   \\item[(b)] Pretrain\n\\end{enumerate}\n\\textbf{2(a)} Yes\n\\end{document}\n";
+        let notebook = r###"{"cells": [
+            {"cell_type": "markdown", "source": ["## 3(b)\n", "(i) BERT: no\n"]},
+            {"cell_type": "code", "source": ["# (ii) not here"]},
+            {"cell_type": "markdown", "source": ["(ii) head on [CLS]"]}
+        ]}"###;
+        let mut documents = Vec::new();
+        for (name, text) in [("a.tex", tex), ("b.ipynb", notebook)] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+            let file = SubmissionFile {
+                path: dir.path().join(name),
+                display: PathBuf::from(name),
+            };
+            documents.push(read_document(&file).unwrap());
+        }
+        let got = split(&documents, &index());
+        assert_eq!(
+            texts(&got),
+            pairs(&[
+                ("1a", "No, never."),
+                ("1b", "Pretrain"),
+                ("2a", "Yes"),
+                ("3b-i", "BERT: no"),
+                ("3b-ii", "head on [CLS]"),
+            ])
+        );
+        assert_eq!(got.answers[&QuestionId("1a".into())].location.line, 5);
+        assert!(got.warnings.is_empty(), "{:?}", got.warnings);
+    }
+
     fn split_submission(name: &str) -> SplitAnswers {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions");
         let submission = discover(&root, &[])
