@@ -1,1 +1,14 @@
-//! placeholder
+//! Stage 2 of the data path: find each student's submission files under the submissions folder
+//! and read every file, whatever its format, as numbered plain-text lines for [`crate::answers`].
+
+mod decode;
+mod discover;
+mod document;
+mod format;
+mod latex;
+mod notebook;
+
+pub use decode::{decode, Decoded};
+pub use discover::{discover, DiscoverError, Submission, SubmissionFile};
+pub use document::{read_document, Document, ReadError, SourceLine};
+pub use format::Format;

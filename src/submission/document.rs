@@ -1,0 +1,223 @@
+//! Stage 2b: read one submission file into a [`Document`]: numbered plain-text lines that keep
+//! their line numbers in the original file, whatever the format, for the answer splitter.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use super::decode::decode;
+use super::discover::SubmissionFile;
+use super::format::Format;
+use super::{latex, notebook};
+
+/// One file's text as lines, ready to be split into answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The file's display path (relative to the submissions folder).
+    pub path: PathBuf,
+    pub lines: Vec<SourceLine>,
+    /// Non-fatal problems met while reading (such as an encoding fallback), naming the file.
+    pub warnings: Vec<String>,
+}
+
+/// One line of text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// 1-based line in the original file. Several lines may share a number when one source
+    /// line was split (a LaTeX `\\`, a notebook string holding several lines).
+    pub number: usize,
+    pub text: String,
+}
+
+impl SourceLine {
+    pub fn new(number: usize, text: impl Into<String>) -> SourceLine {
+        SourceLine {
+            number,
+            text: text.into(),
+        }
+    }
+}
+
+/// Why a submission file could not be read. Paths are display paths.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path}: unsupported file type (readable: .md, .markdown, .txt, .text, .ipynb, .tex)")]
+    Unsupported { path: PathBuf },
+    #[error("{path}: invalid notebook JSON at line {line}, column {column}: {message}")]
+    InvalidNotebook {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: the file holds no text")]
+    Empty { path: PathBuf },
+}
+
+/// Read one submission file: its format from the extension, its bytes decoded (see
+/// [`decode`](super::decode())), then the format's reader.
+pub fn read_document(file: &SubmissionFile) -> Result<Document, ReadError> {
+    let display = file.display.clone();
+    let format = Format::from_path(&file.path).ok_or_else(|| ReadError::Unsupported {
+        path: display.clone(),
+    })?;
+    let bytes = fs::read(&file.path).map_err(|source| ReadError::Io {
+        path: display.clone(),
+        source,
+    })?;
+    let decoded = decode(&bytes);
+    let lines = match format {
+        Format::Markdown | Format::PlainText => plain_lines(&decoded.text),
+        Format::Latex => latex::to_lines(&decoded.text),
+        Format::Notebook => {
+            notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
+                path: display.clone(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?
+        }
+    };
+    if lines.iter().all(|l| l.text.trim().is_empty()) {
+        return Err(ReadError::Empty { path: display });
+    }
+    let warnings = decoded
+        .warning
+        .into_iter()
+        .map(|w| format!("{}: {w}", display.display()))
+        .collect();
+    Ok(Document {
+        path: display,
+        lines,
+        warnings,
+    })
+}
+
+/// Markdown and plain text: every line as written.
+fn plain_lines(text: &str) -> Vec<SourceLine> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| SourceLine::new(i + 1, line))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> SubmissionFile {
+        let path = dir.join(name);
+        fs::write(&path, bytes).unwrap();
+        SubmissionFile {
+            path,
+            display: PathBuf::from(name),
+        }
+    }
+
+    fn texts(doc: &Document) -> Vec<(usize, &str)> {
+        doc.lines
+            .iter()
+            .map(|l| (l.number, l.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn text_files_keep_lines_and_numbers_after_bom_and_crlf() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "a.txt", b"\xEF\xBB\xBFName\r\n\r\n1a) No\r\n");
+        let doc = read_document(&file).unwrap();
+        assert_eq!(texts(&doc), vec![(1, "Name"), (2, ""), (3, "1a) No")]);
+        assert!(doc.warnings.is_empty());
+        assert_eq!(doc.path, Path::new("a.txt"));
+    }
+
+    #[test]
+    fn windows_1252_files_are_read_with_a_warning_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "b.md", b"1a) caf\xE9\n");
+        let doc = read_document(&file).unwrap();
+        assert_eq!(texts(&doc), vec![(1, "1a) café")]);
+        assert_eq!(
+            doc.warnings,
+            vec!["b.md: not valid UTF-8; decoded as Windows-1252".to_owned()]
+        );
+    }
+
+    #[test]
+    fn unsupported_missing_and_empty_files_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write(dir.path(), "c.pdf", b"%PDF-1.4");
+        assert!(matches!(
+            read_document(&pdf),
+            Err(ReadError::Unsupported { .. })
+        ));
+        let missing = SubmissionFile {
+            path: dir.path().join("gone.md"),
+            display: PathBuf::from("gone.md"),
+        };
+        let err = read_document(&missing).unwrap_err();
+        assert!(matches!(err, ReadError::Io { .. }));
+        assert!(err.to_string().starts_with("cannot read gone.md"));
+        let blank = write(dir.path(), "d.md", b"  \n\t\n");
+        assert!(matches!(
+            read_document(&blank),
+            Err(ReadError::Empty { .. })
+        ));
+        let preamble_only = write(
+            dir.path(),
+            "e.tex",
+            b"\\documentclass{article}\n\\begin{document}\n\\end{document}\n",
+        );
+        assert!(matches!(
+            read_document(&preamble_only),
+            Err(ReadError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_notebook_json_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "n.ipynb",
+            b"{\n  \"cells\": [\n    {,}\n  ]\n}\n",
+        );
+        match read_document(&file) {
+            Err(ReadError::InvalidNotebook {
+                path, line, column, ..
+            }) => {
+                assert_eq!(path, Path::new("n.ipynb"));
+                assert_eq!((line, column), (3, 6));
+            }
+            other => panic!("expected InvalidNotebook, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn notebooks_and_latex_go_through_their_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let nb = write(
+            dir.path(),
+            "n.ipynb",
+            br###"{"cells": [{"cell_type": "markdown", "source": "## 1a\nNo."}]}"###,
+        );
+        assert_eq!(
+            texts(&read_document(&nb).unwrap()),
+            vec![(1, "## 1a"), (1, "No.")]
+        );
+        let tex = write(dir.path(), "t.tex", b"\\section*{1a}\nNo, 50\\% less.\n");
+        assert_eq!(
+            texts(&read_document(&tex).unwrap()),
+            vec![(1, "## 1a"), (2, "No, 50% less.")]
+        );
+    }
+}
