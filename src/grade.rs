@@ -11,7 +11,7 @@ use crate::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, Sub
 use crate::ids::{Points, StudentId};
 use crate::rubric::Rubric;
 use crate::scoring::{score_question, AnswerInput};
-use crate::submission::{discover, read_document, DiscoverError, Document, Submission};
+use crate::submission::{discover, display_path, read_document, DiscoverError, Document, Submission};
 
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
@@ -121,12 +121,4 @@ impl<'r> Grader<'r> {
             warnings: Vec::new(),
         }
     }
-}
-
-/// A relative path with `/` separators on every platform, for reports.
-pub fn display_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }

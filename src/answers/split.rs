@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::grades::AnswerLocation;
 use crate::ids::QuestionId;
-use crate::submission::Document;
+use crate::submission::{display_path, Document};
 
 use super::labels::{LabelIndex, Node};
 use super::path::Part;
@@ -59,8 +59,8 @@ pub fn split(documents: &[Document], index: &LabelIndex) -> SplitAnswers {
     result
 }
 
-fn place(file: &Path, line: usize) -> String {
-    format!("{}:{line}", file.display())
+fn place(file: impl std::fmt::Display, line: usize) -> String {
+    format!("{file}:{line}")
 }
 
 /// What one line is, given the labels above it.
@@ -141,7 +141,7 @@ impl<'a> DocumentSplitter<'a> {
                 self.close();
                 self.frames = frames;
                 let location = AnswerLocation {
-                    file: self.file.to_path_buf(),
+                    file: display_path(self.file),
                     line: number,
                     label,
                 };
@@ -165,7 +165,7 @@ impl<'a> DocumentSplitter<'a> {
                 self.frames.clear();
                 self.warnings.push(format!(
                     "{}: label \"{label}\" matches no question; the text under it was ignored",
-                    place(self.file, number)
+                    place(self.file.display(), number)
                 ));
                 self.block = Block::Ignored;
             }
@@ -210,7 +210,7 @@ impl<'a> DocumentSplitter<'a> {
             } => self.warnings.push(format!(
                 "{}: text under \"{label}\" (line {line}), which is not itself a question, \
                  was ignored",
-                place(self.file, at)
+                place(self.file.display(), at)
             )),
             _ => {}
         }
@@ -626,7 +626,7 @@ mod tests {
         assert_eq!(texts(&got), pairs(&[("1a", "A"), ("1b", "B")]));
         assert_eq!(
             got.answers[&QuestionId("1b".into())].location.file,
-            Path::new("b.md")
+            "b.md"
         );
         assert!(got.warnings[0].starts_with("b.md: text before the first question label"));
     }
@@ -772,7 +772,7 @@ mod tests {
             "{}",
             b2.text
         );
-        assert_eq!(b2.location.file, Path::new("hdubois/submission.txt"));
+        assert_eq!(b2.location.file, "hdubois/submission.txt");
         assert_eq!(answer(&hdubois, "1c-i").location.label, "(i)");
         assert_eq!(
             answer(&hdubois, "1c-iv").text,

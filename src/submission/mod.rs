@@ -12,3 +12,11 @@ pub use decode::{decode, Decoded};
 pub use discover::{discover, DiscoverError, Submission, SubmissionFile};
 pub use document::{read_document, Document, ReadError, SourceLine};
 pub use format::Format;
+
+/// A relative path with `/` separators on every platform, as reports show it.
+pub fn display_path(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
