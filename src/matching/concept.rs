@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::cues::{self, Stance};
+use super::cues::{self, OwnNegation, Stance};
 use super::pattern::PhraseMatch;
 use super::subjects::{find, Scopes};
 use super::text::AnalyzedText;
@@ -80,8 +80,12 @@ fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -
     let mut all = Vec::new();
     for pattern in patterns {
         for PhraseMatch { tokens, distance } in find(pattern, text, scope) {
-            let negates = matches!(pattern, Pattern::Phrase(p) if p.negates);
-            let stance = cues::stance(text, tokens.clone(), negates);
+            let own = match pattern {
+                Pattern::Phrase(p) if p.negates => OwnNegation::Negates,
+                Pattern::Phrase(_) => OwnNegation::None,
+                Pattern::Regex { .. } => OwnNegation::Literal,
+            };
+            let stance = cues::stance(text, tokens.clone(), own);
             all.push(Mention {
                 found: Found {
                     tokens,

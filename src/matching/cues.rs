@@ -184,25 +184,35 @@ pub enum Stance {
     Hedged,
 }
 
-/// The stance of tokens `span` in `text`. `phrase_negates` says the pattern itself contains
-/// a negation ("no bottleneck"), whose negators are then part of what was matched.
-pub fn stance(text: &AnalyzedText, span: std::ops::Range<usize>, phrase_negates: bool) -> Stance {
+/// What a pattern itself says about negation words inside its match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnNegation {
+    /// A phrase with no negation word: a negator inside its span (in a gap) is the student's.
+    None,
+    /// A phrase that contains a negation ("no bottleneck"): it is matched as written.
+    Negates,
+    /// A regular expression: every word of its span was matched on purpose.
+    Literal,
+}
+
+/// The stance of tokens `span` in `text`.
+pub fn stance(text: &AnalyzedText, span: std::ops::Range<usize>, own: OwnNegation) -> Stance {
     if is_hedged(text, span.start) {
         return Stance::Hedged;
     }
-    if !phrase_negates && is_negated(text, span) {
+    if own != OwnNegation::Negates && is_negated(text, span, own == OwnNegation::None) {
         return Stance::Negated;
     }
     Stance::Asserted
 }
 
 /// Whether tokens `span` are negated: a negator just before them in the clause (reaching
-/// through transparent words), inside them, or, for the clause's subject, right after them
-/// ("hard prompting would not work").
-pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>) -> bool {
+/// through transparent words), inside them (when `inside` counts), or, for the clause's
+/// subject, right after them ("hard prompting would not work").
+pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: bool) -> bool {
     let tokens = &text.tokens;
     let clause = text.clause_of(span.start);
-    if tokens[span.clone()].iter().any(|t| is_negator(&t.lower)) {
+    if inside && tokens[span.clone()].iter().any(|t| is_negator(&t.lower)) {
         return true;
     }
     // Before: allow one ordinary word between ("don't ever mask" / "not linear probing").
@@ -214,11 +224,7 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>) -> bool {
         if is_negator(w) && !is_emphatic_not(text, i) {
             return true;
         }
-        if i > clause.start
-            && NEGATOR_PAIRS
-                .iter()
-                .any(|[a, b]| tokens[i - 1].lower == *a && w == *b)
-        {
+        if i > clause.start && NEGATOR_PAIRS.iter().any(|[a, b]| tokens[i - 1].lower == *a && w == *b) {
             return true;
         }
         if !TRANSPARENT.contains(&w) {
@@ -287,7 +293,7 @@ mod tests {
             .windows(words.len())
             .position(|w| w.iter().zip(&words).all(|(t, w)| t.lower == *w))
             .unwrap_or_else(|| panic!("{word} not in {answer}"));
-        stance(&text, at..at + words.len(), false)
+        stance(&text, at..at + words.len(), OwnNegation::None)
     }
 
     #[test]

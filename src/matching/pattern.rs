@@ -195,7 +195,8 @@ fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<usize> {
             if lower == w || stemmed == s {
                 return Some(0);
             }
-            let limit = allowed_edits(w.chars().count());
+            // Scaled to the shorter word, so a long phrase word never absorbs a short token.
+            let limit = allowed_edits(w.chars().count().min(lower.chars().count()));
             if limit == 0
                 || lower.chars().next() != w.chars().next()
                 || lower.chars().any(|c| c.is_ascii_digit())
