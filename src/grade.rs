@@ -28,7 +28,12 @@ pub struct Grader<'r> {
 
 impl<'r> Grader<'r> {
     pub fn new(rubric: &'r Rubric) -> Grader<'r> {
-        let labels = LabelIndex::new(rubric.questions.iter().map(|q| (q.id.clone(), q.extra_labels.clone())));
+        let labels = LabelIndex::new(
+            rubric
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), q.extra_labels.clone())),
+        );
         Grader { rubric, labels }
     }
 
@@ -37,7 +42,15 @@ impl<'r> Grader<'r> {
         AssignmentInfo {
             id: self.rubric.assignment.id.clone(),
             title: self.rubric.assignment.title.clone(),
-            questions: self.rubric.questions.iter().map(|q| QuestionInfo { id: q.id.clone(), max: q.max }).collect(),
+            questions: self
+                .rubric
+                .questions
+                .iter()
+                .map(|q| QuestionInfo {
+                    id: q.id.clone(),
+                    max: q.max,
+                })
+                .collect(),
             max_total: self.rubric.max_total(),
         }
     }
@@ -45,15 +58,23 @@ impl<'r> Grader<'r> {
     /// Grade every submission in `root` (skipping the paths in `skip`, such as the output folder).
     pub fn grade_folder(&self, root: &Path, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
         let submissions = discover(root, skip)?;
-        let mut students: Vec<StudentGrade> = submissions.par_iter().map(|s| self.grade_submission(s)).collect();
+        let mut students: Vec<StudentGrade> =
+            submissions.par_iter().map(|s| self.grade_submission(s)).collect();
         students.sort_by(|a, b| a.student.cmp(&b.student));
-        Ok(GradeReport { assignment: self.assignment_info(), students })
+        Ok(GradeReport {
+            assignment: self.assignment_info(),
+            students,
+        })
     }
 
     /// Read and grade one submission; unreadable files become warnings, or, when nothing could
     /// be read, an unreadable submission.
     pub fn grade_submission(&self, submission: &Submission) -> StudentGrade {
-        let files: Vec<String> = submission.files.iter().map(|f| display_path(&f.display)).collect();
+        let files: Vec<String> = submission
+            .files
+            .iter()
+            .map(|f| display_path(&f.display))
+            .collect();
         let mut documents = Vec::new();
         let mut failures = Vec::new();
         for file in &submission.files {
@@ -79,7 +100,10 @@ impl<'r> Grader<'r> {
     /// Grade a student's documents, already read.
     pub fn grade_documents(&self, student: StudentId, documents: &[Document]) -> StudentGrade {
         let split = split(documents, &self.labels);
-        let mut warnings: Vec<String> = documents.iter().flat_map(|d| d.warnings.iter().cloned()).collect();
+        let mut warnings: Vec<String> = documents
+            .iter()
+            .flat_map(|d| d.warnings.iter().cloned())
+            .collect();
         warnings.extend(split.warnings.iter().cloned());
         let questions: Vec<_> = self
             .rubric
@@ -93,7 +117,9 @@ impl<'r> Grader<'r> {
                         text: &found.text,
                         answered_twice: split.answered_twice.contains(&question.id),
                     },
-                    None => AnswerInput::Missing { looked_for: &looked_for },
+                    None => AnswerInput::Missing {
+                        looked_for: &looked_for,
+                    },
                 };
                 score_question(question, input)
             })

@@ -157,9 +157,6 @@ mod tests {
     #[test]
     fn points_clamp_into_range() {
         assert_eq!(Points::whole(-1).clamp_to(Points::whole(2)), Points::ZERO);
-        assert_eq!(
-            Points::whole(3).clamp_to(Points::whole(2)),
-            Points::whole(2)
-        );
+        assert_eq!(Points::whole(3).clamp_to(Points::whole(2)), Points::whole(2));
     }
 }

@@ -20,7 +20,11 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "rubricate", version, about = "Batch autograder for written short-answer assignments")]
+#[command(
+    name = "rubricate",
+    version,
+    about = "Batch autograder for written short-answer assignments"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,10 +73,16 @@ fn grade(args: GradeArgs) -> u8 {
         Err(e) => return rubric_failure(&e),
     };
     if !args.submissions.is_dir() {
-        return fail(&format!("submissions folder `{}` does not exist or is not a folder", args.submissions.display()));
+        return fail(&format!(
+            "submissions folder `{}` does not exist or is not a folder",
+            args.submissions.display()
+        ));
     }
     if let Some(jobs) = args.jobs {
-        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global() {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+        {
             return fail(&format!("cannot start {jobs} worker threads: {e}"));
         }
     }
@@ -133,7 +143,11 @@ fn default_rubric() -> Result<PathBuf, String> {
         0 => Err("no --rubric given and no .toml file in `rubrics/`".into()),
         _ => Err(format!(
             "no --rubric given and `rubrics/` holds several: {}",
-            found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            found
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -144,7 +158,11 @@ fn rubric_failure(error: &RubricError) -> u8 {
             eprint!("{}", diagnostics.render());
             eprintln!("{diagnostics}");
             let n = diagnostics.problems.len();
-            eprintln!("error: rubric `{}` has {n} problem{}; nothing was graded", diagnostics.path.display(), if n == 1 { "" } else { "s" });
+            eprintln!(
+                "error: rubric `{}` has {n} problem{}; nothing was graded",
+                diagnostics.path.display(),
+                if n == 1 { "" } else { "s" }
+            );
         }
         other => eprintln!("error: {other}"),
     }

@@ -24,7 +24,12 @@ fn read_grades(path: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, f
         let values = headers[1..]
             .iter()
             .zip(record.iter().skip(1))
-            .map(|(h, v)| (h.clone(), v.parse::<f64>().unwrap_or_else(|_| panic!("bad number {v:?}"))))
+            .map(|(h, v)| {
+                (
+                    h.clone(),
+                    v.parse::<f64>().unwrap_or_else(|_| panic!("bad number {v:?}")),
+                )
+            })
             .collect();
         rows.insert(student, values);
     }
@@ -35,13 +40,22 @@ fn read_grades(path: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, f
 fn bundled_rubric_agrees_with_the_human_grades() {
     let rubric = rubric::load(&root().join("rubrics/finetuning-review.toml")).expect("bundled rubric loads");
     let grader = Grader::new(&rubric);
-    let report = grader.grade_folder(&root().join("submissions"), &[]).expect("grading runs");
+    let report = grader
+        .grade_folder(&root().join("submissions"), &[])
+        .expect("grading runs");
     let (headers, expected) = read_grades(&root().join("tests/dev-set/expected.csv"));
 
     let questions: Vec<&str> = headers[1..headers.len() - 1].iter().map(String::as_str).collect();
     let rubric_ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
-    assert_eq!(questions, rubric_ids, "expected.csv columns and rubric questions differ");
-    assert_eq!(report.students.len(), expected.len(), "one graded row per expected student");
+    assert_eq!(
+        questions, rubric_ids,
+        "expected.csv columns and rubric questions differ"
+    );
+    assert_eq!(
+        report.students.len(),
+        expected.len(),
+        "one graded row per expected student"
+    );
 
     let mut agree = 0;
     let mut compared = 0;
@@ -72,6 +86,15 @@ fn bundled_rubric_agrees_with_the_human_grades() {
         eprintln!("  disagreement: {d}");
     }
     assert_eq!(compared, expected.len() * questions.len());
-    assert!(rate >= 0.95, "agreement {:.1}% below 95%:\n{}", rate * 100.0, disagreements.join("\n"));
-    assert!(totals_off.is_empty(), "totals more than 1 point off:\n{}", totals_off.join("\n"));
+    assert!(
+        rate >= 0.95,
+        "agreement {:.1}% below 95%:\n{}",
+        rate * 100.0,
+        disagreements.join("\n")
+    );
+    assert!(
+        totals_off.is_empty(),
+        "totals more than 1 point off:\n{}",
+        totals_off.join("\n")
+    );
 }

@@ -155,10 +155,7 @@ mod tests {
     fn questions_and_their_parents_are_known() {
         let index = index();
         let node = |p: &[Part]| index.node(p).cloned();
-        assert_eq!(
-            node(&[Num(1), Letter('a')]).unwrap().question,
-            Some(q("1a"))
-        );
+        assert_eq!(node(&[Num(1), Letter('a')]).unwrap().question, Some(q("1a")));
         let c = node(&[Num(1), Letter('c')]).unwrap();
         assert_eq!((c.question, c.has_children), (None, true));
         assert!(node(&[Num(1)]).unwrap().has_children);

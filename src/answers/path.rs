@@ -66,10 +66,7 @@ fn alpha_run(run: &str, previous: Option<&Part>, separated: bool) -> Option<Vec<
         Some(Part::Num(_)) if separated && roman_value(run).is_some() => {
             Some(vec![Part::Roman(roman_value(run)?)])
         }
-        Some(Part::Num(_)) => Some(vec![
-            Part::Letter(first),
-            Part::Roman(roman_value(&run[1..])?),
-        ]),
+        Some(Part::Num(_)) => Some(vec![Part::Letter(first), Part::Roman(roman_value(&run[1..])?)]),
         Some(_) => match roman_value(run) {
             Some(value) => Some(vec![Part::Roman(value)]),
             None if run.len() == 1 => Some(vec![Part::Letter(first)]),
@@ -144,10 +141,7 @@ mod tests {
         assert_eq!(parse_id("1c-ii"), Some(vec![Num(1), Letter('c'), Roman(2)]));
         assert_eq!(parse_id("1C-IV"), Some(vec![Num(1), Letter('c'), Roman(4)]));
         assert_eq!(parse_id("3b_i"), Some(vec![Num(3), Letter('b'), Roman(1)]));
-        assert_eq!(
-            parse_id("3.b.iii"),
-            Some(vec![Num(3), Letter('b'), Roman(3)])
-        );
+        assert_eq!(parse_id("3.b.iii"), Some(vec![Num(3), Letter('b'), Roman(3)]));
         assert_eq!(parse_id("1cii"), Some(vec![Num(1), Letter('c'), Roman(2)]));
         assert_eq!(parse_id("1i"), Some(vec![Num(1), Letter('i')]));
         assert_eq!(parse_id("12"), Some(vec![Num(12)]));

@@ -24,8 +24,7 @@ pub(crate) fn decoration(line: &str) -> Decoration {
         let rest = &line[deco.start..];
         let trimmed = rest.trim_start();
         deco.start += rest.len() - trimmed.len();
-        let followed_by_space =
-            |n: usize| trimmed[n..].chars().next().is_none_or(char::is_whitespace);
+        let followed_by_space = |n: usize| trimmed[n..].chars().next().is_none_or(char::is_whitespace);
         let hashes = trimmed.bytes().take_while(|b| *b == b'#').count();
         if hashes > 0 && followed_by_space(hashes) {
             deco.heading = true;
@@ -246,11 +245,7 @@ impl Parser<'_> {
     }
 
     fn alpha_run(&mut self) -> Option<String> {
-        let len = self
-            .rest()
-            .bytes()
-            .take_while(u8::is_ascii_alphabetic)
-            .count();
+        let len = self.rest().bytes().take_while(u8::is_ascii_alphabetic).count();
         if len == 0 {
             return None;
         }
@@ -305,12 +300,10 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_spaces();
             self.part_word();
-            return starts_part(self.rest())
-                .then_some(Separator::Part)
-                .or_else(|| {
-                    self.pos = start;
-                    None
-                });
+            return starts_part(self.rest()).then_some(Separator::Part).or_else(|| {
+                self.pos = start;
+                None
+            });
         }
         if self.skip_spaces() > 0 {
             let separator = if self.part_word() {
@@ -370,10 +363,7 @@ impl Parser<'_> {
             let (letter, numeral) = run.split_at(1);
             roman_value(numeral)?;
             return Some((
-                vec![
-                    Token::Alpha(letter.to_owned()),
-                    Token::Alpha(numeral.to_owned()),
-                ],
+                vec![Token::Alpha(letter.to_owned()), Token::Alpha(numeral.to_owned())],
                 true,
             ));
         }
@@ -547,18 +537,15 @@ mod tests {
             "1cats",
         ] {
             let deco = decoration(line);
-            let found = parse_label(&line[deco.start..])
-                .filter(|s| s.runs.iter().any(|r| r.text_start.is_some()));
+            let found =
+                parse_label(&line[deco.start..]).filter(|s| s.runs.iter().any(|r| r.text_start.is_some()));
             assert_eq!(found, None, "{line}");
         }
     }
 
     #[test]
     fn i_v_and_x_may_be_letters_or_numerals() {
-        assert_eq!(
-            alpha("i").interpretations(),
-            [Part::Letter('i'), Part::Roman(1)]
-        );
+        assert_eq!(alpha("i").interpretations(), [Part::Letter('i'), Part::Roman(1)]);
         assert_eq!(alpha("c").interpretations(), [Part::Letter('c')]);
         assert_eq!(alpha("iv").interpretations(), [Part::Roman(4)]);
     }

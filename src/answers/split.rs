@@ -76,10 +76,7 @@ enum Line {
         frames: Vec<Vec<Part>>,
     },
     /// Names a parent (`Question 1`, `1(c)`): sets the context for relative labels.
-    Parent {
-        label: String,
-        frames: Vec<Vec<Part>>,
-    },
+    Parent { label: String, frames: Vec<Vec<Part>> },
     /// Looks like a label (`Question 4`, `Q5:`) but names nothing in the rubric.
     Unknown { label: String },
 }
@@ -195,11 +192,7 @@ impl<'a> DocumentSplitter<'a> {
                 "{}: text before the first question label (lines {first}-{last}) was ignored",
                 self.file.display()
             )),
-            Block::Answer {
-                id,
-                location,
-                lines,
-            } => {
+            Block::Answer { id, location, lines } => {
                 let text = lines.join("\n").trim().to_owned();
                 self.answers.push((id, FoundAnswer { location, text }));
             }
@@ -263,10 +256,7 @@ fn classify(line: &str, frames: &[Vec<Part>], index: &LabelIndex) -> Line {
     };
     match found {
         Some(line) => line,
-        None if syntax.absolute
-            && strong
-            && syntax.runs.last().is_some_and(|r| r.text_start.is_some()) =>
-        {
+        None if syntax.absolute && strong && syntax.runs.last().is_some_and(|r| r.text_start.is_some()) => {
             let end = syntax.runs.last().map_or(s.len(), |r| r.label_end);
             Line::Unknown {
                 label: s[..end].trim().to_owned(),
@@ -288,9 +278,7 @@ fn literal(s: &str, index: &LabelIndex) -> Option<Line> {
         return None;
     }
     let rest = rest.trim_start();
-    let rest = rest
-        .strip_prefix(['-', '–', '—'])
-        .map_or(rest, str::trim_start);
+    let rest = rest.strip_prefix(['-', '–', '—']).map_or(rest, str::trim_start);
     let frames = match index.path_of(id) {
         Some(path) if index.node(path).is_some_and(|n| n.has_children) => vec![path.to_vec()],
         _ => Vec::new(),
@@ -351,12 +339,10 @@ impl Label<'_> {
                 }),
                 // A parent label must be the whole label, with at most a title after it
                 // (so that a list item `1. use the data` inside an answer stays text).
-                None if k == last && (text.trim().is_empty() || self.strong) => {
-                    Some(Line::Parent {
-                        label,
-                        frames: new_frames,
-                    })
-                }
+                None if k == last && (text.trim().is_empty() || self.strong) => Some(Line::Parent {
+                    label,
+                    frames: new_frames,
+                }),
                 None => None,
             };
         }
@@ -366,11 +352,7 @@ impl Label<'_> {
 
 /// The known node that `base` followed by `tokens` names, trying both readings of `i`, `v`, `x`
 /// (a question is preferred over a mere parent).
-fn lookup<'i>(
-    index: &'i LabelIndex,
-    base: &[Part],
-    tokens: &[Token],
-) -> Option<(Vec<Part>, &'i Node)> {
+fn lookup<'i>(index: &'i LabelIndex, base: &[Part], tokens: &[Token]) -> Option<(Vec<Part>, &'i Node)> {
     let mut candidates = vec![base.to_vec()];
     for token in tokens {
         candidates = candidates
@@ -403,10 +385,7 @@ mod tests {
     ];
 
     fn index() -> LabelIndex {
-        LabelIndex::new(
-            IDS.iter()
-                .map(|id| (QuestionId((*id).to_owned()), Vec::new())),
-        )
+        LabelIndex::new(IDS.iter().map(|id| (QuestionId((*id).to_owned()), Vec::new())))
     }
 
     fn doc(name: &str, text: &str) -> Document {
@@ -484,11 +463,7 @@ mod tests {
                     label = &label[..label.len() - 1];
                 }
                 assert_eq!(answer.location.label, label, "{line}");
-                let expected = if line == form {
-                    "more"
-                } else {
-                    "The answer.\nmore"
-                };
+                let expected = if line == form { "more" } else { "The answer.\nmore" };
                 assert_eq!(answer.text, expected, "{line}");
                 assert_eq!(got.answers.len(), 1, "{line}");
             }
@@ -544,10 +519,7 @@ mod tests {
             texts(&got),
             pairs(&[("1c-i", "(d) soft"), ("1c-iii", "(a) linear probing")])
         );
-        assert_eq!(
-            got.answers[&QuestionId("1c-iii".into())].location.label,
-            "(iii)"
-        );
+        assert_eq!(got.answers[&QuestionId("1c-iii".into())].location.label, "(iii)");
     }
 
     #[test]
@@ -561,8 +533,7 @@ mod tests {
 
     #[test]
     fn numbered_lists_and_unknown_numbers_inside_answers_are_text() {
-        let got =
-            split_text("1b) Two steps:\n1. use the data\n2. finetune\n5) five\n2 layers\n2a) x\n");
+        let got = split_text("1b) Two steps:\n1. use the data\n2. finetune\n5) five\n2 layers\n2a) x\n");
         assert_eq!(
             texts(&got),
             pairs(&[
@@ -579,14 +550,8 @@ mod tests {
     #[test]
     fn answers_in_any_order_and_duplicates_keep_the_later_one() {
         let got = split_text("2b) first\n1a) A\n2b) (Came back.) second\n");
-        assert_eq!(
-            texts(&got),
-            pairs(&[("1a", "A"), ("2b", "(Came back.) second")])
-        );
-        assert_eq!(
-            got.answered_twice,
-            BTreeSet::from([QuestionId("2b".into())])
-        );
+        assert_eq!(texts(&got), pairs(&[("1a", "A"), ("2b", "(Came back.) second")]));
+        assert_eq!(got.answered_twice, BTreeSet::from([QuestionId("2b".into())]));
         assert_eq!(got.answers[&QuestionId("2b".into())].location.line, 3);
         assert_eq!(
             got.warnings,
@@ -624,10 +589,7 @@ mod tests {
         ];
         let got = split(&docs, &index());
         assert_eq!(texts(&got), pairs(&[("1a", "A"), ("1b", "B")]));
-        assert_eq!(
-            got.answers[&QuestionId("1b".into())].location.file,
-            "b.md"
-        );
+        assert_eq!(got.answers[&QuestionId("1b".into())].location.file, "b.md");
         assert!(got.warnings[0].starts_with("b.md: text before the first question label"));
     }
 
@@ -699,12 +661,8 @@ mod tests {
     #[test]
     fn every_bundled_submission_splits_into_the_expected_questions() {
         let all: Vec<&str> = IDS.to_vec();
-        let missing = |gone: &[&str]| -> Vec<&str> {
-            all.iter()
-                .copied()
-                .filter(|id| !gone.contains(id))
-                .collect()
-        };
+        let missing =
+            |gone: &[&str]| -> Vec<&str> { all.iter().copied().filter(|id| !gone.contains(id)).collect() };
         let expected: &[(&str, Vec<&str>, &[&str])] = &[
             ("aokonkwo", all.clone(), &[]),
             ("bharris", all.clone(), &[]),
@@ -760,18 +718,12 @@ mod tests {
         assert_eq!(answer(&gtanaka, "1c-iii").location.label, "1.c.iii");
 
         let aokonkwo = split_submission("aokonkwo");
-        assert!(answer(&aokonkwo, "1c-iii")
-            .text
-            .starts_with("(a) linear probing"));
+        assert!(answer(&aokonkwo, "1c-iii").text.starts_with("(a) linear probing"));
         assert_eq!(answer(&aokonkwo, "1c-iii").location.label, "(iii)");
 
         let hdubois = split_submission("hdubois");
         let b2 = answer(&hdubois, "2b");
-        assert!(
-            b2.text.starts_with("(Came back to this one.) No."),
-            "{}",
-            b2.text
-        );
+        assert!(b2.text.starts_with("(Came back to this one.) No."), "{}", b2.text);
         assert_eq!(b2.location.file, "hdubois/submission.txt");
         assert_eq!(answer(&hdubois, "1c-i").location.label, "(i)");
         assert_eq!(
@@ -788,17 +740,12 @@ mod tests {
         assert_eq!(answer(&kabara, "1a").location.label, "(a)");
 
         let dliu = split_submission("dliu");
-        assert_eq!(
-            answer(&dliu, "1c-i").text,
-            "b, full FT -- 100k ex is plenty"
-        );
+        assert_eq!(answer(&dliu, "1c-i").text, "b, full FT -- 100k ex is plenty");
         assert_eq!(answer(&dliu, "2a").text, "Yes, works.");
 
         let lfernandez = split_submission("lfernandez");
         assert_eq!(answer(&lfernandez, "1c-i").text, "full finetuning");
-        assert!(answer(&lfernandez, "3b-i")
-            .text
-            .starts_with("None of them can."));
+        assert!(answer(&lfernandez, "3b-i").text.starts_with("None of them can."));
         assert!(answer(&lfernandez, "3b-ii")
             .text
             .starts_with("BERT: put a classifier"));

@@ -117,8 +117,7 @@ fn match_concept(concept: &Concept, text: &AnalyzedText, scopes: &Scopes) -> Con
         return decided;
     }
     if let Some(partial) = &concept.partial {
-        if let Some(found) = first_with(&mentions(&partial.patterns, text, scope), Stance::Asserted)
-        {
+        if let Some(found) = first_with(&mentions(&partial.patterns, text, scope), Stance::Asserted) {
             if !matches!(decided, ConceptMatch::WrongChoice { .. }) {
                 return ConceptMatch::Partial(found);
             }
@@ -220,10 +219,7 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
             found,
         },
         several => ConceptMatch::HedgedChoice {
-            options: several
-                .iter()
-                .map(|i| choice.options[*i].key.clone())
-                .collect(),
+            options: several.iter().map(|i| choice.options[*i].key.clone()).collect(),
             found,
         },
     }
@@ -267,17 +263,9 @@ fn opens_with_turn(text: &AnalyzedText, at: usize) -> bool {
     })
 }
 
-fn match_misconception(
-    misconception: &Misconception,
-    text: &AnalyzedText,
-    scopes: &Scopes,
-) -> Option<Found> {
+fn match_misconception(misconception: &Misconception, text: &AnalyzedText, scopes: &Scopes) -> Option<Found> {
     first_with(
-        &mentions(
-            &misconception.patterns,
-            text,
-            scopes.get(misconception.subject),
-        ),
+        &mentions(&misconception.patterns, text, scopes.get(misconception.subject)),
         Stance::Asserted,
     )
 }

@@ -224,7 +224,11 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
         if is_negator(w) && !is_emphatic_not(text, i) {
             return true;
         }
-        if i > clause.start && NEGATOR_PAIRS.iter().any(|[a, b]| tokens[i - 1].lower == *a && w == *b) {
+        if i > clause.start
+            && NEGATOR_PAIRS
+                .iter()
+                .any(|[a, b]| tokens[i - 1].lower == *a && w == *b)
+        {
             return true;
         }
         if !TRANSPARENT.contains(&w) {
@@ -305,14 +309,8 @@ mod tests {
 
     #[test]
     fn negation_reaches_through_transparent_words() {
-        assert_eq!(
-            stance_of("you do not need to mask", "mask"),
-            Stance::Negated
-        );
-        assert_eq!(
-            stance_of("No, you dont mask the inputs", "mask"),
-            Stance::Negated
-        );
+        assert_eq!(stance_of("you do not need to mask", "mask"), Stance::Negated);
+        assert_eq!(stance_of("No, you dont mask the inputs", "mask"), Stance::Negated);
         assert_eq!(
             stance_of("BERT isn't really an autoencoder", "autoencoder"),
             Stance::Negated
@@ -338,25 +336,18 @@ mod tests {
     #[test]
     fn instead_of_negates() {
         assert_eq!(
-            stance_of(
-                "use soft prompting instead of full finetuning",
-                "full finetuning"
-            ),
+            stance_of("use soft prompting instead of full finetuning", "full finetuning"),
             Stance::Negated
         );
         assert_eq!(
-            stance_of(
-                "use soft prompting instead of full finetuning",
-                "soft prompting"
-            ),
+            stance_of("use soft prompting instead of full finetuning", "soft prompting"),
             Stance::Asserted
         );
     }
 
     #[test]
     fn either_or_hedges_the_sentence() {
-        let answer =
-            "You could either keep masking the inputs, or feed in the full image; I've seen both.";
+        let answer = "You could either keep masking the inputs, or feed in the full image; I've seen both.";
         assert_eq!(stance_of(answer, "full image"), Stance::Hedged);
         assert_eq!(
             stance_of("either linear probing or finetuning", "linear probing"),
@@ -381,8 +372,7 @@ mod tests {
 
     #[test]
     fn rejection_cues_stay_in_their_clause() {
-        let text =
-            AnalyzedText::new("(d) soft prompting, and full finetuning would be far too expensive");
+        let text = AnalyzedText::new("(d) soft prompting, and full finetuning would be far too expensive");
         let full = text.tokens.iter().position(|t| t.lower == "full").unwrap();
         let soft = text.tokens.iter().position(|t| t.lower == "soft").unwrap();
         assert!(is_rejected(&text, full));

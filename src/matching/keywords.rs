@@ -17,10 +17,7 @@ pub fn is_keyword_list(answer: &str) -> bool {
     if items.len() < 4 || answer.contains(':') {
         return false;
     }
-    let short = items
-        .iter()
-        .filter(|i| i.split_whitespace().count() <= 3)
-        .count();
+    let short = items.iter().filter(|i| i.split_whitespace().count() <= 3).count();
     let has_sentence = items.iter().any(|i| i.split_whitespace().count() >= 6);
     short * 10 >= items.len() * 9 && !has_sentence
 }
@@ -31,10 +28,10 @@ mod tests {
 
     #[test]
     fn bare_term_lists_are_keyword_lists() {
-        assert!(is_keyword_list("autoencoder, pretraining, unpaired data, LSTM, reconstruction, encoder weights, finetune"));
         assert!(is_keyword_list(
-            "- MLM\n- span corruption\n- next token\n- CLS"
+            "autoencoder, pretraining, unpaired data, LSTM, reconstruction, encoder weights, finetune"
         ));
+        assert!(is_keyword_list("- MLM\n- span corruption\n- next token\n- CLS"));
     }
 
     #[test]

@@ -81,16 +81,12 @@ impl Phrase {
             }
             let mut alternatives = Vec::new();
             for alternative in part.split('|').filter(|a| !a.is_empty()) {
-                if let Some(name) = alternative
-                    .strip_prefix('{')
-                    .and_then(|a| a.strip_suffix('}'))
-                {
+                if let Some(name) = alternative.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
                     let members = groups
                         .get(name)
                         .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?;
                     for member in members {
-                        let words: Vec<Word> =
-                            member.split_whitespace().flat_map(parse_word).collect();
+                        let words: Vec<Word> = member.split_whitespace().flat_map(parse_word).collect();
                         if !words.is_empty() {
                             alternatives.push(words);
                         }
@@ -118,10 +114,11 @@ impl Phrase {
             return Err(PhraseError::DanglingGap);
         }
         let negates = slots.iter().any(|s| {
-            s.alternatives
-                .iter()
-                .flatten()
-                .any(|w| matches!(w, Word::Negation))
+            s.alternatives.iter().flatten().any(|w| match w {
+                Word::Negation => true,
+                Word::Fuzzy { lower, .. } | Word::Exact(lower) => is_negator(lower),
+                Word::Prefix(_) => false,
+            })
         });
         Ok(Phrase {
             source: source.to_string(),
@@ -135,10 +132,7 @@ impl Phrase {
 /// answer's tokenizer would see it.
 fn parse_word(written: &str) -> Vec<Word> {
     if let Some(exact) = written.strip_prefix('=') {
-        return split_like_tokens(exact)
-            .into_iter()
-            .map(Word::Exact)
-            .collect();
+        return split_like_tokens(exact).into_iter().map(Word::Exact).collect();
     }
     if let Some(prefix) = written.strip_suffix('*') {
         let mut parts = split_like_tokens(prefix);
@@ -261,9 +255,7 @@ fn match_slots(
         }
         for alternative in &phrase.slots[slot].alternatives {
             for (end, d) in match_sequence(alternative, text, pos, limit) {
-                if let Some(done) =
-                    match_slots(phrase, text, slot + 1, end, first, limit, distance + d)
-                {
+                if let Some(done) = match_slots(phrase, text, slot + 1, end, first, limit, distance + d) {
                     return Some(done);
                 }
             }
@@ -296,23 +288,16 @@ fn match_slots(
 }
 
 fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
-    slot.alternatives
-        .iter()
-        .filter_map(|alt| match alt.as_slice() {
-            [Word::Fuzzy { lower, .. }] => Some(lower.as_str()),
-            _ => None,
-        })
+    slot.alternatives.iter().filter_map(|alt| match alt.as_slice() {
+        [Word::Fuzzy { lower, .. }] => Some(lower.as_str()),
+        _ => None,
+    })
 }
 
 /// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
 /// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
 /// one token (`fine tune` ~ `finetune`).
-fn match_sequence(
-    words: &[Word],
-    text: &AnalyzedText,
-    at: usize,
-    limit: usize,
-) -> Vec<(usize, usize)> {
+fn match_sequence(words: &[Word], text: &AnalyzedText, at: usize, limit: usize) -> Vec<(usize, usize)> {
     let mut ends = Vec::new();
     walk_sequence(words, text, at, limit, 0, &mut ends);
     ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
@@ -347,8 +332,7 @@ fn walk_sequence(
         }
     }
     // Two phrase words written as one token.
-    if let (Word::Fuzzy { lower: a, .. }, Some(Word::Fuzzy { lower: b, .. })) = (word, words.get(1))
-    {
+    if let (Word::Fuzzy { lower: a, .. }, Some(Word::Fuzzy { lower: b, .. })) = (word, words.get(1)) {
         let joined = format!("{a}{b}");
         let joined_word = Word::Fuzzy {
             stem: stem(&joined),
@@ -367,17 +351,11 @@ fn adjacent(text: &AnalyzedText, at: usize) -> bool {
 }
 
 /// Token ranges covered by a regex's matches in the analysed text.
-pub fn find_regex(
-    regex: &Regex,
-    text: &AnalyzedText,
-    scope: &[std::ops::Range<usize>],
-) -> Vec<PhraseMatch> {
+pub fn find_regex(regex: &Regex, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
     for m in regex.find_iter(&text.text) {
         let covered: Vec<usize> = (0..text.tokens.len())
-            .filter(|&i| {
-                text.tokens[i].start < m.end().max(m.start() + 1) && text.tokens[i].end > m.start()
-            })
+            .filter(|&i| text.tokens[i].start < m.end().max(m.start() + 1) && text.tokens[i].end > m.start())
             .collect();
         let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
             continue;
@@ -408,7 +386,7 @@ mod tests {
     fn matches(phrase: &str, answer: &str) -> Vec<String> {
         let p = Phrase::parse(phrase, &groups()).unwrap();
         let t = AnalyzedText::new(answer);
-        let all = [0..t.tokens.len()];
+        let all = std::slice::from_ref(&(0..t.tokens.len())).to_vec();
         find_phrase(&p, &t, &all)
             .into_iter()
             .map(|m| t.quote(m.tokens.start, m.tokens.end).2.to_string())
@@ -437,20 +415,14 @@ mod tests {
             matches("autoregressive", "it is autoregresive"),
             ["autoregresive"]
         );
-        assert!(
-            matches("mask", "a task").is_empty(),
-            "short words must be exact"
-        );
+        assert!(matches("mask", "a task").is_empty(), "short words must be exact");
     }
 
     #[test]
     fn compounds_match_either_way() {
         assert_eq!(matches("finetune", "then fine-tune it"), ["fine-tune"]);
         assert_eq!(matches("fine tune", "then finetune it"), ["finetune"]);
-        assert_eq!(
-            matches("next token", "next-token prediction"),
-            ["next-token"]
-        );
+        assert_eq!(matches("next token", "next-token prediction"), ["next-token"]);
     }
 
     #[test]
@@ -459,10 +431,7 @@ mod tests {
             matches("{finetune} the encoder", "FT the encoder"),
             ["FT the encoder"]
         );
-        assert_eq!(
-            matches("linear head|layer", "a linear layer"),
-            ["linear layer"]
-        );
+        assert_eq!(matches("linear head|layer", "a linear layer"), ["linear layer"]);
     }
 
     #[test]
@@ -487,6 +456,8 @@ mod tests {
     fn not_matches_any_negation() {
         assert_eq!(matches("not mask", "you dont mask"), ["dont mask"]);
         assert!(Phrase::parse("not mask", &groups()).unwrap().negates);
+        assert!(Phrase::parse("none of them can", &groups()).unwrap().negates);
+        assert!(!Phrase::parse("mask", &groups()).unwrap().negates);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn find(pattern: &Pattern, text: &AnalyzedText, scope: &[Range<usize>]) -> V
 /// of a sentence, or followed by a colon or dash (`T5: yes`).
 pub fn scopes(text: &AnalyzedText, subjects: &[Subject]) -> Scopes {
     let n = text.tokens.len();
-    let all = vec![0..n];
+    let all = std::iter::once(0..n).collect::<Vec<_>>();
     if subjects.is_empty() {
         return Scopes {
             all,
@@ -76,14 +76,8 @@ fn introduces(text: &AnalyzedText, mention: &Range<usize>) -> bool {
         return true;
     }
     let after = &text.text[text.tokens[mention.end - 1].end..];
-    let next = after
-        .trim_start_matches([' ', '\t', '*', '_'])
-        .chars()
-        .next();
-    matches!(
-        next,
-        Some(':' | '-' | '\u{2013}' | '\u{2014}' | '=' | '\u{2192}')
-    )
+    let next = after.trim_start_matches([' ', '\t', '*', '_']).chars().next();
+    matches!(next, Some(':' | '-' | '\u{2013}' | '\u{2014}' | '=' | '\u{2192}'))
 }
 
 #[cfg(test)]
@@ -96,9 +90,7 @@ mod tests {
             .iter()
             .map(|id| Subject {
                 id: id.to_string(),
-                names: vec![Pattern::Phrase(
-                    Phrase::parse(id, &SynonymGroups::new()).unwrap(),
-                )],
+                names: vec![Pattern::Phrase(Phrase::parse(id, &SynonymGroups::new()).unwrap())],
             })
             .collect()
     }

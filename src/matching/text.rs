@@ -89,9 +89,7 @@ const CLAUSE_STARTERS: &[&str] = &[
 ];
 
 /// Abbreviations whose full stop does not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "i.e", "e.g", "etc", "vs", "cf", "approx", "resp", "ie", "eg",
-];
+const ABBREVIATIONS: &[&str] = &["i.e", "e.g", "etc", "vs", "cf", "approx", "resp", "ie", "eg"];
 
 impl AnalyzedText {
     pub fn new(raw: &str) -> AnalyzedText {
@@ -113,21 +111,15 @@ impl AnalyzedText {
                 let mut j = i;
                 while j < chars.len() {
                     let (_, cj) = chars[j];
-                    let inner_apostrophe = cj == '\''
-                        && j + 1 < chars.len()
-                        && chars[j + 1].1.is_alphabetic()
-                        && j > i;
+                    let inner_apostrophe =
+                        cj == '\'' && j + 1 < chars.len() && chars[j + 1].1.is_alphabetic() && j > i;
                     if is_word_char(cj) || inner_apostrophe {
                         j += 1;
                     } else {
                         break;
                     }
                 }
-                let end = if j < chars.len() {
-                    chars[j].0
-                } else {
-                    text.len()
-                };
+                let end = if j < chars.len() { chars[j].0 } else { text.len() };
                 let word = &text[start..end];
                 let lower = word.to_lowercase();
                 if pending_sentence_break && !tokens.is_empty() {
@@ -166,13 +158,7 @@ impl AnalyzedText {
             let run: String = chars[run_start..i].iter().map(|(_, c)| *c).collect();
             gap_is_glue = !tokens.is_empty() && (run == "-" || run == "/");
             let next_word_lower = i < chars.len() && chars[i].1.is_lowercase();
-            match classify_gap(
-                &run,
-                &text,
-                chars[run_start].0,
-                tokens.last(),
-                next_word_lower,
-            ) {
+            match classify_gap(&run, &text, chars[run_start].0, tokens.last(), next_word_lower) {
                 Gap::Sentence { question } => {
                     pending_sentence_break = true;
                     if question {
@@ -225,13 +211,7 @@ enum Gap {
     None,
 }
 
-fn classify_gap(
-    run: &str,
-    text: &str,
-    at: usize,
-    previous: Option<&Token>,
-    next_lower: bool,
-) -> Gap {
+fn classify_gap(run: &str, text: &str, at: usize, previous: Option<&Token>, next_lower: bool) -> Gap {
     let question = run.contains('?');
     let trimmed: &str = run.trim();
     // A blank line always ends a sentence; so does a line break after end punctuation or
@@ -248,8 +228,7 @@ fn classify_gap(
                 .rfind(|c: char| c.is_whitespace() || c == '(')
                 .map_or(0, |k| k + 1);
             let candidate = before[word_start..].to_lowercase();
-            ABBREVIATIONS.contains(&candidate.as_str())
-                || (p.lower.len() == 1 && candidate.contains('.'))
+            ABBREVIATIONS.contains(&candidate.as_str()) || (p.lower.len() == 1 && candidate.contains('.'))
         });
         let decimal_like = trimmed == "." && !run.contains(char::is_whitespace);
         !is_abbreviation && !decimal_like
@@ -265,9 +244,8 @@ fn classify_gap(
             Gap::Sentence { question: false }
         };
     }
-    if trimmed.contains([
-        ',', ';', ':', '(', ')', '[', ']', '"', '\u{201c}', '\u{201d}',
-    ]) || trimmed.contains("--")
+    if trimmed.contains([',', ';', ':', '(', ')', '[', ']', '"', '\u{201c}', '\u{201d}'])
+        || trimmed.contains("--")
         || trimmed == "-" && run.contains(' ')
     {
         return Gap::Clause;

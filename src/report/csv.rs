@@ -18,8 +18,7 @@ impl ReportWriter for GradesCsv {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
         let mut csv = ::csv::Writer::from_writer(out);
 
-        let questions: Vec<&QuestionId> =
-            report.assignment.questions.iter().map(|q| &q.id).collect();
+        let questions: Vec<&QuestionId> = report.assignment.questions.iter().map(|q| &q.id).collect();
         csv.write_record(
             std::iter::once("student")
                 .chain(questions.iter().map(|id| id.as_str()))

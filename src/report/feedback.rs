@@ -5,8 +5,7 @@ use std::io::Write;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::grades::{
-    AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade,
-    SubmissionStatus,
+    AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
 };
 use crate::ids::Points;
 
@@ -171,15 +170,15 @@ fn explain(outcome: Outcome) -> Option<&'static str> {
         Outcome::Missed => "not found in your answer",
         Outcome::Negated => "you mentioned it, but said that it is not so",
         Outcome::Hedged => {
-            "you mentioned it only tentatively (as one of several options, with a “maybe”, or in a \
-             question), without committing to it"
+            "you mentioned it only tentatively: as one of several options, with a “maybe”, or in a \
+             question, without committing to it"
         }
         Outcome::Misconception => "a common misconception, and your answer states it",
         Outcome::WrongChoice => "you chose a different option",
         Outcome::Contradicted => "your answer says both this and its opposite, so it cannot count",
         Outcome::Cancelled => {
-            "not counted, because the answer also states a misconception or is only a list of \
-             keywords"
+            "not counted: the answer also states a misconception, chooses a wrong option, or is \
+             only a list of keywords"
         }
     })
 }
@@ -203,8 +202,7 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
                 at.line,
                 at.file
             ),
-            None => "You answered this question more than once; only the last answer was graded."
-                .to_string(),
+            None => "You answered this question more than once; only the last answer was graded.".to_string(),
         },
         Flag::Misconception { concept }
             if shown

@@ -2,10 +2,9 @@
 //! of everything (missed, partial, negated, hedged, wrong choice, contradicted, cancelled,
 //! misconception, a missing answer, a CSV-hostile id and quotes), and one unreadable submission.
 
-
 use crate::grades::{
-    AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, Outcome,
-    QuestionGrade, QuestionInfo, StudentGrade, SubmissionStatus,
+    AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, Outcome, QuestionGrade,
+    QuestionInfo, StudentGrade, SubmissionStatus,
 };
 use crate::ids::{Points, QuestionId, StudentId};
 
@@ -71,9 +70,7 @@ fn question(
         id: QuestionId(id.to_string()),
         score,
         max: pts(max),
-        answer_text: answer
-            .as_ref()
-            .map_or(String::new(), |a| a.text.to_string()),
+        answer_text: answer.as_ref().map_or(String::new(), |a| a.text.to_string()),
         answer: answer.map(|a| AnswerLocation {
             file: a.file.to_string(),
             line: a.line,
@@ -221,7 +218,8 @@ pub(crate) fn report() -> GradeReport {
 
     // A bit of everything, with a CSV-hostile id and quotes.
     let b = "brennan, \"finn\".txt";
-    let t1a = "Yes, you keep masking, \"like in pretraining\", so the encoder sees the same thing... actually no?";
+    let t1a =
+        "Yes, you keep masking, \"like in pretraining\", so the encoder sees the same thing... actually no?";
     let t1b = "masking, MLM, autoencoder, finetune";
     let t1ci = "soft prompting or full finetuning, both could work";
     let t1cii = "(d) soft prompting";

@@ -39,6 +39,7 @@ mod tests {
         assert_eq!(text, GradesJson.render(&report).unwrap());
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["students"][1]["total"], serde_json::json!(1.5));
-        assert_eq!(value["students"][2]["status"]["status"], "unreadable");
+        assert_eq!(value["students"][2]["status"], "unreadable");
+        assert!(value["students"][2]["reason"].is_string());
     }
 }

@@ -47,8 +47,7 @@ pub trait ReportWriter {
     fn render(&self, report: &GradeReport) -> Result<String, ReportError> {
         let mut buf = Vec::new();
         self.write(report, &mut buf)?;
-        String::from_utf8(buf)
-            .map_err(|e| ReportError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
+        String::from_utf8(buf).map_err(|e| ReportError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
     }
 }
 
@@ -143,11 +142,7 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
         feedback.push((student.student.clone(), path));
     }
 
-    Ok(WrittenFiles {
-        csv,
-        json,
-        feedback,
-    })
+    Ok(WrittenFiles { csv, json, feedback })
 }
 
 /// Write `path` atomically: into a temporary file in the same folder, synced, then renamed over
@@ -186,8 +181,7 @@ fn write_atomic(
     tmp.as_file()
         .sync_all()
         .map_err(|e| in_file(ReportError::Io(e)))?;
-    tmp.persist(path)
-        .map_err(|e| in_file(ReportError::Io(e.error)))?;
+    tmp.persist(path).map_err(|e| in_file(ReportError::Io(e.error)))?;
     Ok(())
 }
 
@@ -304,8 +298,7 @@ mod tests {
     #[test]
     fn every_writer_is_usable_as_a_trait_object() {
         let report = fixture::report();
-        let writers: [&dyn ReportWriter; 4] =
-            [&GradesCsv, &GradesJson, &FeedbackMarkdown, &SummaryTable];
+        let writers: [&dyn ReportWriter; 4] = [&GradesCsv, &GradesJson, &FeedbackMarkdown, &SummaryTable];
         for writer in writers {
             let mut out: Vec<u8> = Vec::new();
             writer.write(&report, &mut out).unwrap();
@@ -337,10 +330,7 @@ mod tests {
         })
         .unwrap_err();
         assert!(matches!(&err, ReportError::File { path, .. } if *path == target));
-        assert_eq!(
-            err.to_string(),
-            format!("could not write {}", target.display())
-        );
+        assert_eq!(err.to_string(), format!("could not write {}", target.display()));
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 

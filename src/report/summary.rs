@@ -64,8 +64,7 @@ impl ReportWriter for SummaryTable {
             .flat_map(|s| &s.questions)
             .filter(|q| !q.flags.is_empty())
             .count();
-        let mean =
-            mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
+        let mean = mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
         writeln!(out)?;
         writeln!(
             out,

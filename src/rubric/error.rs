@@ -13,10 +13,7 @@ use codespan_reporting::term;
 #[derive(Debug, thiserror::Error)]
 pub enum RubricError {
     #[error("cannot read rubric `{}`: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Invalid(Diagnostics),
 }
@@ -75,12 +72,7 @@ impl fmt::Display for Diagnostics {
             match &problem.span {
                 Some(span) => {
                     let (line, column) = self.line_column(span.start);
-                    write!(
-                        f,
-                        "{}:{line}:{column}: {}",
-                        self.path.display(),
-                        problem.message
-                    )?;
+                    write!(f, "{}:{line}:{column}: {}", self.path.display(), problem.message)?;
                 }
                 None => write!(f, "{}: {}", self.path.display(), problem.message)?,
             }

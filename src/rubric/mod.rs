@@ -48,7 +48,10 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         let ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
-        assert_eq!(ids, ["1a", "1b", "1c-i", "1c-ii", "1c-iii", "1c-iv", "2a", "2b", "3a", "3b-i", "3b-ii", "3c"]);
+        assert_eq!(
+            ids,
+            ["1a", "1b", "1c-i", "1c-ii", "1c-iii", "1c-iv", "2a", "2b", "3a", "3b-i", "3b-ii", "3c"]
+        );
         assert_eq!(rubric.max_total(), crate::ids::Points::whole(26));
     }
 }

@@ -87,10 +87,7 @@ impl Validator<'_> {
     fn points(&mut self, at: &Spanned<f64>) -> Points {
         let value = *at.get_ref();
         if !value.is_finite() || value < 0.0 {
-            self.problem(
-                at,
-                format!("points must be a number of 0 or more, not {value}"),
-            );
+            self.problem(at, format!("points must be a number of 0 or more, not {value}"));
         }
         Points::from_f64(value)
     }
@@ -199,10 +196,7 @@ impl Validator<'_> {
             if found.is_none() {
                 v.problem(
                     s,
-                    format!(
-                        "unknown subject `{}` (declare it in `subjects`)",
-                        s.get_ref()
-                    ),
+                    format!("unknown subject `{}` (declare it in `subjects`)", s.get_ref()),
                 );
             }
             found
@@ -246,11 +240,20 @@ impl Validator<'_> {
             let partial = c.partial.as_ref().map(|p| {
                 let partial_points = self.points(&p.points);
                 if partial_points > points {
-                    self.problem(&p.points, format!("partial credit ({partial_points}) is more than the concept's {points} points"));
+                    self.problem(
+                        &p.points,
+                        format!(
+                            "partial credit ({partial_points}) is more than the concept's {points} points"
+                        ),
+                    );
                 }
                 let mut patterns = self.patterns(&p.phrases);
                 patterns.extend(self.regexes(&p.regex));
-                PartialCredit { points: partial_points, patterns, feedback: p.feedback.clone() }
+                PartialCredit {
+                    points: partial_points,
+                    patterns,
+                    feedback: p.feedback.clone(),
+                }
             });
             concepts.push(Concept {
                 id: c.id.get_ref().clone(),
@@ -271,10 +274,7 @@ impl Validator<'_> {
             if m.phrases.is_empty() && m.regex.is_empty() {
                 self.problem(
                     &m.id,
-                    format!(
-                        "misconception `{}` has no `match` or `regex`",
-                        m.id.get_ref()
-                    ),
+                    format!("misconception `{}` has no `match` or `regex`", m.id.get_ref()),
                 );
             }
             let effect = match (&m.deduct, &m.cancels) {
@@ -287,8 +287,7 @@ impl Validator<'_> {
                 (Some(d), Some(_)) => {
                     self.problem(
                         d,
-                        "a misconception either `deduct`s points or `cancels` concepts, not both"
-                            .into(),
+                        "a misconception either `deduct`s points or `cancels` concepts, not both".into(),
                     );
                     MisconceptionEffect::Cancel(Cancels::Question)
                 }
@@ -308,10 +307,7 @@ impl Validator<'_> {
             for id in group {
                 match concept_ids.iter().position(|c| c == id.get_ref()) {
                     Some(i) => members.push(i),
-                    None => self.problem(
-                        id,
-                        format!("unknown concept `{}` in `exclusive`", id.get_ref()),
-                    ),
+                    None => self.problem(id, format!("unknown concept `{}` in `exclusive`", id.get_ref())),
                 }
             }
             exclusive.push(members);
@@ -343,14 +339,26 @@ impl Validator<'_> {
                 ("wrong_cancels", c.wrong_cancels.is_some()),
             ] {
                 if present {
-                    self.problem(&c.id, format!("concept `{}` sets `{field}`, which only a choice (`choose = ...`) uses", c.id.get_ref()));
+                    self.problem(
+                        &c.id,
+                        format!(
+                            "concept `{}` sets `{field}`, which only a choice (`choose = ...`) uses",
+                            c.id.get_ref()
+                        ),
+                    );
                 }
             }
             let mut asserted = self.patterns(&c.phrases);
             asserted.extend(self.regexes(&c.regex));
             let negated = self.patterns(&c.negated);
             if c.phrases.is_empty() && c.regex.is_empty() && c.negated.is_empty() {
-                self.problem(&c.id, format!("concept `{}` has nothing to match: give `match`, `regex`, `negated` or `choose`", c.id.get_ref()));
+                self.problem(
+                    &c.id,
+                    format!(
+                        "concept `{}` has nothing to match: give `match`, `regex`, `negated` or `choose`",
+                        c.id.get_ref()
+                    ),
+                );
             }
             return Some(ConceptRule::Patterns(PatternSet { asserted, negated }));
         };
@@ -499,10 +507,7 @@ mod tests {
             p[0],
             "r.toml:9:10: concept `c` is worth 2 points, more than question `1a`'s 1"
         );
-        assert_eq!(
-            p[1],
-            "r.toml:10:11: invalid regular expression: unclosed group"
-        );
+        assert_eq!(p[1], "r.toml:10:11: invalid regular expression: unclosed group");
         assert_eq!(p[2], "r.toml:12:6: duplicate question id `1a`");
         assert_eq!(
             p[3],
@@ -516,11 +521,7 @@ mod tests {
             "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\npionts = 2\n"
         ));
         assert_eq!(p.len(), 1);
-        assert!(
-            p[0].starts_with("r.toml:7:1: unknown field `pionts`"),
-            "{}",
-            p[0]
-        );
+        assert!(p[0].starts_with("r.toml:7:1: unknown field `pionts`"), "{}", p[0]);
         let p = problems(&format!("{HEAD}[[question]\n"));
         assert!(p[0].starts_with("r.toml:4:"), "{}", p[0]);
     }

@@ -299,8 +299,7 @@ mod tests {
         touch(root, "kim/a.md");
         std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("eve.md")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("dir"), root.join("kim/more")).unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("kim/x.md"))
-            .unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("kim/x.md")).unwrap();
         std::os::unix::fs::symlink(root.join("kim/a.md"), root.join("kim/y.md")).unwrap();
 
         let subs = discover(root, &[]).unwrap();

@@ -77,14 +77,12 @@ pub fn read_document(file: &SubmissionFile) -> Result<Document, ReadError> {
     let lines = match format {
         Format::Markdown | Format::PlainText => plain_lines(&decoded.text),
         Format::Latex => latex::to_lines(&decoded.text),
-        Format::Notebook => {
-            notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
-                path: display.clone(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?
-        }
+        Format::Notebook => notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
+            path: display.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?,
     };
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(ReadError::Empty { path: display });
@@ -124,10 +122,7 @@ mod tests {
     }
 
     fn texts(doc: &Document) -> Vec<(usize, &str)> {
-        doc.lines
-            .iter()
-            .map(|l| (l.number, l.text.as_str()))
-            .collect()
+        doc.lines.iter().map(|l| (l.number, l.text.as_str())).collect()
     }
 
     #[test]
@@ -156,10 +151,7 @@ mod tests {
     fn unsupported_missing_and_empty_files_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let pdf = write(dir.path(), "c.pdf", b"%PDF-1.4");
-        assert!(matches!(
-            read_document(&pdf),
-            Err(ReadError::Unsupported { .. })
-        ));
+        assert!(matches!(read_document(&pdf), Err(ReadError::Unsupported { .. })));
         let missing = SubmissionFile {
             path: dir.path().join("gone.md"),
             display: PathBuf::from("gone.md"),
@@ -168,10 +160,7 @@ mod tests {
         assert!(matches!(err, ReadError::Io { .. }));
         assert!(err.to_string().starts_with("cannot read gone.md"));
         let blank = write(dir.path(), "d.md", b"  \n\t\n");
-        assert!(matches!(
-            read_document(&blank),
-            Err(ReadError::Empty { .. })
-        ));
+        assert!(matches!(read_document(&blank), Err(ReadError::Empty { .. })));
         let preamble_only = write(
             dir.path(),
             "e.tex",
@@ -186,11 +175,7 @@ mod tests {
     #[test]
     fn invalid_notebook_json_names_file_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        let file = write(
-            dir.path(),
-            "n.ipynb",
-            b"{\n  \"cells\": [\n    {,}\n  ]\n}\n",
-        );
+        let file = write(dir.path(), "n.ipynb", b"{\n  \"cells\": [\n    {,}\n  ]\n}\n");
         match read_document(&file) {
             Err(ReadError::InvalidNotebook {
                 path, line, column, ..

@@ -45,26 +45,11 @@ mod tests {
 
     #[test]
     fn extensions_are_case_insensitive() {
-        assert_eq!(
-            Format::from_path(Path::new("a/b.MD")),
-            Some(Format::Markdown)
-        );
-        assert_eq!(
-            Format::from_path(Path::new("b.Markdown")),
-            Some(Format::Markdown)
-        );
-        assert_eq!(
-            Format::from_path(Path::new("b.TXT")),
-            Some(Format::PlainText)
-        );
-        assert_eq!(
-            Format::from_path(Path::new("b.text")),
-            Some(Format::PlainText)
-        );
-        assert_eq!(
-            Format::from_path(Path::new("b.ipynb")),
-            Some(Format::Notebook)
-        );
+        assert_eq!(Format::from_path(Path::new("a/b.MD")), Some(Format::Markdown));
+        assert_eq!(Format::from_path(Path::new("b.Markdown")), Some(Format::Markdown));
+        assert_eq!(Format::from_path(Path::new("b.TXT")), Some(Format::PlainText));
+        assert_eq!(Format::from_path(Path::new("b.text")), Some(Format::PlainText));
+        assert_eq!(Format::from_path(Path::new("b.ipynb")), Some(Format::Notebook));
         assert_eq!(Format::from_path(Path::new("b.Tex")), Some(Format::Latex));
     }
 

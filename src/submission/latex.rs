@@ -93,10 +93,7 @@ fn document_body(mut lines: Vec<(usize, String)>) -> Vec<(usize, String)> {
     }
     if let Some(end) = lines.iter().position(|(_, l)| l.contains(END)) {
         let (number, last) = &lines[end];
-        let (number, before) = (
-            *number,
-            last[..last.find(END).unwrap_or(last.len())].to_owned(),
-        );
+        let (number, before) = (*number, last[..last.find(END).unwrap_or(last.len())].to_owned());
         lines.truncate(end);
         if !before.trim().is_empty() {
             lines.push((number, before));
@@ -395,11 +392,7 @@ trailing junk
         let lines = to_lines("1a) No.\n\n1b) Use the \\textit{unpaired} data~here.\n");
         assert_eq!(
             texts(&lines),
-            vec![
-                (1, "1a) No."),
-                (2, ""),
-                (3, "1b) Use the unpaired data here.")
-            ]
+            vec![(1, "1a) No."), (2, ""), (3, "1b) Use the unpaired data here.")]
         );
     }
 

@@ -236,8 +236,7 @@ mod tests {
 
     #[test]
     fn invalid_json_reports_line_and_column() {
-        let err =
-            to_lines("{\n \"cells\": [\n  {\"cell_type\": \"markdown\", }\n ]\n}").unwrap_err();
+        let err = to_lines("{\n \"cells\": [\n  {\"cell_type\": \"markdown\", }\n ]\n}").unwrap_err();
         assert_eq!(err.line(), 3);
         assert!(err.column() > 0);
     }
