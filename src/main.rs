@@ -34,6 +34,18 @@ struct Cli {
 enum Command {
     /// Grade every submission in a folder and write grades.csv, grades.json and feedback/.
     Grade(GradeArgs),
+    /// Check rubrics: every error and warning, with the offending line.
+    Lint(LintArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Rubric files to check.
+    #[arg(required = true, value_name = "RUBRIC")]
+    rubrics: Vec<PathBuf>,
+    /// Exit with 1 when there are warnings (errors always exit with 2).
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(clap::Args)]
@@ -59,6 +71,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Grade(args) => grade(args),
+        Command::Lint(args) => lint(args),
     };
     ExitCode::from(code)
 }
@@ -72,6 +85,15 @@ fn grade(args: GradeArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return rubric_failure(&e),
     };
+    if !rubric.warnings.is_empty() && !args.quiet {
+        let n = rubric.warnings.len();
+        eprintln!(
+            "note: rubric `{}` has {n} warning{}; `rubricate lint {}` shows them",
+            rubric_path.display(),
+            plural(n),
+            rubric_path.display()
+        );
+    }
     if !args.submissions.is_dir() {
         return fail(&format!(
             "submissions folder `{}` does not exist or is not a folder",
@@ -129,6 +151,46 @@ fn grade(args: GradeArgs) -> u8 {
     }
 }
 
+fn lint(args: LintArgs) -> u8 {
+    let (mut errors, mut warnings) = (0, 0);
+    for path in &args.rubrics {
+        let diagnostics = match rubric::load(path) {
+            Ok(rubric) => rubric.warning_diagnostics(),
+            Err(RubricError::Invalid(d)) => d,
+            Err(other) => {
+                eprintln!("error: {other}");
+                errors += 1;
+                continue;
+            }
+        };
+        eprint!("{}", diagnostics.render());
+        errors += diagnostics.errors();
+        warnings += diagnostics.warnings();
+    }
+    let checked = args.rubrics.len();
+    eprintln!(
+        "checked {checked} rubric{}: {errors} error{}, {warnings} warning{}",
+        plural(checked),
+        plural(errors),
+        plural(warnings)
+    );
+    if errors > 0 {
+        exit::USAGE
+    } else if warnings > 0 && args.deny_warnings {
+        exit::UNREADABLE
+    } else {
+        exit::OK
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// The rubric to use when none is named: the only `.toml` file in `rubrics/`.
 fn default_rubric() -> Result<PathBuf, String> {
     let dir = Path::new("rubrics");
@@ -158,11 +220,7 @@ fn rubric_failure(error: &RubricError) -> u8 {
             eprint!("{}", diagnostics.render());
             eprintln!("{diagnostics}");
             let n = diagnostics.problems.len();
-            eprintln!(
-                "error: rubric `{}` has {n} problem{}; nothing was graded",
-                diagnostics.path.display(),
-                if n == 1 { "" } else { "s" }
-            );
+            eprintln!("error: rubric `{}` has {n} problem{}; nothing was graded", diagnostics.path.display(), plural(n));
         }
         other => eprintln!("error: {other}"),
     }

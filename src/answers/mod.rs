@@ -8,4 +8,16 @@ mod split;
 
 pub use labels::LabelIndex;
 pub use path::Part;
+
+/// The path of a question id (`1c-ii` → 1, c, ii), or `None` when the id is not a path.
+pub fn parse_id(id: &str) -> Option<Vec<Part>> {
+    path::parse_id(id)
+}
+
+/// A path as a label would show it: `1(c)(ii)`.
+pub fn display_path(path: &[Part]) -> String {
+    let mut parts = path.iter();
+    let first = parts.next().map(ToString::to_string).unwrap_or_default();
+    first + &parts.map(|p| format!("({p})")).collect::<String>()
+}
 pub use split::{split, FoundAnswer, SplitAnswers};

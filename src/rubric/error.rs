@@ -29,11 +29,46 @@ pub struct Diagnostics {
 /// One problem, at a byte span of the rubric's text where one is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    pub severity: Severity,
     pub span: Option<Range<usize>>,
     pub message: String,
 }
 
+/// Errors stop a run; warnings are shown (and fail `lint --deny-warnings`) but grading goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+impl Problem {
+    pub fn error(span: Option<Range<usize>>, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Error, span, message: message.into() }
+    }
+
+    pub fn warning(span: Option<Range<usize>>, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Warning, span, message: message.into() }
+    }
+}
+
 impl Diagnostics {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Warning).count()
+    }
+
     /// 1-based line and column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -49,13 +84,17 @@ impl Diagnostics {
         let config = term::Config::default();
         let mut out = String::new();
         for problem in &self.problems {
-            let mut diagnostic = Diagnostic::error().with_message(problem.message.clone());
+            let diagnostic = match problem.severity {
+                Severity::Error => Diagnostic::error(),
+                Severity::Warning => Diagnostic::warning(),
+            };
+            let mut diagnostic = diagnostic.with_message(problem.message.clone());
             if let Some(span) = &problem.span {
                 diagnostic = diagnostic.with_labels(vec![Label::primary((), span.clone())]);
             }
             match term::emit_into_string(&config, &file, &diagnostic) {
                 Ok(rendered) => out.push_str(&rendered),
-                Err(_) => out.push_str(&format!("error: {}\n", problem.message)),
+                Err(_) => out.push_str(&format!("{}: {}\n", problem.severity, problem.message)),
             }
         }
         out
@@ -72,9 +111,10 @@ impl fmt::Display for Diagnostics {
             match &problem.span {
                 Some(span) => {
                     let (line, column) = self.line_column(span.start);
-                    write!(f, "{}:{line}:{column}: {}", self.path.display(), problem.message)?;
+                    let (path, severity) = (self.path.display(), problem.severity);
+                    write!(f, "{path}:{line}:{column}: {severity}: {}", problem.message)?;
                 }
-                None => write!(f, "{}: {}", self.path.display(), problem.message)?,
+                None => write!(f, "{}: {}: {}", self.path.display(), problem.severity, problem.message)?,
             }
         }
         Ok(())

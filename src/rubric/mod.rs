@@ -8,7 +8,7 @@ pub mod validate;
 
 use std::path::Path;
 
-pub use error::{Diagnostics, Problem, RubricError};
+pub use error::{Diagnostics, Problem, RubricError, Severity};
 pub use model::*;
 
 /// Read, parse and validate a rubric file.
@@ -26,10 +26,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Rubric, RubricError> {
         RubricError::Invalid(Diagnostics {
             path: path.to_path_buf(),
             text: text.to_string(),
-            problems: vec![Problem {
-                span: e.span(),
-                message: e.message().trim().to_string(),
-            }],
+            problems: vec![Problem::error(e.span(), e.message().trim())],
         })
     })?;
     validate::validate(path, text, raw)

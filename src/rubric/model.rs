@@ -11,11 +11,20 @@ use crate::matching::pattern::Phrase;
 #[derive(Debug, Clone)]
 pub struct Rubric {
     pub path: PathBuf,
+    /// The rubric's text, for rendering its warnings.
+    pub source: String,
+    /// What `lint` warns about; grading goes on.
+    pub warnings: Vec<crate::rubric::Problem>,
     pub assignment: Assignment,
     pub questions: Vec<Question>,
 }
 
 impl Rubric {
+    /// The warnings as diagnostics of this rubric's file.
+    pub fn warning_diagnostics(&self) -> crate::rubric::Diagnostics {
+        crate::rubric::Diagnostics { path: self.path.clone(), text: self.source.clone(), problems: self.warnings.clone() }
+    }
+
     pub fn max_total(&self) -> Points {
         self.questions.iter().map(|q| q.max).sum()
     }

@@ -7,11 +7,11 @@ use std::path::Path;
 use regex::RegexBuilder;
 use toml::Spanned;
 
-use super::error::{Diagnostics, Problem, RubricError};
+use super::error::{Diagnostics, Problem, RubricError, Severity};
 use super::model::*;
 use super::raw::*;
 use crate::ids::{Points, QuestionId};
-use crate::matching::pattern::{Phrase, SynonymGroups};
+use crate::matching::pattern::{allowed_edits, Phrase, SynonymGroups, Word};
 
 /// Compiled regexes may not grow past this (bytes), so a rubric cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -45,15 +45,21 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         }
     }
     if raw.questions.is_empty() {
-        v.problems.push(Problem {
-            span: None,
-            message: "the rubric has no `[[question]]`".into(),
-        });
+        v.problems.push(Problem::error(None, "the rubric has no `[[question]]`"));
     }
 
-    if v.problems.is_empty() {
+    let lint_ids: Vec<_> = raw.questions.iter().map(|q| q.id.clone()).collect();
+    v.warn_label_collisions(&lint_ids);
+    v.warn_unused_synonyms(&raw);
+
+    v.problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        v.problems.into_iter().partition(|p| p.severity == Severity::Error);
+    if errors.is_empty() {
         Ok(Rubric {
             path: path.to_path_buf(),
+            source: text.to_string(),
+            warnings,
             assignment: Assignment {
                 id: raw.assignment.id,
                 title: raw.assignment.title,
@@ -62,11 +68,11 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
             questions,
         })
     } else {
-        Err(RubricError::Invalid(Diagnostics {
-            path: path.to_path_buf(),
-            text: text.to_string(),
-            problems: v.problems,
-        }))
+        let mut problems = errors;
+        problems.extend(warnings);
+        problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+        problems.dedup();
+        Err(RubricError::Invalid(Diagnostics { path: path.to_path_buf(), text: text.to_string(), problems }))
     }
 }
 
@@ -78,10 +84,7 @@ struct Validator<'t> {
 
 impl Validator<'_> {
     fn problem<T>(&mut self, at: &Spanned<T>, message: String) {
-        self.problems.push(Problem {
-            span: Some(at.span()),
-            message,
-        });
+        self.problems.push(Problem::error(Some(at.span()), message));
     }
 
     fn points(&mut self, at: &Spanned<f64>) -> Points {
@@ -103,7 +106,10 @@ impl Validator<'_> {
             return self.regex(written, body);
         }
         match Phrase::parse(source, &self.synonyms) {
-            Ok(phrase) => Some(Pattern::Phrase(phrase)),
+            Ok(phrase) => {
+                self.warn_weak_phrase(written, &phrase);
+                Some(Pattern::Phrase(phrase))
+            }
             Err(e) => {
                 self.problem(written, format!("invalid phrase `{source}`: {e}"));
                 None
@@ -116,10 +122,7 @@ impl Validator<'_> {
     fn regex(&mut self, written: &Spanned<String>, body: &str) -> Option<Pattern> {
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(body) {
             let span = self.span_inside(written, body, e.span().start.offset..e.span().end.offset);
-            self.problems.push(Problem {
-                span: Some(span),
-                message: format!("invalid regular expression: {}", e.kind()),
-            });
+            self.problems.push(Problem::error(Some(span), format!("invalid regular expression: {}", e.kind())));
             return None;
         }
         match RegexBuilder::new(body)
@@ -127,9 +130,12 @@ impl Validator<'_> {
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
         {
-            Ok(regex) => Some(Pattern::Regex {
-                source: written.get_ref().clone(),
-                regex,
+            Ok(regex) => Some({
+                self.warn_weak_regex(written, &regex);
+                Pattern::Regex {
+                    source: written.get_ref().clone(),
+                    regex,
+                }
             }),
             Err(e) => {
                 let message = e.to_string();
@@ -313,6 +319,15 @@ impl Validator<'_> {
             exclusive.push(members);
         }
 
+        if concepts.is_empty() {
+            self.warning(&q.id, format!("question `{}` has no concepts, so every answer scores 0", q.id.get_ref()));
+        } else {
+            let reachable = reachable_points(&concepts, &exclusive);
+            if reachable < max {
+                self.warning(&q.points, format!("question `{}` is worth {max} points, but its concepts can earn at most {reachable}", q.id.get_ref()));
+            }
+        }
+
         Some(Question {
             id: QuestionId(q.id.get_ref().clone()),
             max,
@@ -428,6 +443,77 @@ impl Validator<'_> {
         }))
     }
 
+    fn warning<T>(&mut self, at: &Spanned<T>, message: String) {
+        self.problems.push(Problem::warning(Some(at.span()), message));
+    }
+
+    /// A phrase of one common word matches nearly every answer; a single short word matched
+    /// by edit distance matches too many others.
+    fn warn_weak_phrase(&mut self, written: &Spanned<String>, phrase: &Phrase) {
+        let [slot] = phrase.slots.as_slice() else { return };
+        if written.get_ref().contains('{') {
+            return; // a synonym group's members are the group's business, not this phrase's
+        }
+        for alternative in &slot.alternatives {
+            let [word] = alternative.as_slice() else { continue };
+            match word {
+                Word::Fuzzy { lower, .. } | Word::Exact(lower) if COMMON_WORDS.contains(&lower.as_str()) => {
+                    self.warning(written, format!("`{}` matches the common word `{lower}`, found in almost any answer", written.get_ref()));
+                }
+                Word::Fuzzy { lower, .. } if allowed_edits(lower.chars().count()) > 0 && lower.chars().count() <= 5 => {
+                    self.warning(
+                        written,
+                        format!(
+                            "`{lower}` is short enough that a misspelling allowance of {} edit matches many other words; write `={lower}` to match it exactly",
+                            allowed_edits(lower.chars().count())
+                        ),
+                    );
+                }
+                Word::Prefix(p) if p.chars().count() < 3 => {
+                    self.warning(written, format!("`{p}*` matches every word starting with `{p}`"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn warn_weak_regex(&mut self, written: &Spanned<String>, regex: &regex::Regex) {
+        if regex.is_match("") {
+            self.warning(written, format!("`{}` matches the empty string, so it matches every answer", written.get_ref()));
+        } else if let Some(word) = COMMON_WORDS.iter().find(|w| regex.find(w).is_some_and(|m| m.as_str() == **w)) {
+            self.warning(written, format!("`{}` matches the common word `{word}`, found in almost any answer", written.get_ref()));
+        }
+    }
+
+    /// Two questions that students would label the same way cannot both be found.
+    fn warn_label_collisions(&mut self, ids: &[Spanned<String>]) {
+        let paths: Vec<Option<Vec<crate::answers::Part>>> = ids.iter().map(|id| crate::answers::parse_id(id.get_ref())).collect();
+        for (i, id) in ids.iter().enumerate() {
+            for (j, other) in ids.iter().enumerate().take(i) {
+                let (Some(a), Some(b)) = (&paths[i], &paths[j]) else { continue };
+                if a == b && id.get_ref() != other.get_ref() {
+                    self.warning(id, format!("question `{}` has the same labels as `{}` (both read as {})", id.get_ref(), other.get_ref(), crate::answers::display_path(a)));
+                } else if a.len() != b.len() && (a.starts_with(b) || b.starts_with(a)) {
+                    let (parent, child) = if a.len() < b.len() { (id, other) } else { (other, id) };
+                    self.warning(id, format!("question `{}` is also a parent of `{}`: a label `{}` could start either", parent.get_ref(), child.get_ref(), parent.get_ref()));
+                }
+            }
+        }
+    }
+
+    fn warn_unused_synonyms(&mut self, raw: &RawRubric) {
+        let used = |name: &str| {
+            let reference = format!("{{{name}}}");
+            self.text.contains(&reference)
+        };
+        for name in raw.synonyms.keys() {
+            if !used(name) {
+                let span = synonym_key_span(self.text, name);
+                self.problems.push(Problem::warning(span, format!("synonym group `{name}` is never used")));
+            }
+        }
+    }
+
     fn cancels(&mut self, written: &Spanned<RawCancels>, concept_ids: &[String]) -> Cancels {
         match written.get_ref() {
             RawCancels::Word(w) if w == "question" => Cancels::Question,
@@ -450,6 +536,32 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Words so common that a pattern matching one alone matches almost any answer.
+const COMMON_WORDS: &[&str] = &[
+    "the", "a", "an", "is", "are", "it", "of", "to", "and", "or", "in", "on", "for", "that", "this",
+    "be", "with", "as", "by", "at", "you", "we", "i", "they", "its", "was", "can", "will",
+];
+
+/// The most a question's concepts can earn together: of each exclusive group, only the best.
+fn reachable_points(concepts: &[Concept], exclusive: &[Vec<usize>]) -> Points {
+    let mut total: Points = concepts.iter().map(|c| c.points).sum();
+    for group in exclusive {
+        let best = group.iter().map(|&i| concepts[i].points).max().unwrap_or(Points::ZERO);
+        let all: Points = group.iter().map(|&i| concepts[i].points).sum();
+        total = total - all + best;
+    }
+    total
+}
+
+/// Where `name = [...]` stands under `[synonyms]`, found in the text (TOML keys carry no span).
+fn synonym_key_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let table = text.find("[synonyms]")?;
+    let pattern = format!(r#"(?m)^[ \t]*"?{}"?[ \t]*="#, regex::escape(name));
+    let found = regex::Regex::new(&pattern).ok()?.find_at(text, table)?;
+    let start = found.start() + text[found.start()..].find(|c: char| !c.is_whitespace()).unwrap_or(0);
+    Some(start..start + name.len())
 }
 
 /// Options keyed by one letter (`a`..`d`) may be chosen by letter: `(d)` anywhere, or a bare
@@ -505,13 +617,13 @@ mod tests {
         assert_eq!(p.len(), 4, "{p:#?}");
         assert_eq!(
             p[0],
-            "r.toml:9:10: concept `c` is worth 2 points, more than question `1a`'s 1"
+            "r.toml:9:10: error: concept `c` is worth 2 points, more than question `1a`'s 1"
         );
-        assert_eq!(p[1], "r.toml:10:11: invalid regular expression: unclosed group");
-        assert_eq!(p[2], "r.toml:12:6: duplicate question id `1a`");
+        assert_eq!(p[1], "r.toml:10:11: error: invalid regular expression: unclosed group");
+        assert_eq!(p[2], "r.toml:12:6: error: duplicate question id `1a`");
         assert_eq!(
             p[3],
-            "r.toml:17:10: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`"
+            "r.toml:17:10: error: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`"
         );
     }
 
@@ -521,7 +633,7 @@ mod tests {
             "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\npionts = 2\n"
         ));
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("r.toml:7:1: unknown field `pionts`"), "{}", p[0]);
+        assert!(p[0].starts_with("r.toml:7:1: error: unknown field `pionts`"), "{}", p[0]);
         let p = problems(&format!("{HEAD}[[question]\n"));
         assert!(p[0].starts_with("r.toml:4:"), "{}", p[0]);
     }
@@ -530,6 +642,47 @@ mod tests {
     fn choices_resolve_their_option_set() {
         let toml = format!("{HEAD}[options.m]\na = [\"linear probe\"]\nb = [\"full finetuning\"]\n[[question]]\nid = \"1c\"\npoints = 1\n[[question.concept]]\nid = \"pick\"\npoints = 1\nchoose = \"e\"\nfrom = \"m\"\n");
         let p = problems(&toml);
-        assert_eq!(p, ["r.toml:13:10: `e` is not one of the options (a, b)"]);
+        assert_eq!(p, ["r.toml:13:10: error: `e` is not one of the options (a, b)"]);
+    }
+
+    fn warnings(toml: &str) -> Vec<String> {
+        let rubric = parse(Path::new("r.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
+        rubric.warning_diagnostics().to_string().lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn lint_warnings_point_at_their_cause() {
+        let toml = format!(
+            "{HEAD}[synonyms]\nunused = [\"x\"]\n[[question]]\nid = \"1a\"\npoints = 3\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"the\", \"close\", \"/x*/\", \"/\\\\ban\\\\b/\"]\n[[question]]\nid = \"1.a\"\npoints = 1\n"
+        );
+        let w = warnings(&toml);
+        assert_eq!(
+            w,
+            [
+                "r.toml:5:1: warning: synonym group `unused` is never used",
+                "r.toml:8:10: warning: question `1a` is worth 3 points, but its concepts can earn at most 1",
+                "r.toml:12:10: warning: `the` matches the common word `the`, found in almost any answer",
+                "r.toml:12:17: warning: `close` is short enough that a misspelling allowance of 1 edit matches many other words; write `=close` to match it exactly",
+                "r.toml:12:26: warning: `/x*/` matches the empty string, so it matches every answer",
+                "r.toml:12:34: warning: `/\\ban\\b/` matches the common word `an`, found in almost any answer",
+                "r.toml:14:6: warning: question `1.a` has no concepts, so every answer scores 0",
+                "r.toml:14:6: warning: question `1.a` has the same labels as `1a` (both read as 1(a))",
+            ],
+            "{w:#?}"
+        );
+    }
+
+    #[test]
+    fn exclusive_concepts_count_once_towards_the_reachable_total() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 2\nexclusive = [[\"yes\", \"no\"]]\n[[question.concept]]\nid = \"yes\"\npoints = 1\nmatch = [\"yes\"]\n[[question.concept]]\nid = \"no\"\npoints = 1\nmatch = [\"nope\"]\n"
+        );
+        assert_eq!(warnings(&toml), ["r.toml:6:10: warning: question `1a` is worth 2 points, but its concepts can earn at most 1"]);
+    }
+
+    #[test]
+    fn a_parent_question_collides_with_its_children() {
+        let toml = format!("{HEAD}[[question]]\nid = \"1c\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n[[question]]\nid = \"1c-i\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n");
+        assert_eq!(warnings(&toml), ["r.toml:12:6: warning: question `1c` is also a parent of `1c-i`: a label `1c` could start either"]);
     }
 }
