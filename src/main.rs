@@ -220,7 +220,11 @@ fn rubric_failure(error: &RubricError) -> u8 {
             eprint!("{}", diagnostics.render());
             eprintln!("{diagnostics}");
             let n = diagnostics.problems.len();
-            eprintln!("error: rubric `{}` has {n} problem{}; nothing was graded", diagnostics.path.display(), plural(n));
+            eprintln!(
+                "error: rubric `{}` has {n} problem{}; nothing was graded",
+                diagnostics.path.display(),
+                plural(n)
+            );
         }
         other => eprintln!("error: {other}"),
     }

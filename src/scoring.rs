@@ -468,6 +468,17 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
     }
 
     #[test]
+    fn a_turn_decides_between_options_in_one_sentence() {
+        let g = grade(
+            "1c",
+            "My first instinct was full finetuning, but that is a lot of weights, so: soft prompting.",
+        );
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+        let g = grade("1c", "Soft prompting is tempting but I'd use full finetuning.");
+        assert_eq!(outcome(&g, "pick"), Outcome::WrongChoice);
+    }
+
+    #[test]
     fn rejected_option_does_not_compete() {
         let g = grade(
             "1c",

@@ -163,7 +163,7 @@ fn rubric_unknown_key_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "unknown-key.toml:7:1: unknown field `pionts`",
+            "unknown-key.toml:7:1: error: unknown field `pionts`",
         ));
 }
 
@@ -176,10 +176,10 @@ fn rubric_problems_are_all_reported_at_once() {
         .code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     for expected in [
-        "semantic.toml:10:12: concept `c` is worth 2 points, more than question `1a`'s 1",
-        "semantic.toml:11:13: invalid regular expression: unclosed group",
-        "semantic.toml:14:6: duplicate question id `1a`",
-        "semantic.toml:19:12: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`",
+        "semantic.toml:10:12: error: concept `c` is worth 2 points, more than question `1a`'s 1",
+        "semantic.toml:11:13: error: invalid regular expression: unclosed group",
+        "semantic.toml:14:6: error: duplicate question id `1a`",
+        "semantic.toml:19:12: error: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`",
         "has 4 problems; nothing was graded",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");

@@ -1,7 +1,8 @@
-//! Agreement with the human-graded dev set: the bundled rubric, run on the bundled
-//! submissions, must agree with `tests/dev-set/expected.csv` on at least 95% of the
-//! (student, question) scores, with every total within 1 point. The expected grades are read
-//! from the CSV, never copied into code.
+//! Agreement with human grades: the bundled rubric, run on a graded set of submissions, must
+//! agree with its `expected.csv` on at least 95% of the (student, question) scores, with every
+//! total within 1 point. Two sets: the dev set (the bundled `submissions/`) and a held-out set
+//! written in other words and layouts (`tests/heldout/`). The expected grades are read from
+//! the CSVs, never copied into code.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,13 +38,22 @@ fn read_grades(path: &Path) -> (Vec<String>, BTreeMap<String, BTreeMap<String, f
 }
 
 #[test]
-fn bundled_rubric_agrees_with_the_human_grades() {
+fn bundled_rubric_agrees_with_the_dev_set() {
+    assert_agreement("submissions", "tests/dev-set/expected.csv");
+}
+
+#[test]
+fn bundled_rubric_agrees_with_the_held_out_set() {
+    assert_agreement("tests/heldout/submissions", "tests/heldout/expected.csv");
+}
+
+fn assert_agreement(submissions: &str, expected_csv: &str) {
     let rubric = rubric::load(&root().join("rubrics/finetuning-review.toml")).expect("bundled rubric loads");
     let grader = Grader::new(&rubric);
     let report = grader
-        .grade_folder(&root().join("submissions"), &[])
+        .grade_folder(&root().join(submissions), &[])
         .expect("grading runs");
-    let (headers, expected) = read_grades(&root().join("tests/dev-set/expected.csv"));
+    let (headers, expected) = read_grades(&root().join(expected_csv));
 
     let questions: Vec<&str> = headers[1..headers.len() - 1].iter().map(String::as_str).collect();
     let rubric_ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
@@ -81,7 +91,10 @@ fn bundled_rubric_agrees_with_the_human_grades() {
         }
     }
     let rate = agree as f64 / compared as f64;
-    eprintln!("dev-set agreement: {agree}/{compared} = {:.1}%", rate * 100.0);
+    eprintln!(
+        "{submissions}: agreement {agree}/{compared} = {:.1}%",
+        rate * 100.0
+    );
     for d in &disagreements {
         eprintln!("  disagreement: {d}");
     }

@@ -296,6 +296,14 @@ impl Parser<'_> {
                 }
             }
         }
+        // `1c. (i)`: a full stop, spaces, then a parenthesised part.
+        if let Some(after) = rest.strip_prefix('.') {
+            let trimmed = after.trim_start_matches([' ', '\t']);
+            if trimmed.len() < after.len() && trimmed.starts_with('(') {
+                self.pos += 1 + (after.len() - trimmed.len());
+                return Some(Separator::Space);
+            }
+        }
         if rest.starts_with(',') {
             self.pos += 1;
             self.skip_spaces();

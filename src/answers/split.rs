@@ -321,7 +321,12 @@ impl Label<'_> {
             // Relative labels keep the frames they resolved in, plus any parents they named
             // on the way (`(c)(i)` under `Question 1` makes `(ii)` resolve under 1(c)).
             let mut new_frames: Vec<Vec<Part>> = if self.syntax.absolute {
-                Vec::new()
+                // `1c. (i)` / `1(c)(i)`: a parenthesised last part invites `(ii)` next, so its
+                // parent becomes the context (`#### 1.c.iii` does not: see gtanaka).
+                match path.split_last() {
+                    Some((_, parent)) if !parent.is_empty() && label.ends_with(')') => vec![parent.to_vec()],
+                    _ => Vec::new(),
+                }
             } else {
                 let mut kept = frames.to_vec();
                 kept.extend((base.len() + 1..path.len()).map(|len| path[..len].to_vec()));
@@ -449,6 +454,7 @@ mod tests {
             ("1(a).", "1a"),
             ("QUESTION 3 (B) (I)", "3b-i"),
             ("- **Q2b:**", "2b"),
+            ("1c. (ii)", "1c-ii"),
         ] {
             for line in [form.to_owned(), format!("{form} The answer.")] {
                 let got = split_text(&format!("Name\n\n{line}\nmore\n"));
@@ -497,6 +503,22 @@ mod tests {
             got.answered_twice,
             BTreeSet::from([QuestionId("1c-i".into()), QuestionId("3b-i".into())])
         );
+    }
+
+    #[test]
+    fn parenthesised_absolute_labels_open_their_parent_for_siblings() {
+        let got = split_text("1c. (i) soft prompting\n(ii) Hard prompting.\n(iii) Linear probing.\n");
+        assert_eq!(
+            texts(&got),
+            pairs(&[
+                ("1c-i", "soft prompting"),
+                ("1c-ii", "Hard prompting."),
+                ("1c-iii", "Linear probing.")
+            ])
+        );
+        // A compact absolute label keeps a following `(b)` as text.
+        let got = split_text("#### 1.c.iii\n(b) full finetuning\n");
+        assert_eq!(texts(&got), pairs(&[("1c-iii", "(b) full finetuning")]));
     }
 
     #[test]

@@ -163,6 +163,10 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
             if m.stance == Stance::Asserted && cues::is_rejected(text, m.found.tokens.start) {
                 m.stance = Stance::Negated;
             }
+            // A quoted option ("the label word \"yes\"") is mentioned, not chosen.
+            if text.tokens[m.found.tokens.clone()].iter().all(|t| t.quoted) {
+                m.stance = Stance::Hedged;
+            }
             named.push((index, m));
         }
     }
@@ -192,15 +196,10 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
         .copied()
         .filter(|(_, m)| text.tokens[m.found.tokens.start].sentence == sentence)
         .collect();
-    // "X is fine, but Y is better": a later clause that opens with a turn decides.
-    if let Some(turn) = deciding
-        .iter()
-        .rev()
-        .map(|(_, m)| m.found.tokens.start)
-        .find(|&at| opens_with_turn(text, at))
-    {
-        let clause = text.tokens[turn].clause;
-        deciding.retain(|(_, m)| text.tokens[m.found.tokens.start].clause >= clause);
+    // "X is fine, but Y is better" / "my first instinct was X, but ..., so: Y": after a turn,
+    // only what follows it decides.
+    if let Some(turn) = last_turn_before(text, &deciding) {
+        deciding.retain(|(_, m)| m.found.tokens.start > turn);
     }
     let mut keys: Vec<usize> = deciding.iter().map(|(i, _)| *i).collect();
     keys.sort();
@@ -252,15 +251,25 @@ fn hedge_alternatives(text: &AnalyzedText, named: &mut [(usize, Mention)]) {
     }
 }
 
-/// Whether the clause holding token `at` opens with a turn ("but", "so", "instead").
-fn opens_with_turn(text: &AnalyzedText, at: usize) -> bool {
-    let clause = text.clause_of(at);
-    text.tokens[clause].first().is_some_and(|t| {
-        matches!(
-            t.lower.as_str(),
-            "but" | "so" | "instead" | "therefore" | "thus" | "hence" | "however"
-        )
-    })
+/// Words that turn an answer from one option to another.
+const TURNS: &[&str] = &[
+    "but",
+    "so",
+    "instead",
+    "therefore",
+    "thus",
+    "hence",
+    "however",
+    "ultimately",
+];
+
+/// The last turn word that stands after the first deciding mention and before a later one.
+fn last_turn_before(text: &AnalyzedText, deciding: &[&(usize, Mention)]) -> Option<usize> {
+    let first = deciding.first()?.1.found.tokens.end;
+    let last = deciding.last()?.1.found.tokens.start;
+    (first..last)
+        .rev()
+        .find(|&i| TURNS.contains(&text.tokens[i].lower.as_str()) && !text.tokens[i].quoted)
 }
 
 fn match_misconception(misconception: &Misconception, text: &AnalyzedText, scopes: &Scopes) -> Option<Found> {

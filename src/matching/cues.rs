@@ -212,7 +212,11 @@ pub fn stance(text: &AnalyzedText, span: std::ops::Range<usize>, own: OwnNegatio
 pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: bool) -> bool {
     let tokens = &text.tokens;
     let clause = text.clause_of(span.start);
-    if inside && tokens[span.clone()].iter().any(|t| is_negator(&t.lower)) {
+    if inside
+        && tokens[span.clone()]
+            .iter()
+            .any(|t| is_negator(&t.lower) && !t.quoted)
+    {
         return true;
     }
     // Before: allow one ordinary word between ("don't ever mask" / "not linear probing").
@@ -221,6 +225,9 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
     while i > clause.start {
         i -= 1;
         let w = tokens[i].lower.as_str();
+        if tokens[i].quoted {
+            continue;
+        }
         if is_negator(w) && !is_emphatic_not(text, i) {
             return true;
         }
@@ -244,7 +251,7 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
         let after_end = (span.end + 4).min(clause.end);
         return tokens[span.end.min(after_end)..after_end]
             .iter()
-            .any(|t| is_negator(&t.lower) && t.lower != "no");
+            .any(|t| is_negator(&t.lower) && t.lower != "no" && !t.quoted);
     }
     false
 }
@@ -281,7 +288,7 @@ fn contains_cue(text: &AnalyzedText, range: std::ops::Range<usize>, cues: &[&[&s
     cues.iter().any(|cue| {
         words
             .windows(cue.len())
-            .any(|w| w.iter().zip(cue.iter()).all(|(t, c)| t.lower == *c))
+            .any(|w| w.iter().zip(cue.iter()).all(|(t, c)| t.lower == *c && !t.quoted))
     })
 }
 

@@ -20,6 +20,8 @@ pub struct Token {
     pub clause: usize,
     /// Joined to the previous token by a hyphen or slash only (`fine-tune`, `pre-trained`).
     pub glued_to_previous: bool,
+    /// Inside double quotes: a word mentioned ("the label word \"yes\""), not used.
+    pub quoted: bool,
 }
 
 /// An answer's text, normalised and tokenised.
@@ -104,6 +106,7 @@ impl AnalyzedText {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut i = 0;
         let mut gap_is_glue = false;
+        let mut in_quote = false;
         while i < chars.len() {
             let (pos, c) = chars[i];
             if is_word_char(c) {
@@ -145,6 +148,7 @@ impl AnalyzedText {
                     sentence,
                     clause,
                     glued_to_previous: gap_is_glue,
+                    quoted: in_quote,
                 });
                 gap_is_glue = false;
                 i = j;
@@ -156,9 +160,32 @@ impl AnalyzedText {
                 i += 1;
             }
             let run: String = chars[run_start..i].iter().map(|(_, c)| *c).collect();
+            // Punctuation inside quotes ("passage ? [MASK]") does not end the answer's sentence.
+            let mut unquoted = String::with_capacity(run.len());
+            for c in run.chars() {
+                match c {
+                    '"' => in_quote = !in_quote,
+                    '\u{201c}' => in_quote = true,
+                    '\u{201d}' => in_quote = false,
+                    '\n' => in_quote = false,
+                    _ => {}
+                }
+                let inside = in_quote && c != '"' && c != '\u{201c}';
+                unquoted.push(if inside && matches!(c, '.' | '!' | '?' | ';' | ':') {
+                    ' '
+                } else {
+                    c
+                });
+            }
             gap_is_glue = !tokens.is_empty() && (run == "-" || run == "/");
             let next_word_lower = i < chars.len() && chars[i].1.is_lowercase();
-            match classify_gap(&run, &text, chars[run_start].0, tokens.last(), next_word_lower) {
+            match classify_gap(
+                &unquoted,
+                &text,
+                chars[run_start].0,
+                tokens.last(),
+                next_word_lower,
+            ) {
                 Gap::Sentence { question } => {
                     pending_sentence_break = true;
                     if question {
@@ -315,6 +342,20 @@ mod tests {
         let t = AnalyzedText::new("Yes... actually no? It depends.");
         assert_eq!(t.sentences.len(), 3);
         assert_eq!(t.questions, [false, true, false]);
+    }
+
+    #[test]
+    fn quotes_mark_mentions_and_hold_their_punctuation() {
+        let t = AnalyzedText::new("feed \"passage ? [MASK]\" and read \"yes\" or no.");
+        assert_eq!(t.sentences.len(), 1);
+        assert_eq!(t.questions, [false]);
+        let quoted: Vec<_> = t
+            .tokens
+            .iter()
+            .filter(|t| t.quoted)
+            .map(|t| t.lower.as_str())
+            .collect();
+        assert_eq!(quoted, ["passage", "mask", "yes"]);
     }
 
     #[test]

@@ -52,21 +52,35 @@ impl fmt::Display for Severity {
 
 impl Problem {
     pub fn error(span: Option<Range<usize>>, message: impl Into<String>) -> Problem {
-        Problem { severity: Severity::Error, span, message: message.into() }
+        Problem {
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+        }
     }
 
     pub fn warning(span: Option<Range<usize>>, message: impl Into<String>) -> Problem {
-        Problem { severity: Severity::Warning, span, message: message.into() }
+        Problem {
+            severity: Severity::Warning,
+            span,
+            message: message.into(),
+        }
     }
 }
 
 impl Diagnostics {
     pub fn errors(&self) -> usize {
-        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.problems.iter().filter(|p| p.severity == Severity::Warning).count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count()
     }
 
     /// 1-based line and column of a byte offset.
@@ -114,7 +128,13 @@ impl fmt::Display for Diagnostics {
                     let (path, severity) = (self.path.display(), problem.severity);
                     write!(f, "{path}:{line}:{column}: {severity}: {}", problem.message)?;
                 }
-                None => write!(f, "{}: {}: {}", self.path.display(), problem.severity, problem.message)?,
+                None => write!(
+                    f,
+                    "{}: {}: {}",
+                    self.path.display(),
+                    problem.severity,
+                    problem.message
+                )?,
             }
         }
         Ok(())

@@ -22,7 +22,11 @@ pub struct Rubric {
 impl Rubric {
     /// The warnings as diagnostics of this rubric's file.
     pub fn warning_diagnostics(&self) -> crate::rubric::Diagnostics {
-        crate::rubric::Diagnostics { path: self.path.clone(), text: self.source.clone(), problems: self.warnings.clone() }
+        crate::rubric::Diagnostics {
+            path: self.path.clone(),
+            text: self.source.clone(),
+            problems: self.warnings.clone(),
+        }
     }
 
     pub fn max_total(&self) -> Points {

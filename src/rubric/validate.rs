@@ -45,7 +45,8 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         }
     }
     if raw.questions.is_empty() {
-        v.problems.push(Problem::error(None, "the rubric has no `[[question]]`"));
+        v.problems
+            .push(Problem::error(None, "the rubric has no `[[question]]`"));
     }
 
     let lint_ids: Vec<_> = raw.questions.iter().map(|q| q.id.clone()).collect();
@@ -53,8 +54,10 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
     v.warn_unused_synonyms(&raw);
 
     v.problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        v.problems.into_iter().partition(|p| p.severity == Severity::Error);
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = v
+        .problems
+        .into_iter()
+        .partition(|p| p.severity == Severity::Error);
     if errors.is_empty() {
         Ok(Rubric {
             path: path.to_path_buf(),
@@ -72,7 +75,11 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         problems.extend(warnings);
         problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
         problems.dedup();
-        Err(RubricError::Invalid(Diagnostics { path: path.to_path_buf(), text: text.to_string(), problems }))
+        Err(RubricError::Invalid(Diagnostics {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            problems,
+        }))
     }
 }
 
@@ -122,7 +129,10 @@ impl Validator<'_> {
     fn regex(&mut self, written: &Spanned<String>, body: &str) -> Option<Pattern> {
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(body) {
             let span = self.span_inside(written, body, e.span().start.offset..e.span().end.offset);
-            self.problems.push(Problem::error(Some(span), format!("invalid regular expression: {}", e.kind())));
+            self.problems.push(Problem::error(
+                Some(span),
+                format!("invalid regular expression: {}", e.kind()),
+            ));
             return None;
         }
         match RegexBuilder::new(body)
@@ -320,11 +330,23 @@ impl Validator<'_> {
         }
 
         if concepts.is_empty() {
-            self.warning(&q.id, format!("question `{}` has no concepts, so every answer scores 0", q.id.get_ref()));
+            self.warning(
+                &q.id,
+                format!(
+                    "question `{}` has no concepts, so every answer scores 0",
+                    q.id.get_ref()
+                ),
+            );
         } else {
             let reachable = reachable_points(&concepts, &exclusive);
             if reachable < max {
-                self.warning(&q.points, format!("question `{}` is worth {max} points, but its concepts can earn at most {reachable}", q.id.get_ref()));
+                self.warning(
+                    &q.points,
+                    format!(
+                        "question `{}` is worth {max} points, but its concepts can earn at most {reachable}",
+                        q.id.get_ref()
+                    ),
+                );
             }
         }
 
@@ -458,9 +480,17 @@ impl Validator<'_> {
             let [word] = alternative.as_slice() else { continue };
             match word {
                 Word::Fuzzy { lower, .. } | Word::Exact(lower) if COMMON_WORDS.contains(&lower.as_str()) => {
-                    self.warning(written, format!("`{}` matches the common word `{lower}`, found in almost any answer", written.get_ref()));
+                    self.warning(
+                        written,
+                        format!(
+                            "`{}` matches the common word `{lower}`, found in almost any answer",
+                            written.get_ref()
+                        ),
+                    );
                 }
-                Word::Fuzzy { lower, .. } if allowed_edits(lower.chars().count()) > 0 && lower.chars().count() <= 5 => {
+                Word::Fuzzy { lower, .. }
+                    if allowed_edits(lower.chars().count()) > 0 && lower.chars().count() <= 5 =>
+                {
                     self.warning(
                         written,
                         format!(
@@ -479,23 +509,63 @@ impl Validator<'_> {
 
     fn warn_weak_regex(&mut self, written: &Spanned<String>, regex: &regex::Regex) {
         if regex.is_match("") {
-            self.warning(written, format!("`{}` matches the empty string, so it matches every answer", written.get_ref()));
-        } else if let Some(word) = COMMON_WORDS.iter().find(|w| regex.find(w).is_some_and(|m| m.as_str() == **w)) {
-            self.warning(written, format!("`{}` matches the common word `{word}`, found in almost any answer", written.get_ref()));
+            self.warning(
+                written,
+                format!(
+                    "`{}` matches the empty string, so it matches every answer",
+                    written.get_ref()
+                ),
+            );
+        } else if let Some(word) = COMMON_WORDS
+            .iter()
+            .find(|w| regex.find(w).is_some_and(|m| m.as_str() == **w))
+        {
+            self.warning(
+                written,
+                format!(
+                    "`{}` matches the common word `{word}`, found in almost any answer",
+                    written.get_ref()
+                ),
+            );
         }
     }
 
     /// Two questions that students would label the same way cannot both be found.
     fn warn_label_collisions(&mut self, ids: &[Spanned<String>]) {
-        let paths: Vec<Option<Vec<crate::answers::Part>>> = ids.iter().map(|id| crate::answers::parse_id(id.get_ref())).collect();
+        let paths: Vec<Option<Vec<crate::answers::Part>>> = ids
+            .iter()
+            .map(|id| crate::answers::parse_id(id.get_ref()))
+            .collect();
         for (i, id) in ids.iter().enumerate() {
             for (j, other) in ids.iter().enumerate().take(i) {
-                let (Some(a), Some(b)) = (&paths[i], &paths[j]) else { continue };
+                let (Some(a), Some(b)) = (&paths[i], &paths[j]) else {
+                    continue;
+                };
                 if a == b && id.get_ref() != other.get_ref() {
-                    self.warning(id, format!("question `{}` has the same labels as `{}` (both read as {})", id.get_ref(), other.get_ref(), crate::answers::display_path(a)));
+                    self.warning(
+                        id,
+                        format!(
+                            "question `{}` has the same labels as `{}` (both read as {})",
+                            id.get_ref(),
+                            other.get_ref(),
+                            crate::answers::display_path(a)
+                        ),
+                    );
                 } else if a.len() != b.len() && (a.starts_with(b) || b.starts_with(a)) {
-                    let (parent, child) = if a.len() < b.len() { (id, other) } else { (other, id) };
-                    self.warning(id, format!("question `{}` is also a parent of `{}`: a label `{}` could start either", parent.get_ref(), child.get_ref(), parent.get_ref()));
+                    let (parent, child) = if a.len() < b.len() {
+                        (id, other)
+                    } else {
+                        (other, id)
+                    };
+                    self.warning(
+                        id,
+                        format!(
+                            "question `{}` is also a parent of `{}`: a label `{}` could start either",
+                            parent.get_ref(),
+                            child.get_ref(),
+                            parent.get_ref()
+                        ),
+                    );
                 }
             }
         }
@@ -509,7 +579,10 @@ impl Validator<'_> {
         for name in raw.synonyms.keys() {
             if !used(name) {
                 let span = synonym_key_span(self.text, name);
-                self.problems.push(Problem::warning(span, format!("synonym group `{name}` is never used")));
+                self.problems.push(Problem::warning(
+                    span,
+                    format!("synonym group `{name}` is never used"),
+                ));
             }
         }
     }
@@ -540,15 +613,19 @@ impl Validator<'_> {
 
 /// Words so common that a pattern matching one alone matches almost any answer.
 const COMMON_WORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "it", "of", "to", "and", "or", "in", "on", "for", "that", "this",
-    "be", "with", "as", "by", "at", "you", "we", "i", "they", "its", "was", "can", "will",
+    "the", "a", "an", "is", "are", "it", "of", "to", "and", "or", "in", "on", "for", "that", "this", "be",
+    "with", "as", "by", "at", "you", "we", "i", "they", "its", "was", "can", "will",
 ];
 
 /// The most a question's concepts can earn together: of each exclusive group, only the best.
 fn reachable_points(concepts: &[Concept], exclusive: &[Vec<usize>]) -> Points {
     let mut total: Points = concepts.iter().map(|c| c.points).sum();
     for group in exclusive {
-        let best = group.iter().map(|&i| concepts[i].points).max().unwrap_or(Points::ZERO);
+        let best = group
+            .iter()
+            .map(|&i| concepts[i].points)
+            .max()
+            .unwrap_or(Points::ZERO);
         let all: Points = group.iter().map(|&i| concepts[i].points).sum();
         total = total - all + best;
     }
@@ -560,7 +637,10 @@ fn synonym_key_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
     let table = text.find("[synonyms]")?;
     let pattern = format!(r#"(?m)^[ \t]*"?{}"?[ \t]*="#, regex::escape(name));
     let found = regex::Regex::new(&pattern).ok()?.find_at(text, table)?;
-    let start = found.start() + text[found.start()..].find(|c: char| !c.is_whitespace()).unwrap_or(0);
+    let start = found.start()
+        + text[found.start()..]
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(0);
     Some(start..start + name.len())
 }
 
@@ -619,7 +699,10 @@ mod tests {
             p[0],
             "r.toml:9:10: error: concept `c` is worth 2 points, more than question `1a`'s 1"
         );
-        assert_eq!(p[1], "r.toml:10:11: error: invalid regular expression: unclosed group");
+        assert_eq!(
+            p[1],
+            "r.toml:10:11: error: invalid regular expression: unclosed group"
+        );
         assert_eq!(p[2], "r.toml:12:6: error: duplicate question id `1a`");
         assert_eq!(
             p[3],
@@ -633,7 +716,11 @@ mod tests {
             "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\npionts = 2\n"
         ));
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("r.toml:7:1: error: unknown field `pionts`"), "{}", p[0]);
+        assert!(
+            p[0].starts_with("r.toml:7:1: error: unknown field `pionts`"),
+            "{}",
+            p[0]
+        );
         let p = problems(&format!("{HEAD}[[question]\n"));
         assert!(p[0].starts_with("r.toml:4:"), "{}", p[0]);
     }
@@ -647,7 +734,12 @@ mod tests {
 
     fn warnings(toml: &str) -> Vec<String> {
         let rubric = parse(Path::new("r.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
-        rubric.warning_diagnostics().to_string().lines().map(String::from).collect()
+        rubric
+            .warning_diagnostics()
+            .to_string()
+            .lines()
+            .map(String::from)
+            .collect()
     }
 
     #[test]
@@ -677,7 +769,10 @@ mod tests {
         let toml = format!(
             "{HEAD}[[question]]\nid = \"1a\"\npoints = 2\nexclusive = [[\"yes\", \"no\"]]\n[[question.concept]]\nid = \"yes\"\npoints = 1\nmatch = [\"yes\"]\n[[question.concept]]\nid = \"no\"\npoints = 1\nmatch = [\"nope\"]\n"
         );
-        assert_eq!(warnings(&toml), ["r.toml:6:10: warning: question `1a` is worth 2 points, but its concepts can earn at most 1"]);
+        assert_eq!(
+            warnings(&toml),
+            ["r.toml:6:10: warning: question `1a` is worth 2 points, but its concepts can earn at most 1"]
+        );
     }
 
     #[test]
