@@ -13,6 +13,7 @@
 //! [`grade`] drives one run from a rubric and a folder to a [`grades::GradeReport`].
 
 pub mod answers;
+pub mod examples;
 pub mod grade;
 pub mod grades;
 pub mod ids;

@@ -36,6 +36,15 @@ enum Command {
     Grade(GradeArgs),
     /// Check rubrics: every error and warning, with the offending line.
     Lint(LintArgs),
+    /// Grade a rubric's worked examples and compare with the scores they expect.
+    Test(TestArgs),
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// The rubric whose `[[question.example]]`s to run.
+    #[arg(value_name = "RUBRIC")]
+    rubric: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -72,6 +81,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Grade(args) => grade(args),
         Command::Lint(args) => lint(args),
+        Command::Test(args) => test_examples(args),
     };
     ExitCode::from(code)
 }
@@ -177,6 +187,51 @@ fn lint(args: LintArgs) -> u8 {
     if errors > 0 {
         exit::USAGE
     } else if warnings > 0 && args.deny_warnings {
+        exit::UNREADABLE
+    } else {
+        exit::OK
+    }
+}
+
+fn test_examples(args: TestArgs) -> u8 {
+    let rubric = match rubric::load(&args.rubric) {
+        Ok(r) => r,
+        Err(e) => return rubric_failure(&e),
+    };
+    let results = rubricate::examples::run_examples(&rubric);
+    let mut out = std::io::stdout().lock();
+    let file = args.rubric.display();
+    for r in &results {
+        let status = if r.passed() { "ok  " } else { "FAIL" };
+        let _ = writeln!(
+            out,
+            "{status} {} example {} ({file}:{}): {}/{}",
+            r.question, r.number, r.line, r.got, r.expected
+        );
+        for failure in &r.failures {
+            let _ = writeln!(out, "       {failure}");
+        }
+        if !r.passed() {
+            let _ = writeln!(
+                out,
+                "       answer: {}",
+                r.answer.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            if let Some(why) = &r.why {
+                let _ = writeln!(out, "       why: {why}");
+            }
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let _ = writeln!(
+        out,
+        "examples: {} passed, {failed} failed",
+        results.len() - failed
+    );
+    if results.is_empty() {
+        eprintln!("warning: `{file}` has no `[[question.example]]`");
+    }
+    if failed > 0 {
         exit::UNREADABLE
     } else {
         exit::OK

@@ -221,3 +221,48 @@ fn output_folder_inside_the_submissions_is_not_graded() {
         "student,1a,1b,total\nalice,2,1,3\n"
     );
 }
+
+#[test]
+fn rubric_examples_pass_for_the_bundled_rubric_with_three_per_question() {
+    let assert = rubricate()
+        .args(["test", "rubrics/finetuning-review.toml"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("examples: ") && last.ends_with(" passed, 0 failed"),
+        "{last}"
+    );
+    let rubric = rubricate::rubric::load(&root().join("rubrics/finetuning-review.toml")).unwrap();
+    for q in &rubric.questions {
+        assert!(
+            q.examples.len() >= 3,
+            "question {} has {} examples",
+            q.id,
+            q.examples.len()
+        );
+        let lines = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("ok   {} example", q.id)))
+            .count();
+        assert_eq!(lines, q.examples.len(), "{}", q.id);
+    }
+}
+
+#[test]
+fn a_failing_rubric_example_fails_the_run_with_its_reasons() {
+    rubricate()
+        .args(["test"])
+        .arg(fixture("failing-example/rubric.toml"))
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("FAIL 1a example 2 (")
+                .and(predicate::str::contains("rubric.toml:16): 0/1"))
+                .and(predicate::str::contains("expected 1 points, got 0"))
+                .and(predicate::str::contains("`no` should be found, but was missed"))
+                .and(predicate::str::contains("why: this example is wrong on purpose"))
+                .and(predicate::str::contains("examples: 1 passed, 1 failed")),
+        );
+}

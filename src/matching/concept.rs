@@ -142,9 +142,8 @@ fn match_patterns(set: &PatternSet, text: &AnalyzedText, scope: &[Range<usize>])
     {
         return ConceptMatch::Hedged(found);
     }
-    if let Some(found) =
-        first_with(&asserted, Stance::Negated).or_else(|| first_with(&negated, Stance::Asserted))
-    {
+    // A concept whose negation counts, asserted instead ("you keep masking"), is simply missed.
+    if let Some(found) = first_with(&asserted, Stance::Negated) {
         return ConceptMatch::Negated(found);
     }
     ConceptMatch::Missed

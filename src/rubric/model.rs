@@ -52,6 +52,21 @@ pub struct Question {
     pub misconceptions: Vec<Misconception>,
     /// Groups of indices into `concepts` of which at most one may be asserted.
     pub exclusive: Vec<Vec<usize>>,
+    pub examples: Vec<Example>,
+}
+
+/// A worked example of the rubric: an answer and the score (and findings) it must get.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// 1-based line of the example's answer in the rubric file.
+    pub line: usize,
+    pub answer: String,
+    pub score: Points,
+    /// Concept or misconception ids that must be found.
+    pub hits: Vec<String>,
+    /// Concept or misconception ids that must not be found.
+    pub misses: Vec<String>,
+    pub why: Option<String>,
 }
 
 /// Something an answer talks about in turn ("BERT: ... T5: ... GPT: ...").

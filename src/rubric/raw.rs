@@ -50,6 +50,26 @@ pub struct RawQuestion {
     pub concepts: Vec<RawConcept>,
     #[serde(default, rename = "misconception")]
     pub misconceptions: Vec<RawMisconception>,
+    /// Worked examples that `rubricate test` grades.
+    #[serde(default, rename = "example")]
+    pub examples: Vec<RawExample>,
+}
+
+/// A worked example: an answer and what it must score.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExample {
+    pub answer: Spanned<String>,
+    pub score: Spanned<f64>,
+    /// Concepts (or misconceptions) that must be found.
+    #[serde(default)]
+    pub hits: Vec<Spanned<String>>,
+    /// Concepts (or misconceptions) that must not be found.
+    #[serde(default)]
+    pub misses: Vec<Spanned<String>>,
+    /// Why this example is here, shown when it fails.
+    #[serde(default)]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

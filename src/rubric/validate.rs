@@ -350,6 +350,44 @@ impl Validator<'_> {
             }
         }
 
+        let mut examples = Vec::new();
+        for e in &q.examples {
+            let score = self.points(&e.score);
+            if score > max {
+                self.problem(
+                    &e.score,
+                    format!(
+                        "example score {score} is above question `{}`'s {max}",
+                        q.id.get_ref()
+                    ),
+                );
+            }
+            for id in e.hits.iter().chain(&e.misses) {
+                if !ids.contains(id.get_ref()) {
+                    self.problem(
+                        id,
+                        format!(
+                            "unknown concept `{}` in question `{}`'s example",
+                            id.get_ref(),
+                            q.id.get_ref()
+                        ),
+                    );
+                }
+            }
+            let line = self.text[..e.answer.span().start.min(self.text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            examples.push(Example {
+                line,
+                answer: e.answer.get_ref().clone(),
+                score,
+                hits: e.hits.iter().map(|h| h.get_ref().clone()).collect(),
+                misses: e.misses.iter().map(|m| m.get_ref().clone()).collect(),
+                why: e.why.clone(),
+            });
+        }
+
         Some(Question {
             id: QuestionId(q.id.get_ref().clone()),
             max,
@@ -359,6 +397,7 @@ impl Validator<'_> {
             concepts,
             misconceptions,
             exclusive,
+            examples,
         })
     }
 
