@@ -1,19 +1,19 @@
 //! The grading result: what the engine computes and every report writer reads. Plain data,
 //! serializable as-is (the JSON report is its serde form), with no formatting of its own.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Everything one `grade` run produced, students sorted by id.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GradeReport {
     pub assignment: AssignmentInfo,
     pub students: Vec<StudentGrade>,
 }
 
 /// The rubric's metadata, repeated in the report so that it stands on its own.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssignmentInfo {
     pub id: String,
     pub title: String,
@@ -22,14 +22,14 @@ pub struct AssignmentInfo {
     pub max_total: Points,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuestionInfo {
     pub id: QuestionId,
     pub max: Points,
 }
 
 /// One student's grade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudentGrade {
     pub student: StudentId,
     /// Files read for this student, relative to the submissions folder, `/`-separated.
@@ -54,7 +54,7 @@ impl StudentGrade {
 }
 
 /// Whether the submission could be graded at all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum SubmissionStatus {
     Graded,
@@ -65,7 +65,7 @@ pub enum SubmissionStatus {
 }
 
 /// Where an answer was found in a submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerLocation {
     /// Relative to the submissions folder, `/`-separated.
     pub file: String,
@@ -76,7 +76,7 @@ pub struct AnswerLocation {
 }
 
 /// One question's grade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuestionGrade {
     pub id: QuestionId,
     pub score: Points,
@@ -92,7 +92,7 @@ pub struct QuestionGrade {
 }
 
 /// How one concept (or one choice, or one misconception) fared in one answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConceptResult {
     pub id: String,
     pub outcome: Outcome,
@@ -105,7 +105,7 @@ pub struct ConceptResult {
 }
 
 /// What the matcher concluded about a concept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Asserted (or, for a concept whose negation counts, denied): full points.
@@ -129,7 +129,7 @@ pub enum Outcome {
 }
 
 /// The matched text: a quote and where it sits in the answer (byte offsets into `answer_text`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     pub quote: String,
     pub start: usize,
@@ -137,7 +137,7 @@ pub struct Evidence {
 }
 
 /// Reasons for a human to look at an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "flag", rename_all = "kebab-case")]
 pub enum Flag {
     /// No answer under any of the question's labels.

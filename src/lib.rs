@@ -12,6 +12,7 @@
 //!
 //! [`grade`] drives one run from a rubric and a folder to a [`grades::GradeReport`].
 
+pub mod agreement;
 pub mod answers;
 pub mod examples;
 pub mod grade;

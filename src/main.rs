@@ -38,6 +38,25 @@ enum Command {
     Lint(LintArgs),
     /// Grade a rubric's worked examples and compare with the scores they expect.
     Test(TestArgs),
+    /// Compare the autograder with human grades: agreement, MAE, kappa, disagreements.
+    Agree(AgreeArgs),
+}
+
+#[derive(clap::Args)]
+struct AgreeArgs {
+    /// Human grades, shaped like grades.csv (`student,<question ids>,total`).
+    #[arg(long, value_name = "CSV")]
+    expected: PathBuf,
+    /// The autograder's grades.json (answers and concepts are shown) or grades.csv. Without
+    /// it, the submissions are graded now.
+    #[arg(value_name = "GRADES", conflicts_with = "submissions")]
+    grades: Option<PathBuf>,
+    /// Grade this folder now and compare (default: `submissions`).
+    #[arg(long, value_name = "DIR")]
+    submissions: Option<PathBuf>,
+    /// The rubric to grade with (default: the one rubric in `rubrics/`).
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -82,6 +101,7 @@ fn main() -> ExitCode {
         Command::Grade(args) => grade(args),
         Command::Lint(args) => lint(args),
         Command::Test(args) => test_examples(args),
+        Command::Agree(args) => agree(args),
     };
     ExitCode::from(code)
 }
@@ -235,6 +255,60 @@ fn test_examples(args: TestArgs) -> u8 {
         exit::UNREADABLE
     } else {
         exit::OK
+    }
+}
+
+fn agree(args: AgreeArgs) -> u8 {
+    use rubricate::agreement::{compare, GradeTable};
+    let expected = match GradeTable::read_csv(&args.expected) {
+        Ok(t) => t,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let report: Option<rubricate::grades::GradeReport> = match &args.grades {
+        Some(path) if path.extension().is_some_and(|x| x == "json") => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => return fail(&format!("cannot read `{}`: {e}", path.display())),
+            };
+            match serde_json::from_str(&text) {
+                Ok(r) => Some(r),
+                Err(e) => return fail(&format!("`{}` is not a rubricate grades.json: {e}", path.display())),
+            }
+        }
+        Some(_) => None,
+        None => {
+            let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
+                Ok(p) => p,
+                Err(message) => return fail(&message),
+            };
+            let rubric = match rubric::load(&rubric_path) {
+                Ok(r) => r,
+                Err(e) => return rubric_failure(&e),
+            };
+            let folder = args.submissions.clone().unwrap_or_else(|| PathBuf::from("submissions"));
+            match Grader::new(&rubric).grade_folder(&folder, &[]) {
+                Ok(r) => Some(r),
+                Err(e) => return fail(&e.to_string()),
+            }
+        }
+    };
+    let awarded = match (&report, &args.grades) {
+        (Some(r), _) => GradeTable::from_report(r),
+        (None, Some(csv)) => match GradeTable::read_csv(csv) {
+            Ok(t) => t,
+            Err(e) => return fail(&e.to_string()),
+        },
+        (None, None) => unreachable!("without a grades file the submissions are graded"),
+    };
+    let agreement = match compare(&expected, &awarded, &args.expected) {
+        Ok(a) => a,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let mut out = std::io::stdout().lock();
+    let name = args.expected.display().to_string();
+    match rubricate::report::write_agreement(&agreement, &name, report.as_ref(), &mut out) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(&error_chain(&e)),
     }
 }
 

@@ -266,3 +266,36 @@ fn a_failing_rubric_example_fails_the_run_with_its_reasons() {
                 .and(predicate::str::contains("examples: 1 passed, 1 failed")),
         );
 }
+
+#[test]
+fn agree_reports_figures_and_every_disagreement_with_its_answer() {
+    let assert = rubricate()
+        .args(["agree", "--expected"])
+        .arg(fixture("small/human.csv"))
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(fixture("small/submissions"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout.replace(&fixture("small").display().to_string(), "[small]");
+    insta::assert_snapshot!("agree_small", stdout);
+}
+
+#[test]
+fn agree_reads_a_grades_csv_too() {
+    let out = tempfile::tempdir().unwrap();
+    grade_small(out.path(), &[]).code(1);
+    rubricate()
+        .args(["agree", "--expected"])
+        .arg(fixture("small/human.csv"))
+        .arg(out.path().join("grades.csv"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("all           10    80.0%    100.0%   0.20")
+                .and(predicate::str::contains("- bob 1a: awarded 0, expected 1 (under-credited)"))
+                .and(predicate::str::contains("only in the human grades (not compared): zed")),
+        );
+}

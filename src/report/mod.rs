@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::grades::GradeReport;
 use crate::ids::StudentId;
 
+mod agreement;
 mod csv;
 mod feedback;
 mod json;
@@ -26,6 +27,7 @@ mod summary;
 #[cfg(test)]
 mod fixture;
 
+pub use self::agreement::write_agreement;
 pub use self::csv::GradesCsv;
 pub use self::feedback::FeedbackMarkdown;
 pub use self::json::GradesJson;
