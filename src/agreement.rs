@@ -34,11 +34,21 @@ pub enum AgreementError {
 impl GradeTable {
     /// Read a CSV shaped like `grades.csv`: `student,<question ids>,total`.
     pub fn read_csv(path: &Path) -> Result<GradeTable, AgreementError> {
-        let csv_error = |source| AgreementError::Csv { path: path.to_path_buf(), source };
+        let csv_error = |source| AgreementError::Csv {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
-        let headers: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(|h| h.trim().to_string()).collect();
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
         if headers.first().map(String::as_str) != Some("student") {
-            return Err(AgreementError::NoStudentColumn { path: path.to_path_buf() });
+            return Err(AgreementError::NoStudentColumn {
+                path: path.to_path_buf(),
+            });
         }
         let columns: Vec<usize> = (1..headers.len()).filter(|&i| headers[i] != "total").collect();
         let questions = columns.iter().map(|&i| headers[i].clone()).collect();
@@ -63,14 +73,24 @@ impl GradeTable {
 
     /// The scores of a grading run.
     pub fn from_report(report: &GradeReport) -> GradeTable {
-        let questions: Vec<String> = report.assignment.questions.iter().map(|q| q.id.0.clone()).collect();
+        let questions: Vec<String> = report
+            .assignment
+            .questions
+            .iter()
+            .map(|q| q.id.0.clone())
+            .collect();
         let scores = report
             .students
             .iter()
             .map(|s| {
                 let row = questions
                     .iter()
-                    .map(|id| s.questions.iter().find(|q| &q.id.0 == id).map_or(0.0, |q| q.score.as_f64()))
+                    .map(|id| {
+                        s.questions
+                            .iter()
+                            .find(|q| &q.id.0 == id)
+                            .map_or(0.0, |q| q.score.as_f64())
+                    })
                     .collect();
                 (s.student.0.clone(), row)
             })
@@ -147,15 +167,31 @@ pub struct Agreement {
 }
 
 /// Compare the autograder's table with the human one, over the students both graded.
-pub fn compare(expected: &GradeTable, awarded: &GradeTable, expected_path: &Path) -> Result<Agreement, AgreementError> {
+pub fn compare(
+    expected: &GradeTable,
+    awarded: &GradeTable,
+    expected_path: &Path,
+) -> Result<Agreement, AgreementError> {
     let column = |q: &str| {
-        expected.questions.iter().position(|e| e == q).ok_or_else(|| AgreementError::MissingQuestion {
-            path: expected_path.to_path_buf(),
-            question: q.to_string(),
-        })
+        expected
+            .questions
+            .iter()
+            .position(|e| e == q)
+            .ok_or_else(|| AgreementError::MissingQuestion {
+                path: expected_path.to_path_buf(),
+                question: q.to_string(),
+            })
     };
-    let columns: Vec<usize> = awarded.questions.iter().map(|q| column(q)).collect::<Result<_, _>>()?;
-    let students: Vec<&String> = awarded.scores.keys().filter(|s| expected.scores.contains_key(*s)).collect();
+    let columns: Vec<usize> = awarded
+        .questions
+        .iter()
+        .map(|q| column(q))
+        .collect::<Result<_, _>>()?;
+    let students: Vec<&String> = awarded
+        .scores
+        .keys()
+        .filter(|s| expected.scores.contains_key(*s))
+        .collect();
 
     let mut per_question = Vec::new();
     let mut pooled = Vec::new();
@@ -167,7 +203,12 @@ pub fn compare(expected: &GradeTable, awarded: &GradeTable, expected_path: &Path
             .collect();
         for (s, (a, e)) in students.iter().zip(&pairs) {
             if (a - e).abs() > 1e-9 {
-                disagreements.push(Disagreement { student: (*s).clone(), question: question.clone(), awarded: *a, expected: *e });
+                disagreements.push(Disagreement {
+                    student: (*s).clone(),
+                    question: question.clone(),
+                    awarded: *a,
+                    expected: *e,
+                });
             }
         }
         pooled.extend(pairs.iter().copied());
@@ -178,7 +219,13 @@ pub fn compare(expected: &GradeTable, awarded: &GradeTable, expected_path: &Path
         .iter()
         .map(|s| (awarded.total(s), expected.scores[*s].iter().sum::<f64>()))
         .collect();
-    let only = |a: &GradeTable, b: &GradeTable| a.scores.keys().filter(|s| !b.scores.contains_key(*s)).cloned().collect();
+    let only = |a: &GradeTable, b: &GradeTable| {
+        a.scores
+            .keys()
+            .filter(|s| !b.scores.contains_key(*s))
+            .cloned()
+            .collect()
+    };
     Ok(Agreement {
         questions: per_question,
         all: summarise("all", &pooled),
@@ -228,8 +275,11 @@ pub fn quadratic_weighted_kappa(pairs: &[(f64, f64)]) -> Option<f64> {
         return None;
     }
     let observed: f64 = pairs.iter().map(|(a, e)| (a - e).powi(2)).sum::<f64>() / n;
-    let chance: f64 =
-        pairs.iter().map(|(a, _)| pairs.iter().map(|(_, e)| (a - e).powi(2)).sum::<f64>()).sum::<f64>() / (n * n);
+    let chance: f64 = pairs
+        .iter()
+        .map(|(a, _)| pairs.iter().map(|(_, e)| (a - e).powi(2)).sum::<f64>())
+        .sum::<f64>()
+        / (n * n);
     (chance > 0.0).then(|| 1.0 - observed / chance)
 }
 
@@ -285,8 +335,24 @@ mod tests {
         let awarded = table(&[("ann", [1.0, 2.0]), ("bob", [1.0, 1.0]), ("dee", [0.0, 0.0])]);
         let a = compare(&expected, &awarded, Path::new("h.csv")).unwrap();
         assert_eq!(a.students, 2);
-        assert_eq!((a.all.exact, a.all.compared, a.all.over_credited, a.all.under_credited), (3, 4, 1, 0));
-        assert_eq!(a.disagreements, [Disagreement { student: "bob".into(), question: "1a".into(), awarded: 1.0, expected: 0.0 }]);
+        assert_eq!(
+            (
+                a.all.exact,
+                a.all.compared,
+                a.all.over_credited,
+                a.all.under_credited
+            ),
+            (3, 4, 1, 0)
+        );
+        assert_eq!(
+            a.disagreements,
+            [Disagreement {
+                student: "bob".into(),
+                question: "1a".into(),
+                awarded: 1.0,
+                expected: 0.0
+            }]
+        );
         assert_eq!(a.only_expected, ["cy"]);
         assert_eq!(a.only_awarded, ["dee"]);
         assert_eq!(a.questions[0].confusion[&(Score(100), Score(0))], 1);

@@ -15,6 +15,7 @@
 pub mod agreement;
 pub mod answers;
 pub mod examples;
+pub mod explain;
 pub mod grade;
 pub mod grades;
 pub mod ids;

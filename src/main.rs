@@ -40,6 +40,29 @@ enum Command {
     Test(TestArgs),
     /// Compare the autograder with human grades: agreement, MAE, kappa, disagreements.
     Agree(AgreeArgs),
+    /// Show how one answer is graded: tokens, matches, negation and hedging, the arithmetic.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The rubric (default: the one rubric in `rubrics/`).
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
+    /// The question id, as in the rubric.
+    #[arg(long, short, value_name = "ID")]
+    question: String,
+    /// A submission file to take the question's answer from.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "answer",
+        required_unless_present = "answer"
+    )]
+    file: Option<PathBuf>,
+    /// The answer text.
+    #[arg(value_name = "ANSWER")]
+    answer: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -102,6 +125,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(args),
         Command::Test(args) => test_examples(args),
         Command::Agree(args) => agree(args),
+        Command::Explain(args) => explain(args),
     };
     ExitCode::from(code)
 }
@@ -272,7 +296,12 @@ fn agree(args: AgreeArgs) -> u8 {
             };
             match serde_json::from_str(&text) {
                 Ok(r) => Some(r),
-                Err(e) => return fail(&format!("`{}` is not a rubricate grades.json: {e}", path.display())),
+                Err(e) => {
+                    return fail(&format!(
+                        "`{}` is not a rubricate grades.json: {e}",
+                        path.display()
+                    ))
+                }
             }
         }
         Some(_) => None,
@@ -285,7 +314,10 @@ fn agree(args: AgreeArgs) -> u8 {
                 Ok(r) => r,
                 Err(e) => return rubric_failure(&e),
             };
-            let folder = args.submissions.clone().unwrap_or_else(|| PathBuf::from("submissions"));
+            let folder = args
+                .submissions
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("submissions"));
             match Grader::new(&rubric).grade_folder(&folder, &[]) {
                 Ok(r) => Some(r),
                 Err(e) => return fail(&e.to_string()),
@@ -307,6 +339,66 @@ fn agree(args: AgreeArgs) -> u8 {
     let mut out = std::io::stdout().lock();
     let name = args.expected.display().to_string();
     match rubricate::report::write_agreement(&agreement, &name, report.as_ref(), &mut out) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(&error_chain(&e)),
+    }
+}
+
+fn explain(args: ExplainArgs) -> u8 {
+    use rubricate::grades::AnswerLocation;
+    let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
+        Ok(p) => p,
+        Err(message) => return fail(&message),
+    };
+    let rubric = match rubric::load(&rubric_path) {
+        Ok(r) => r,
+        Err(e) => return rubric_failure(&e),
+    };
+    let Some(question) = rubric.questions.iter().find(|q| q.id.as_str() == args.question) else {
+        let ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
+        return fail(&format!(
+            "no question `{}` in the rubric (it has {})",
+            args.question,
+            ids.join(", ")
+        ));
+    };
+    let (text, location) = match (&args.answer, &args.file) {
+        (Some(answer), _) => {
+            let location = AnswerLocation {
+                file: "<command line>".into(),
+                line: 1,
+                label: question.id.to_string(),
+            };
+            (answer.clone(), location)
+        }
+        (None, Some(file)) => {
+            let submission_file = rubricate::submission::SubmissionFile {
+                path: file.clone(),
+                display: file.clone(),
+            };
+            let document = match rubricate::submission::read_document(&submission_file) {
+                Ok(d) => d,
+                Err(e) => return fail(&e.to_string()),
+            };
+            let grader = Grader::new(&rubric);
+            let split = rubricate::answers::split(std::slice::from_ref(&document), &grader.labels);
+            match split.answers.get(&question.id) {
+                Some(found) => (found.text.clone(), found.location.clone()),
+                None => {
+                    let labels = grader.labels.looked_for(&question.id).join(", ");
+                    return fail(&format!(
+                        "no answer to `{}` in `{}` (looked for {labels})",
+                        question.id,
+                        file.display()
+                    ));
+                }
+            }
+        }
+        (None, None) => return fail("give the answer text or --file"),
+    };
+    let explanation = rubricate::explain::explain(question, &text, location);
+    let mut out = anstream::stdout().lock();
+    match rubricate::report::write_explanation(&explanation, &mut out) {
         Ok(()) => exit::OK,
         Err(e) => fail(&error_chain(&e)),
     }

@@ -295,7 +295,113 @@ fn agree_reads_a_grades_csv_too() {
         .success()
         .stdout(
             predicate::str::contains("all           10    80.0%    100.0%   0.20")
-                .and(predicate::str::contains("- bob 1a: awarded 0, expected 1 (under-credited)"))
-                .and(predicate::str::contains("only in the human grades (not compared): zed")),
+                .and(predicate::str::contains(
+                    "- bob 1a: awarded 0, expected 1 (under-credited)",
+                ))
+                .and(predicate::str::contains(
+                    "only in the human grades (not compared): zed",
+                )),
         );
+}
+
+/// `rubricate lint` on a fixture: exit code and stderr with the fixture folder made relative.
+fn lint(args: &[&str], file: &str) -> (i32, String) {
+    let output = rubricate()
+        .arg("lint")
+        .args(args)
+        .arg(fixture(file))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&fixture("").display().to_string(), "");
+    (output.status.code().unwrap(), stderr)
+}
+
+#[test]
+fn lint_renders_each_error_with_its_snippet() {
+    for (name, file) in [
+        ("lint_syntax", "bad-rubrics/syntax.toml"),
+        ("lint_unknown_key", "bad-rubrics/unknown-key.toml"),
+        ("lint_semantic", "bad-rubrics/semantic.toml"),
+        ("lint_duplicate_concept", "bad-rubrics/duplicate-concept.toml"),
+    ] {
+        let (code, stderr) = lint(&[], file);
+        assert_eq!(code, 2, "{file}");
+        insta::assert_snapshot!(name, stderr);
+    }
+}
+
+#[test]
+fn lint_renders_every_warning_and_denies_them_on_request() {
+    let (code, stderr) = lint(&[], "lint-warnings.toml");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("lint_warnings", stderr);
+    let (code, _) = lint(&["--deny-warnings"], "lint-warnings.toml");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn lint_passes_the_bundled_rubric_cleanly() {
+    rubricate()
+        .args(["lint", "--deny-warnings", "rubrics/finetuning-review.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("checked 1 rubric: 0 errors, 0 warnings"));
+}
+
+#[test]
+fn explain_shows_negation_scope_matches_and_arithmetic() {
+    let assert = rubricate()
+        .args([
+            "explain",
+            "--question",
+            "1c-i",
+            "hard prompting would not work, so soft",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(!stdout.contains('\u{1b}'), "piped output is plain");
+    insta::assert_snapshot!("explain_1c_i", stdout);
+}
+
+#[test]
+fn explain_takes_the_answer_from_a_submission_file() {
+    let assert = rubricate()
+        .args([
+            "explain",
+            "--question",
+            "3b-i",
+            "--file",
+            "submissions/gtanaka.md",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    insta::assert_snapshot!("explain_3b_i_gtanaka", stdout);
+}
+
+#[test]
+fn explain_colours_a_terminal() {
+    rubricate()
+        .env("CLICOLOR_FORCE", "1")
+        .args([
+            "explain",
+            "--question",
+            "2b",
+            "No, it won't fit in the context window.",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\u{1b}["));
+}
+
+#[test]
+fn explain_names_the_questions_when_one_is_unknown() {
+    rubricate()
+        .args(["explain", "--question", "9z", "text"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no question `9z` in the rubric (it has 1a, 1b,",
+        ));
 }

@@ -71,9 +71,69 @@ pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
     }
 }
 
-struct Mention {
-    found: Found,
-    stance: Stance,
+/// One match of one pattern, with its stance in context.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub found: Found,
+    pub stance: Stance,
+}
+
+/// Every match of every pattern of a concept (or misconception), for `explain`.
+#[derive(Debug, Clone)]
+pub struct PatternTrace {
+    /// The option a choice's pattern names, or which list the pattern is in (`match`,
+    /// `negated`, `partial`, `accept`).
+    pub role: String,
+    pub pattern: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// Trace every pattern of a concept or misconception against the answer, in its scope.
+pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrace>>, Vec<Vec<PatternTrace>>) {
+    let scopes = super::subjects::scopes(answer, &question.subjects);
+    let each = |role: &str, patterns: &[Pattern], scope: &[Range<usize>]| -> Vec<PatternTrace> {
+        patterns
+            .iter()
+            .map(|p| PatternTrace {
+                role: role.to_string(),
+                pattern: p.source().to_string(),
+                mentions: mentions(std::slice::from_ref(p), answer, scope),
+            })
+            .collect()
+    };
+    let concepts = question
+        .concepts
+        .iter()
+        .map(|c| {
+            let scope = scopes.get(c.subject);
+            let mut traces = match &c.rule {
+                ConceptRule::Patterns(set) => {
+                    let mut t = each("match", &set.asserted, scope);
+                    t.extend(each("negated", &set.negated, scope));
+                    t
+                }
+                ConceptRule::Choice(choice) => {
+                    let mut t: Vec<PatternTrace> = choice
+                        .options
+                        .iter()
+                        .flat_map(|o| each(&format!("option {}", o.key), &o.patterns, scope))
+                        .collect();
+                    t.extend(each("accept", &choice.accept, scope));
+                    t
+                }
+            };
+            if let Some(partial) = &c.partial {
+                traces.extend(each("partial", &partial.patterns, scope));
+            }
+            traces
+        })
+        .collect();
+    let misconceptions = question
+        .misconceptions
+        .iter()
+        .map(|m| each("misconception", &m.patterns, scopes.get(m.subject)))
+        .collect();
+    (concepts, misconceptions)
 }
 
 fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -> Vec<Mention> {

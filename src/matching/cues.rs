@@ -283,6 +283,28 @@ pub fn is_rejected(text: &AnalyzedText, at: usize) -> bool {
     contains_cue(text, text.clause_of(at), REJECTIONS)
 }
 
+/// Where hedging cues stand, for explanations: each cue's tokens and whether it hedges its
+/// clause or its whole sentence.
+pub fn hedge_cues(text: &AnalyzedText) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    let mut found = Vec::new();
+    for (cues, scope) in [(CLAUSE_HEDGES, "clause"), (SENTENCE_HEDGES, "sentence")] {
+        for cue in cues {
+            for start in 0..text.tokens.len().saturating_sub(cue.len() - 1) {
+                let window = &text.tokens[start..start + cue.len()];
+                if window
+                    .iter()
+                    .zip(cue.iter())
+                    .all(|(t, c)| t.lower == *c && !t.quoted)
+                {
+                    found.push((start..start + cue.len(), scope));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(r, _)| r.start);
+    found
+}
+
 fn contains_cue(text: &AnalyzedText, range: std::ops::Range<usize>, cues: &[&[&str]]) -> bool {
     let words = &text.tokens[range];
     cues.iter().any(|cue| {

@@ -16,9 +16,17 @@ pub fn write_agreement(
     details: Option<&GradeReport>,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
-    writeln!(out, "Agreement with the human grades in {expected_name}: {} students", agreement.students)?;
+    writeln!(
+        out,
+        "Agreement with the human grades in {expected_name}: {} students",
+        agreement.students
+    )?;
     writeln!(out)?;
-    writeln!(out, "{:<10} {:>5} {:>8} {:>9} {:>6} {:>6} {:>5} {:>6}", "question", "n", "exact", "within 1", "MAE", "QWK", "over", "under")?;
+    writeln!(
+        out,
+        "{:<10} {:>5} {:>8} {:>9} {:>6} {:>6} {:>5} {:>6}",
+        "question", "n", "exact", "within 1", "MAE", "QWK", "over", "under"
+    )?;
     for q in agreement.questions.iter().chain(std::iter::once(&agreement.all)) {
         row(out, q)?;
     }
@@ -30,9 +38,15 @@ pub fn write_agreement(
         optional(agreement.kappa_totals),
         agreement.total_mean_absolute_error
     )?;
-    writeln!(out, "over-credited: the autograder awarded more than the human grader; under-credited: less.")?;
+    writeln!(
+        out,
+        "over-credited: the autograder awarded more than the human grader; under-credited: less."
+    )?;
     writeln!(out, "QWK: quadratic weighted kappa (1 = perfect, 0 = chance); n/a when both graders gave one single score.")?;
-    for (side, students) in [("only in the human grades", &agreement.only_expected), ("only graded by rubricate", &agreement.only_awarded)] {
+    for (side, students) in [
+        ("only in the human grades", &agreement.only_expected),
+        ("only graded by rubricate", &agreement.only_awarded),
+    ] {
         if !students.is_empty() {
             writeln!(out, "{side} (not compared): {}", students.join(", "))?;
         }
@@ -51,8 +65,16 @@ pub fn write_agreement(
     }
     writeln!(out, "Disagreements ({}):", agreement.disagreements.len())?;
     for d in &agreement.disagreements {
-        let kind = if d.over_credited() { "over-credited" } else { "under-credited" };
-        writeln!(out, "- {} {}: awarded {}, expected {} ({kind})", d.student, d.question, d.awarded, d.expected)?;
+        let kind = if d.over_credited() {
+            "over-credited"
+        } else {
+            "under-credited"
+        };
+        writeln!(
+            out,
+            "- {} {}: awarded {}, expected {} ({kind})",
+            d.student, d.question, d.awarded, d.expected
+        )?;
         let Some(report) = details else { continue };
         let Some(grade) = report
             .students
@@ -63,11 +85,25 @@ pub fn write_agreement(
             continue;
         };
         let answer = grade.answer_text.split_whitespace().collect::<Vec<_>>().join(" ");
-        writeln!(out, "    answer: {}", if answer.is_empty() { "(none)" } else { &answer })?;
+        writeln!(
+            out,
+            "    answer: {}",
+            if answer.is_empty() { "(none)" } else { &answer }
+        )?;
         for c in &grade.concepts {
-            let quote = c.evidence.as_ref().map_or(String::new(), |e| format!(" \u{201c}{}\u{201d}", e.quote));
-            let outcome = serde_json::to_value(c.outcome).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            let points = if c.outcome == Outcome::Misconception { String::new() } else { format!(" {}/{}", c.points, c.max) };
+            let quote = c
+                .evidence
+                .as_ref()
+                .map_or(String::new(), |e| format!(" \u{201c}{}\u{201d}", e.quote));
+            let outcome = serde_json::to_value(c.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            let points = if c.outcome == Outcome::Misconception {
+                String::new()
+            } else {
+                format!(" {}/{}", c.points, c.max)
+            };
             writeln!(out, "    {} {outcome}{points}{quote}", c.id)?;
         }
     }
@@ -75,7 +111,13 @@ pub fn write_agreement(
 }
 
 fn row(out: &mut dyn Write, q: &QuestionAgreement) -> Result<(), ReportError> {
-    let pct = |k: usize| if q.compared == 0 { 0.0 } else { 100.0 * k as f64 / q.compared as f64 };
+    let pct = |k: usize| {
+        if q.compared == 0 {
+            0.0
+        } else {
+            100.0 * k as f64 / q.compared as f64
+        }
+    };
     writeln!(
         out,
         "{:<10} {:>5} {:>7.1}% {:>8.1}% {:>6.2} {:>6} {:>5} {:>6}",

@@ -20,6 +20,7 @@ use crate::ids::StudentId;
 
 mod agreement;
 mod csv;
+mod explain;
 mod feedback;
 mod json;
 mod summary;
@@ -29,6 +30,7 @@ mod fixture;
 
 pub use self::agreement::write_agreement;
 pub use self::csv::GradesCsv;
+pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
 pub use self::json::GradesJson;
 pub use self::summary::SummaryTable;
