@@ -42,6 +42,7 @@ impl<'r> Grader<'r> {
         AssignmentInfo {
             id: self.rubric.assignment.id.clone(),
             title: self.rubric.assignment.title.clone(),
+            rubric_fingerprint: fingerprint(&self.rubric.source),
             questions: self
                 .rubric
                 .questions
@@ -133,6 +134,10 @@ impl<'r> Grader<'r> {
             max_total: self.rubric.max_total(),
             questions,
             warnings,
+            unknown_labels: split.unknown_labels.clone(),
+            roster: None,
+            not_on_roster: false,
+            submitted_as: None,
         }
     }
 
@@ -145,6 +150,21 @@ impl<'r> Grader<'r> {
             max_total: self.rubric.max_total(),
             questions: Vec::new(),
             warnings: Vec::new(),
+            unknown_labels: Vec::new(),
+            roster: None,
+            not_on_roster: false,
+            submitted_as: None,
         }
     }
+}
+
+/// A short, stable fingerprint of a text (64-bit FNV-1a, hex): the same on every platform and
+/// Rust version, unlike `std`'s hasher, so reports from different runs compare.
+pub fn fingerprint(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }

@@ -17,6 +17,9 @@ pub struct GradeReport {
 pub struct AssignmentInfo {
     pub id: String,
     pub title: String,
+    /// A fingerprint of the rubric's text: a regrade tells a rubric change by it.
+    #[serde(default)]
+    pub rubric_fingerprint: String,
     /// Question ids in rubric order with their maxima.
     pub questions: Vec<QuestionInfo>,
     pub max_total: Points,
@@ -42,6 +45,27 @@ pub struct StudentGrade {
     pub questions: Vec<QuestionGrade>,
     /// Problems with the submission as a whole (decoding fallbacks, stray labels, duplicates).
     pub warnings: Vec<String>,
+    /// Labels that matched no question; the text under them was not graded.
+    #[serde(default)]
+    pub unknown_labels: Vec<AnswerLocation>,
+    /// The roster's entry for this student, when a roster was given and lists them.
+    #[serde(default)]
+    pub roster: Option<RosterEntry>,
+    /// A roster was given and does not list this student.
+    #[serde(default)]
+    pub not_on_roster: bool,
+    /// The submission's own name when it was resolved to a roster id (`jdoe_late` → `jdoe`).
+    #[serde(default)]
+    pub submitted_as: Option<String>,
+}
+
+/// A student as the course roster lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    pub name: String,
+    pub email: String,
+    /// The learning-management system's id (Canvas user id), if the roster gives one.
+    pub lms_id: Option<String>,
 }
 
 impl StudentGrade {
@@ -62,6 +86,8 @@ pub enum SubmissionStatus {
     Unreadable {
         reason: String,
     },
+    /// On the roster, but nothing was submitted; scored 0.
+    Missing,
 }
 
 /// Where an answer was found in a submission.
@@ -89,6 +115,24 @@ pub struct QuestionGrade {
     /// Question-level feedback lines (answer not found, misconception explained), in order.
     pub feedback: Vec<String>,
     pub flags: Vec<Flag>,
+    /// How sure the grader is of this score, from 0 to 1; low values go to the review queue.
+    #[serde(default = "certain")]
+    pub confidence: f64,
+    /// A TA's decision that replaced the autograder's score.
+    #[serde(default)]
+    pub overridden: Option<Override>,
+}
+
+fn certain() -> f64 {
+    1.0
+}
+
+/// A manual decision: it wins over the autograder and survives every regrade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    /// What the autograder gave.
+    pub autograder: Points,
+    pub comment: String,
 }
 
 /// How one concept (or one choice, or one misconception) fared in one answer.
@@ -134,6 +178,12 @@ pub struct Evidence {
     pub quote: String,
     pub start: usize,
     pub end: usize,
+    /// Edits a fuzzy match needed (0 for an exact or stem match).
+    #[serde(default)]
+    pub edits: usize,
+    /// Some word needed all the edits its length allows: close to not matching at all.
+    #[serde(default)]
+    pub at_threshold: bool,
 }
 
 /// Reasons for a human to look at an answer.
@@ -154,4 +204,58 @@ pub enum Flag {
     HedgedChoice { options: Vec<String> },
     /// The answer is a bare list of keywords with no claim.
     KeywordList,
+    /// Points were earned through a fuzzy match at the edge of its misspelling allowance.
+    FuzzyAtThreshold { concept: String },
+    /// A concept was found, but negated or hedged, so it earned nothing.
+    NegatedOrHedged { concept: String },
+    /// A long answer that earned nothing.
+    LongAnswerNoCredit { words: usize },
+    /// A very short answer that earned full marks on a question worth several points.
+    ShortAnswerFullMarks { words: usize },
+    /// A TA's override replaced the autograder's score.
+    Overridden,
+}
+
+impl Flag {
+    /// The flag's name as the JSON report spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Flag::Missing => "missing",
+            Flag::Blank => "blank",
+            Flag::AnsweredTwice => "answered-twice",
+            Flag::Misconception { .. } => "misconception",
+            Flag::Contradiction { .. } => "contradiction",
+            Flag::HedgedChoice { .. } => "hedged-choice",
+            Flag::KeywordList => "keyword-list",
+            Flag::FuzzyAtThreshold { .. } => "fuzzy-at-threshold",
+            Flag::NegatedOrHedged { .. } => "negated-or-hedged",
+            Flag::LongAnswerNoCredit { .. } => "long-answer-no-credit",
+            Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
+            Flag::Overridden => "overridden",
+        }
+    }
+
+    /// How much this flag lowers confidence in a score (multiplied together).
+    pub fn confidence_factor(&self) -> f64 {
+        match self {
+            Flag::Missing | Flag::Blank | Flag::Overridden => 1.0,
+            Flag::Contradiction { .. } => 0.3,
+            Flag::KeywordList => 0.4,
+            Flag::Misconception { .. } | Flag::HedgedChoice { .. } | Flag::LongAnswerNoCredit { .. } => 0.5,
+            Flag::ShortAnswerFullMarks { .. } => 0.6,
+            Flag::AnsweredTwice | Flag::FuzzyAtThreshold { .. } => 0.7,
+            Flag::NegatedOrHedged { .. } => 0.8,
+        }
+    }
+
+    /// Whether a student is told about this flag (the others are for the TA's review).
+    pub fn for_students(&self) -> bool {
+        !matches!(
+            self,
+            Flag::FuzzyAtThreshold { .. }
+                | Flag::NegatedOrHedged { .. }
+                | Flag::LongAnswerNoCredit { .. }
+                | Flag::ShortAnswerFullMarks { .. }
+        )
+    }
 }

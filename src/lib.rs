@@ -21,6 +21,7 @@ pub mod grades;
 pub mod ids;
 pub mod matching;
 pub mod report;
+pub mod review;
 pub mod rubric;
 pub mod scoring;
 pub mod submission;

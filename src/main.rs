@@ -192,7 +192,7 @@ fn grade(args: GradeArgs) -> u8 {
         .iter()
         .filter_map(|s| match &s.status {
             SubmissionStatus::Unreadable { reason } => Some((s.student.clone(), reason.clone())),
-            SubmissionStatus::Graded => None,
+            SubmissionStatus::Graded | SubmissionStatus::Missing => None,
         })
         .collect();
     for (student, reason) in &unreadable {

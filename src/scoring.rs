@@ -79,6 +79,8 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
             .collect(),
         feedback: Vec::new(),
         flags: vec![flag],
+        confidence: 1.0,
+        overridden: None,
     }
 }
 
@@ -243,9 +245,11 @@ impl<'q> Scored<'q> {
         }
     }
 
-    fn finish(self, location: Option<AnswerLocation>) -> QuestionGrade {
+    fn finish(mut self, location: Option<AnswerLocation>) -> QuestionGrade {
         let earned: Points = self.concepts.iter().map(|c| c.points).sum();
         let score = (earned - self.deductions).clamp_to(self.question.max);
+        self.add_review_flags(score);
+        let confidence = self.flags.iter().map(Flag::confidence_factor).product();
         let mut concepts = self.concepts;
         concepts.extend(self.extra);
         QuestionGrade {
@@ -257,9 +261,48 @@ impl<'q> Scored<'q> {
             concepts,
             feedback: self.feedback,
             flags: self.flags,
+            confidence,
+            overridden: None,
+        }
+    }
+
+    /// Flags that only ask a human to look: fuzzy hits at the edge of their allowance, found
+    /// but negated or hedged concepts, long answers with no credit, tiny answers with full marks.
+    fn add_review_flags(&mut self, score: Points) {
+        for c in &self.concepts {
+            let evidence = c.evidence.as_ref();
+            match c.outcome {
+                Outcome::Hit | Outcome::Partial if evidence.is_some_and(|e| e.at_threshold) => {
+                    self.flags.push(Flag::FuzzyAtThreshold {
+                        concept: c.id.clone(),
+                    });
+                }
+                Outcome::Negated | Outcome::Hedged if !c.max.is_zero() => {
+                    let hedged_choice = self.flags.iter().any(|f| matches!(f, Flag::HedgedChoice { .. }));
+                    if !hedged_choice {
+                        self.flags.push(Flag::NegatedOrHedged {
+                            concept: c.id.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let words = self.matches.text.tokens.len();
+        if score.is_zero() && words >= LONG_ANSWER_WORDS {
+            self.flags.push(Flag::LongAnswerNoCredit { words });
+        }
+        if score == self.question.max && self.question.max >= Points::whole(2) && words <= SHORT_ANSWER_WORDS
+        {
+            self.flags.push(Flag::ShortAnswerFullMarks { words });
         }
     }
 }
+
+/// An answer this long that earns nothing deserves a second look.
+const LONG_ANSWER_WORDS: usize = 40;
+/// An answer this short that earns full marks on a multi-point question deserves one too.
+const SHORT_ANSWER_WORDS: usize = 5;
 
 fn evidence_of(matches: &AnswerMatches, found: &Found) -> Evidence {
     let (start, end, quote) = matches.text.quote(found.tokens.start, found.tokens.end);
@@ -267,6 +310,8 @@ fn evidence_of(matches: &AnswerMatches, found: &Found) -> Evidence {
         quote: quote.to_string(),
         start,
         end,
+        edits: found.distance,
+        at_threshold: found.at_threshold,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct SplitAnswers {
     pub answered_twice: BTreeSet<QuestionId>,
     /// Things a grader should know (ignored text, unknown labels, duplicates), with file and line.
     pub warnings: Vec<String>,
+    /// Labels that matched no question, whose text was ignored.
+    pub unknown_labels: Vec<AnswerLocation>,
 }
 
 /// One answer and where it was found.
@@ -42,6 +44,7 @@ pub fn split(documents: &[Document], index: &LabelIndex) -> SplitAnswers {
         for line in &document.lines {
             splitter.line(line.number, &line.text);
         }
+        result.unknown_labels.append(&mut splitter.unknown_labels);
         let (answers, warnings) = splitter.finish();
         result.warnings.extend(warnings);
         for (id, answer) in answers {
@@ -111,6 +114,7 @@ struct DocumentSplitter<'a> {
     labelled: bool,
     answers: Vec<(QuestionId, FoundAnswer)>,
     warnings: Vec<String>,
+    unknown_labels: Vec<AnswerLocation>,
 }
 
 impl<'a> DocumentSplitter<'a> {
@@ -123,6 +127,7 @@ impl<'a> DocumentSplitter<'a> {
             labelled: false,
             answers: Vec::new(),
             warnings: Vec::new(),
+            unknown_labels: Vec::new(),
         }
     }
 
@@ -160,6 +165,11 @@ impl<'a> DocumentSplitter<'a> {
             Line::Unknown { label } => {
                 self.close();
                 self.frames.clear();
+                self.unknown_labels.push(AnswerLocation {
+                    file: display_path(self.file),
+                    line: number,
+                    label: label.clone(),
+                });
                 self.warnings.push(format!(
                     "{}: label \"{label}\" matches no question; the text under it was ignored",
                     place(self.file.display(), number)

@@ -15,6 +15,8 @@ pub struct Found {
     pub tokens: Range<usize>,
     /// Edit distance of a fuzzy match (0 when exact or by stem).
     pub distance: usize,
+    /// Some word used all the edits its length allows.
+    pub at_threshold: bool,
     pub pattern: String,
 }
 
@@ -139,7 +141,12 @@ pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrac
 fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -> Vec<Mention> {
     let mut all = Vec::new();
     for pattern in patterns {
-        for PhraseMatch { tokens, distance } in find(pattern, text, scope) {
+        for PhraseMatch {
+            tokens,
+            distance,
+            at_threshold,
+        } in find(pattern, text, scope)
+        {
             let own = match pattern {
                 Pattern::Phrase(p) if p.negates => OwnNegation::Negates,
                 Pattern::Phrase(_) => OwnNegation::None,
@@ -150,6 +157,7 @@ fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -
                 found: Found {
                     tokens,
                     distance,
+                    at_threshold,
                     pattern: pattern.source().to_string(),
                 },
                 stance,

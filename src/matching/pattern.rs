@@ -168,6 +168,25 @@ pub struct PhraseMatch {
     pub tokens: std::ops::Range<usize>,
     /// Sum of the edit distances of fuzzy words (0 for an exact or stem match).
     pub distance: usize,
+    /// Some word needed all the edits its length allows: a match worth a second look.
+    pub at_threshold: bool,
+}
+
+/// What a match cost: edits, and whether any word used its whole allowance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cost {
+    pub edits: usize,
+    pub at_limit: bool,
+}
+
+impl std::ops::Add for Cost {
+    type Output = Cost;
+    fn add(self, other: Cost) -> Cost {
+        Cost {
+            edits: self.edits + other.edits,
+            at_limit: self.at_limit || other.at_limit,
+        }
+    }
 }
 
 /// The most edits a word of this length may differ by: short words must be exact.
@@ -180,14 +199,14 @@ pub fn allowed_edits(len: usize) -> usize {
 }
 
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
-fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<usize> {
+fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     match word {
-        Word::Exact(w) => (lower == w).then_some(0),
-        Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(0),
-        Word::Negation => is_negator(lower).then_some(0),
+        Word::Exact(w) => (lower == w).then_some(Cost::default()),
+        Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(Cost::default()),
+        Word::Negation => is_negator(lower).then_some(Cost::default()),
         Word::Fuzzy { lower: w, stem: s } => {
             if lower == w || stemmed == s {
-                return Some(0);
+                return Some(Cost::default());
             }
             // Scaled to the shorter word, so a long phrase word never absorbs a short token.
             let limit = allowed_edits(w.chars().count().min(lower.chars().count()));
@@ -198,7 +217,10 @@ fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<usize> {
                 return None;
             }
             let d = strsim::osa_distance(stemmed, s).min(strsim::osa_distance(lower, w));
-            (d <= limit).then_some(d)
+            (d <= limit).then_some(Cost {
+                edits: d,
+                at_limit: d == limit,
+            })
         }
     }
 }
@@ -213,11 +235,12 @@ pub fn find_phrase(
     for range in scope {
         let mut start = range.start;
         while start < range.end {
-            match match_slots(phrase, text, 0, start, start, range.end, 0) {
-                Some((end, distance)) => {
+            match match_slots(phrase, text, 0, start, start, range.end, Cost::default()) {
+                Some((end, cost)) => {
                     found.push(PhraseMatch {
                         tokens: start..end,
-                        distance,
+                        distance: cost.edits,
+                        at_threshold: cost.at_limit,
                     });
                     start = end;
                 }
@@ -237,8 +260,8 @@ fn match_slots(
     at: usize,
     first: usize,
     limit: usize,
-    distance: usize,
-) -> Option<(usize, usize)> {
+    distance: Cost,
+) -> Option<(usize, Cost)> {
     if slot == phrase.slots.len() {
         return Some((at, distance));
     }
@@ -297,9 +320,9 @@ fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
 /// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
 /// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
 /// one token (`fine tune` ~ `finetune`).
-fn match_sequence(words: &[Word], text: &AnalyzedText, at: usize, limit: usize) -> Vec<(usize, usize)> {
+fn match_sequence(words: &[Word], text: &AnalyzedText, at: usize, limit: usize) -> Vec<(usize, Cost)> {
     let mut ends = Vec::new();
-    walk_sequence(words, text, at, limit, 0, &mut ends);
+    walk_sequence(words, text, at, limit, Cost::default(), &mut ends);
     ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
     ends.dedup();
     ends
@@ -310,8 +333,8 @@ fn walk_sequence(
     text: &AnalyzedText,
     at: usize,
     limit: usize,
-    distance: usize,
-    ends: &mut Vec<(usize, usize)>,
+    distance: Cost,
+    ends: &mut Vec<(usize, Cost)>,
 ) {
     let Some(word) = words.first() else {
         ends.push((at, distance));
@@ -364,6 +387,7 @@ pub fn find_regex(regex: &Regex, text: &AnalyzedText, scope: &[std::ops::Range<u
             found.push(PhraseMatch {
                 tokens: first..last + 1,
                 distance: 0,
+                at_threshold: false,
             });
         }
     }

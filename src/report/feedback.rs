@@ -226,6 +226,18 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
         Flag::KeywordList => "Your answer is only a list of keywords: to earn points, say in \
                               sentences what is true about them."
             .to_string(),
+        Flag::Overridden => match &q.overridden {
+            Some(o) if !o.comment.is_empty() => format!(
+                "A TA reviewed this answer and set the score: {}",
+                one_line(&o.comment)
+            ),
+            _ => "A TA reviewed this answer and set the score.".to_string(),
+        },
+        // The review flags are for the TA, not the student.
+        Flag::FuzzyAtThreshold { .. }
+        | Flag::NegatedOrHedged { .. }
+        | Flag::LongAnswerNoCredit { .. }
+        | Flag::ShortAnswerFullMarks { .. } => return None,
     })
 }
 
@@ -336,6 +348,8 @@ mod tests {
                 quote: "attends\n\n# to the\tprompt".to_string(),
                 start: 0,
                 end: 0,
+                edits: 0,
+                at_threshold: false,
             }),
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
         };

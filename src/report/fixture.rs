@@ -29,6 +29,8 @@ fn concept(
             quote: quote.to_string(),
             start,
             end: start + quote.len(),
+            edits: 0,
+            at_threshold: false,
         }
     });
     ConceptResult {
@@ -78,7 +80,9 @@ fn question(
         }),
         concepts,
         feedback: feedback.iter().map(|s| s.to_string()).collect(),
+        confidence: flags.iter().map(Flag::confidence_factor).product(),
         flags,
+        overridden: None,
     }
 }
 
@@ -98,6 +102,10 @@ fn student(
         max_total,
         questions,
         warnings: warnings.iter().map(|s| s.to_string()).collect(),
+        unknown_labels: Vec::new(),
+        roster: None,
+        not_on_roster: false,
+        submitted_as: None,
     }
 }
 
@@ -122,6 +130,7 @@ pub(crate) fn report() -> GradeReport {
     let assignment = AssignmentInfo {
         id: "finetuning-review".to_string(),
         title: "Review: Fine-tuning".to_string(),
+        rubric_fingerprint: "0123456789abcdef".to_string(),
         questions,
         max_total,
     };

@@ -27,6 +27,8 @@ mod summary;
 
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+pub(crate) use fixture::report as fixture_report;
 
 pub use self::agreement::write_agreement;
 pub use self::csv::GradesCsv;

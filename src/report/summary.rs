@@ -4,7 +4,7 @@ use std::io::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::grades::{Flag, GradeReport, StudentGrade, SubmissionStatus};
+use crate::grades::{GradeReport, StudentGrade, SubmissionStatus};
 use crate::ids::Points;
 
 use super::{ReportError, ReportWriter};
@@ -82,22 +82,9 @@ fn flags_cell(student: &StudentGrade) -> String {
     }
     student
         .flags()
-        .map(|(q, flag)| format!("{}:{q}", flag_name(flag)))
+        .map(|(q, flag)| format!("{}:{q}", flag.name()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The flag's name as the JSON report spells it.
-fn flag_name(flag: &Flag) -> &'static str {
-    match flag {
-        Flag::Missing => "missing",
-        Flag::Blank => "blank",
-        Flag::AnsweredTwice => "answered-twice",
-        Flag::Misconception { .. } => "misconception",
-        Flag::Contradiction { .. } => "contradiction",
-        Flag::HedgedChoice { .. } => "hedged-choice",
-        Flag::KeywordList => "keyword-list",
-    }
 }
 
 /// The mean, rounded half away from zero to the hundredth (`Points` is exact in hundredths).

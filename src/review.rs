@@ -1,0 +1,118 @@
+//! The review queue: the answers a human should look at, most doubtful first. Built from the
+//! grade report's confidences and flags, so every writer (review.csv, the HTML report) shows
+//! the same queue.
+
+use serde::Serialize;
+
+use crate::grades::{Flag, GradeReport, SubmissionStatus};
+use crate::ids::{Points, QuestionId, StudentId};
+
+/// Answers with a confidence below this go to the queue.
+pub const REVIEW_BELOW: f64 = 0.75;
+
+/// One answer (or one submission-level problem) to review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewItem {
+    pub student: StudentId,
+    /// `None` for a problem of the whole submission (unreadable, text under an unknown label).
+    pub question: Option<QuestionId>,
+    pub score: Points,
+    pub max: Points,
+    pub confidence: f64,
+    /// Flag names, most serious first.
+    pub reasons: Vec<String>,
+    /// Where to look: file and line.
+    pub location: String,
+}
+
+/// The queue, most doubtful first (then by student and question, so it is deterministic).
+pub fn review_queue(report: &GradeReport) -> Vec<ReviewItem> {
+    let mut items = Vec::new();
+    for student in &report.students {
+        match &student.status {
+            SubmissionStatus::Unreadable { reason } => items.push(ReviewItem {
+                student: student.student.clone(),
+                question: None,
+                score: Points::ZERO,
+                max: student.max_total,
+                confidence: 0.0,
+                reasons: vec![format!("unreadable: {reason}")],
+                location: student.files.join(", "),
+            }),
+            SubmissionStatus::Missing | SubmissionStatus::Graded => {}
+        }
+        for label in &student.unknown_labels {
+            items.push(ReviewItem {
+                student: student.student.clone(),
+                question: None,
+                score: Points::ZERO,
+                max: Points::ZERO,
+                confidence: 0.5,
+                reasons: vec![format!(
+                    "unknown-label: \"{}\" matches no question; its text was not graded",
+                    label.label
+                )],
+                location: format!("{}:{}", label.file, label.line),
+            });
+        }
+        for q in &student.questions {
+            if q.overridden.is_some() || q.confidence >= REVIEW_BELOW {
+                continue;
+            }
+            let mut flags: Vec<&Flag> = q.flags.iter().filter(|f| f.confidence_factor() < 1.0).collect();
+            flags.sort_by(|a, b| a.confidence_factor().total_cmp(&b.confidence_factor()));
+            items.push(ReviewItem {
+                student: student.student.clone(),
+                question: Some(q.id.clone()),
+                score: q.score,
+                max: q.max,
+                confidence: q.confidence,
+                reasons: flags.iter().map(|f| describe(f)).collect(),
+                location: q
+                    .answer
+                    .as_ref()
+                    .map_or(String::new(), |a| format!("{}:{}", a.file, a.line)),
+            });
+        }
+    }
+    items.sort_by(|a, b| {
+        a.confidence
+            .total_cmp(&b.confidence)
+            .then_with(|| a.student.cmp(&b.student))
+            .then_with(|| a.question.cmp(&b.question))
+    });
+    items
+}
+
+fn describe(flag: &Flag) -> String {
+    let detail = match flag {
+        Flag::Misconception { concept } => concept.clone(),
+        Flag::Contradiction { concepts } => concepts.join(" vs "),
+        Flag::HedgedChoice { options } => options.join(" or "),
+        Flag::FuzzyAtThreshold { concept } | Flag::NegatedOrHedged { concept } => concept.clone(),
+        Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => format!("{words} words"),
+        _ => return flag.name().to_string(),
+    };
+    format!("{}: {detail}", flag.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture_report;
+
+    #[test]
+    fn queue_is_ordered_by_confidence_and_skips_confident_answers() {
+        let report = fixture_report();
+        let queue = review_queue(&report);
+        assert!(!queue.is_empty());
+        assert!(queue.windows(2).all(|w| w[0].confidence <= w[1].confidence));
+        assert!(queue.iter().all(|i| i.confidence < REVIEW_BELOW));
+        let unreadable = queue
+            .iter()
+            .find(|i| i.reasons[0].starts_with("unreadable"))
+            .unwrap();
+        assert_eq!(unreadable.question, None);
+        assert_eq!(unreadable.confidence, 0.0);
+    }
+}
