@@ -27,7 +27,7 @@ impl ReportWriter for GradesCsv {
 
         for student in &report.students {
             let mut row = Vec::with_capacity(questions.len() + 2);
-            row.push(student.student.to_string());
+            row.push(spreadsheet_safe(student.student.as_str()));
             row.extend(questions.iter().map(|id| score(student, id).to_string()));
             row.push(student.total.to_string());
             csv.write_record(&row)?;
@@ -35,6 +35,17 @@ impl ReportWriter for GradesCsv {
 
         csv.flush()?;
         Ok(())
+    }
+}
+
+/// A cell of student-controlled text, made safe for spreadsheets: text that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel or Sheets
+/// (CSV injection), so it gets a leading `'`, which both show as plain text.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
     }
 }
 
@@ -50,6 +61,15 @@ fn score(student: &StudentGrade, id: &QuestionId) -> Points {
 mod tests {
     use super::*;
     use crate::report::fixture;
+
+    #[test]
+    fn formula_like_cells_are_neutralised() {
+        for hostile in ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(hostile), format!("'{hostile}"));
+        }
+        assert_eq!(spreadsheet_safe("jdoe"), "jdoe");
+        assert_eq!(spreadsheet_safe("o'brien"), "o'brien");
+    }
 
     #[test]
     fn grades_csv_snapshot() {

@@ -23,6 +23,7 @@ mod csv;
 mod explain;
 mod feedback;
 mod json;
+mod review_csv;
 mod summary;
 
 #[cfg(test)]
@@ -31,14 +32,17 @@ mod fixture;
 pub(crate) use fixture::report as fixture_report;
 
 pub use self::agreement::write_agreement;
-pub use self::csv::GradesCsv;
+pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
 pub use self::json::GradesJson;
+pub use self::review_csv::ReviewCsv;
 pub use self::summary::SummaryTable;
 
 /// File name of the gradebook inside the output folder.
 pub const GRADES_CSV: &str = "grades.csv";
+/// File name of the review queue inside the output folder.
+pub const REVIEW_CSV: &str = "review.csv";
 /// File name of the JSON report inside the output folder.
 pub const GRADES_JSON: &str = "grades.json";
 /// Folder, inside the output folder, that holds one Markdown feedback file per student.
@@ -90,6 +94,7 @@ pub enum ReportError {
 pub struct WrittenFiles {
     pub csv: PathBuf,
     pub json: PathBuf,
+    pub review: PathBuf,
     /// One file per student, in the report's student order.
     pub feedback: Vec<(StudentId, PathBuf)>,
 }
@@ -97,14 +102,14 @@ pub struct WrittenFiles {
 impl WrittenFiles {
     /// Every path written: the CSV, the JSON, then the feedback files.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        [self.csv.as_path(), self.json.as_path()]
+        [self.csv.as_path(), self.json.as_path(), self.review.as_path()]
             .into_iter()
             .chain(self.feedback.iter().map(|(_, p)| p.as_path()))
     }
 
     /// How many files were written.
     pub fn len(&self) -> usize {
-        2 + self.feedback.len()
+        3 + self.feedback.len()
     }
 
     /// Always false: the CSV and JSON are always written.
@@ -137,6 +142,9 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
     let json = out_dir.join(GRADES_JSON);
     write_atomic(&json, |out| GradesJson.write(report, out))?;
 
+    let review = out_dir.join(REVIEW_CSV);
+    write_atomic(&review, |out| ReviewCsv.write(report, out))?;
+
     let mut taken = HashSet::new();
     let mut feedback = Vec::with_capacity(report.students.len());
     for student in &report.students {
@@ -148,7 +156,12 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
         feedback.push((student.student.clone(), path));
     }
 
-    Ok(WrittenFiles { csv, json, feedback })
+    Ok(WrittenFiles {
+        csv,
+        json,
+        review,
+        feedback,
+    })
 }
 
 /// Write `path` atomically: into a temporary file in the same folder, synced, then renamed over
@@ -239,7 +252,8 @@ mod tests {
         assert_eq!(written.csv, out_dir.join("grades.csv"));
         assert_eq!(written.json, out_dir.join("grades.json"));
         assert_eq!(written.feedback.len(), report.students.len());
-        assert_eq!(written.len(), 2 + report.students.len());
+        assert_eq!(written.review, out_dir.join("review.csv"));
+        assert_eq!(written.len(), 3 + report.students.len());
         for path in written.paths() {
             assert!(path.is_file(), "{} was not written", path.display());
         }
@@ -260,7 +274,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         top.sort();
-        assert_eq!(top, ["feedback", "grades.csv", "grades.json"]);
+        assert_eq!(top, ["feedback", "grades.csv", "grades.json", "review.csv"]);
         let mut feedback: Vec<String> = fs::read_dir(out_dir.join("feedback"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -297,7 +311,7 @@ mod tests {
 
         // A second run over the same folder replaces the files and still leaves no temp files.
         write_outputs(&report, &out_dir).unwrap();
-        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 3);
+        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 4);
         assert_eq!(fs::read_dir(out_dir.join("feedback")).unwrap().count(), 3);
     }
 
