@@ -20,6 +20,17 @@ pub enum GradeError {
     Discover(#[from] DiscoverError),
 }
 
+/// Told how a run advances; called from worker threads, so it must be `Sync`.
+pub trait Progress: Sync {
+    fn started(&self, _submissions: usize) {}
+    fn graded(&self, _student: &StudentId) {}
+}
+
+/// Progress that nobody watches.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// A rubric ready to grade with: the rubric and the label index derived from it.
 pub struct Grader<'r> {
     pub rubric: &'r Rubric,
@@ -58,9 +69,26 @@ impl<'r> Grader<'r> {
 
     /// Grade every submission in `root` (skipping the paths in `skip`, such as the output folder).
     pub fn grade_folder(&self, root: &Path, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
+        self.grade_folder_observed(root, skip, &NoProgress)
+    }
+
+    /// [`Grader::grade_folder`], telling `progress` how far it is (from the worker threads).
+    pub fn grade_folder_observed(
+        &self,
+        root: &Path,
+        skip: &[PathBuf],
+        progress: &dyn Progress,
+    ) -> Result<GradeReport, GradeError> {
         let submissions = discover(root, skip)?;
-        let mut students: Vec<StudentGrade> =
-            submissions.par_iter().map(|s| self.grade_submission(s)).collect();
+        progress.started(submissions.len());
+        let mut students: Vec<StudentGrade> = submissions
+            .par_iter()
+            .map(|s| {
+                let grade = self.grade_submission(s);
+                progress.graded(&grade.student);
+                grade
+            })
+            .collect();
         students.sort_by(|a, b| a.student.cmp(&b.student));
         Ok(GradeReport {
             assignment: self.assignment_info(),

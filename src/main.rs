@@ -8,8 +8,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use rubricate::grade::Grader;
+use rubricate::grades::GradeReport;
 use rubricate::grades::SubmissionStatus;
-use rubricate::report::{write_outputs, ReportWriter, SummaryTable};
+use rubricate::overrides::Overrides;
+use rubricate::regrade::changes;
+use rubricate::report::{
+    write_atomic, write_changes_csv, write_changes_text, write_outputs, ReportWriter, SummaryTable,
+};
 use rubricate::rubric::{self, RubricError};
 
 /// Exit codes, as documented in the README.
@@ -113,9 +118,15 @@ struct GradeArgs {
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
+    /// A TA's manual scores (`student,question,points,comment`); they win over the autograder.
+    #[arg(long, value_name = "CSV")]
+    overrides: Option<PathBuf>,
+    /// The previous run's grades.json to compare with (default: the one in --out, if any).
+    #[arg(long, value_name = "JSON")]
+    previous: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -164,28 +175,100 @@ fn grade(args: GradeArgs) -> u8 {
     }
     let grader = Grader::new(&rubric);
     let skip = [args.out.clone()];
-    let report = match grader.grade_folder(&args.submissions, &skip) {
+    let progress = ProgressBar::new(args.quiet);
+    let graded = grader.grade_folder_observed(&args.submissions, &skip, &progress);
+    progress.finish();
+    let mut report = match graded {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
+    };
+
+    // The previous run: named, or the one in the output folder.
+    let previous_path = args
+        .previous
+        .clone()
+        .unwrap_or_else(|| args.out.join(rubricate::report::GRADES_JSON));
+    let previous: Option<GradeReport> = match std::fs::read_to_string(&previous_path) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!(
+                    "warning: `{}` is not a rubricate grades.json ({e}); no regrade comparison",
+                    previous_path.display()
+                );
+                None
+            }
+        },
+        Err(e) if args.previous.is_some() => {
+            return fail(&format!("cannot read `{}`: {e}", previous_path.display()))
+        }
+        Err(_) => None,
+    };
+
+    // Overrides: the file's, then those of the previous run that the file does not replace.
+    let mut overrides = match &args.overrides {
+        Some(path) => match Overrides::read_csv(path, &report) {
+            Ok(o) => o,
+            Err(e) => return fail(&e.to_string()),
+        },
+        None => Overrides::default(),
+    };
+    if let Some(previous) = &previous {
+        overrides = overrides.or(Overrides::from_report(previous));
+    }
+    for warning in overrides.apply(&mut report) {
+        eprintln!("warning: {warning}");
+    }
+    let changes = previous.as_ref().map(|p| changes(p, &report));
+
+    let archived = match rubricate::history::archive_previous_run(&args.out) {
+        Ok(a) => a,
+        Err(e) => {
+            return fail(&format!(
+                "cannot keep the previous run in `{}`: {e}",
+                args.out.display()
+            ))
+        }
     };
     let written = match write_outputs(&report, &args.out) {
         Ok(w) => w,
         Err(e) => return fail(&error_chain(&e)),
     };
+    let changes_csv = args.out.join("changes.csv");
+    if let Some(changes) = &changes {
+        if let Err(e) = write_atomic(&changes_csv, |out| write_changes_csv(changes, out)) {
+            return fail(&error_chain(&e));
+        }
+    }
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = SummaryTable.write(&report, &mut stdout) {
             return fail(&error_chain(&e));
         }
+        if let Some(changes) = &changes {
+            let _ = write_changes_text(changes, &mut stdout);
+        }
         let _ = writeln!(
             stdout,
-            "wrote {} files to {}: {}, {}, {} feedback files",
-            written.len(),
-            args.out.display(),
-            written.csv.display(),
-            written.json.display(),
+            "wrote {} files to {}:",
+            written.len() + usize::from(changes.is_some()),
+            args.out.display()
+        );
+        let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
+        let _ = writeln!(stdout, "  full report   {}", written.json.display());
+        let _ = writeln!(stdout, "  review queue  {}", written.review.display());
+        let _ = writeln!(
+            stdout,
+            "  feedback      {} ({} files)",
+            args.out.join(rubricate::report::FEEDBACK_DIR).display(),
             written.feedback.len()
         );
+        if changes.is_some() {
+            let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
+        }
+        if let Some(archived) = &archived {
+            let _ = writeln!(stdout, "  previous run  {}", archived.display());
+        }
     }
     let unreadable: Vec<_> = report
         .students
@@ -202,6 +285,46 @@ fn grade(args: GradeArgs) -> u8 {
         exit::OK
     } else {
         exit::UNREADABLE
+    }
+}
+
+/// A progress bar on stderr while grading, only when stderr is a terminal and not in CI.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn new(quiet: bool) -> ProgressBar {
+        use std::io::IsTerminal;
+        let wanted = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        ProgressBar(wanted.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            let style = indicatif::ProgressStyle::with_template(
+                "{spinner} grading [{bar:40}] {pos}/{len} {per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar
+        }))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl rubricate::grade::Progress for ProgressBar {
+    fn started(&self, submissions: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(submissions as u64);
+        }
+    }
+
+    fn graded(&self, _student: &rubricate::ids::StudentId) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
     }
 }
 

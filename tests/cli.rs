@@ -405,3 +405,165 @@ fn explain_names_the_questions_when_one_is_unknown() {
             "no question `9z` in the rubric (it has 1a, 1b,",
         ));
 }
+
+/// Copy the small fixture's submissions into a fresh folder the test may change.
+fn small_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("subs");
+    fs::create_dir_all(subs.join("carol")).unwrap();
+    for name in ["alice.md", "bob.txt", "carol/answers.txt"] {
+        fs::copy(fixture("small/submissions").join(name), subs.join(name)).unwrap();
+    }
+    dir
+}
+
+fn grade_in(dir: &Path, rubric: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(rubric)
+        .arg("--submissions")
+        .arg(dir.join("subs"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn overrides_win_are_marked_and_survive_regrades() {
+    let dir = small_copy();
+    let rubric = fixture("small/rubric.toml");
+    let overrides = dir.path().join("overrides.csv");
+    fs::write(
+        &overrides,
+        "student,question,points,comment\nbob,1a,1,\"saw the pretext idea, 1 pt\"\n",
+    )
+    .unwrap();
+    grade_in(dir.path(), &rubric, &[]).success();
+    grade_in(dir.path(), &rubric, &["--overrides", overrides.to_str().unwrap()])
+        .success()
+        .stdout(
+            predicate::str::contains("bob 1a: 0 → 1 (override)")
+                .and(predicate::str::contains("overridden:1a")),
+        );
+    let out = dir.path().join("out");
+    assert!(read(&out.join("grades.csv")).contains("bob,1,0,1\n"));
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("grades.json"))).unwrap();
+    let bob_1a = &json["students"][1]["questions"][0];
+    assert_eq!(bob_1a["score"], 1);
+    assert_eq!(bob_1a["overridden"]["autograder"], 0);
+    assert_eq!(bob_1a["overridden"]["comment"], "saw the pretext idea, 1 pt");
+    assert!(read(&out.join("feedback/bob.md"))
+        .contains("A TA reviewed this answer and set the score: saw the pretext idea, 1 pt"));
+
+    // The next run, without the overrides file, keeps the decision.
+    grade_in(dir.path(), &rubric, &[])
+        .success()
+        .stdout(predicate::str::contains(
+            "no score changed since the previous run",
+        ));
+    assert!(read(&out.join("grades.csv")).contains("bob,1,0,1\n"));
+}
+
+#[test]
+fn regrades_say_what_changed_and_why_and_keep_the_previous_run() {
+    let dir = small_copy();
+    let rubric_path = dir.path().join("rubric.toml");
+    fs::copy(fixture("small/rubric.toml"), &rubric_path).unwrap();
+    grade_in(dir.path(), &rubric_path, &[]).success();
+    let out = dir.path().join("out");
+    let first_csv = read(&out.join("grades.csv"));
+
+    // A student resubmits; the rubric gains a pattern.
+    fs::write(
+        dir.path().join("subs/bob.txt"),
+        "Q1a: No, you don't mask.\nQ1b: a language model\n",
+    )
+    .unwrap();
+    let rubric = read(&rubric_path).replace(
+        r#"match = ["pretext task"]"#,
+        r#"match = ["pretext task", "whole input"]"#,
+    );
+    fs::write(&rubric_path, rubric).unwrap();
+    grade_in(dir.path(), &rubric_path, &[]).success().stdout(
+        predicate::str::contains("bob 1a: 0 → 1 (answer file changed)")
+            .and(predicate::str::contains("bob 1b: 0 → 1 (answer file changed)"))
+            .and(predicate::str::contains("carol 1a: 1 → 2 (rubric changed)")),
+    );
+    assert_eq!(
+        read(&out.join("changes.csv")),
+        "student,question,old,new,reason\nbob,1a,0,1,answer file changed\nbob,1b,0,1,answer file changed\ncarol,1a,1,2,rubric changed\n"
+    );
+    let history: Vec<_> = fs::read_dir(out.join("history"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(history.len(), 1, "the earlier run is kept");
+    assert!(history.iter().any(|h| read(&h.join("grades.csv")) == first_csv));
+}
+
+#[test]
+fn csv_cells_from_file_names_cannot_run_as_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("subs");
+    fs::create_dir_all(&subs).unwrap();
+    fs::write(
+        subs.join("=HYPERLINK(1).md"),
+        "1a) No. It was the pretext task.\n",
+    )
+    .unwrap();
+    fs::write(subs.join("@cmd.md"), "1a) Maybe.\n").unwrap();
+    let out = dir.path().join("out");
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = read(&out.join("grades.csv"));
+    assert!(csv.contains("\n'=HYPERLINK(1),2,0,2\n"), "{csv}");
+    assert!(csv.contains("\n'@cmd,0,0,0\n"), "{csv}");
+    let review = read(&out.join("review.csv"));
+    assert!(
+        !review
+            .lines()
+            .skip(1)
+            .any(|l| l.starts_with(['=', '+', '-', '@'])),
+        "{review}"
+    );
+}
+
+#[test]
+fn review_queue_lists_doubtful_answers_most_doubtful_first() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .args(["grade", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let review = read(&out.path().join("review.csv"));
+    let rows: Vec<&str> = review.lines().collect();
+    assert_eq!(rows[0], "student,question,score,max,confidence,reasons,location");
+    assert!(
+        rows.len() > 1 && rows.len() <= 1 + 144 / 10,
+        "the queue stays small on the dev set: {rows:#?}"
+    );
+    let confidences: Vec<f64> = rows[1..]
+        .iter()
+        .map(|r| r.split(',').nth(4).unwrap().parse().unwrap())
+        .collect();
+    assert!(confidences.windows(2).all(|w| w[0] <= w[1]));
+    assert!(
+        review.contains("gtanaka,1b,0,3,0.40,keyword-list,gtanaka.md:7"),
+        "{review}"
+    );
+    assert!(
+        review.contains("hdubois,2b,2,2,0.70,answered-twice,hdubois/submission.txt:34"),
+        "{review}"
+    );
+}

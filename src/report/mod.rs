@@ -19,6 +19,7 @@ use crate::grades::GradeReport;
 use crate::ids::StudentId;
 
 mod agreement;
+mod changes;
 mod csv;
 mod explain;
 mod feedback;
@@ -32,6 +33,7 @@ mod fixture;
 pub(crate) use fixture::report as fixture_report;
 
 pub use self::agreement::write_agreement;
+pub use self::changes::{write_changes_csv, write_changes_text};
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
@@ -166,7 +168,7 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
 
 /// Write `path` atomically: into a temporary file in the same folder, synced, then renamed over
 /// `path`. On any error the temporary file is removed (by `NamedTempFile`'s drop).
-fn write_atomic(
+pub fn write_atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {

@@ -58,33 +58,100 @@ impl ReportWriter for SummaryTable {
             .iter()
             .filter(|s| s.status == SubmissionStatus::Graded)
             .collect();
-        let unreadable = report.students.len() - graded.len();
+        let count = |status: fn(&SubmissionStatus) -> bool| {
+            report.students.iter().filter(|s| status(&s.status)).count()
+        };
+        let unreadable = count(|s| matches!(s, SubmissionStatus::Unreadable { .. }));
+        let missing = count(|s| *s == SubmissionStatus::Missing);
+        let not_on_roster = report.students.iter().filter(|s| s.not_on_roster).count();
         let flagged = graded
             .iter()
             .flat_map(|s| &s.questions)
             .filter(|q| !q.flags.is_empty())
             .count();
-        let mean = mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
+        let review = crate::review::review_queue(report).len();
+        let mean_total =
+            mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
         writeln!(out)?;
         writeln!(
             out,
-            "graded: {}, unreadable: {unreadable}, flagged answers: {flagged}, mean total (graded): {mean}/{}",
+            "graded: {}, unreadable: {unreadable}, missing: {missing}, not on roster: {not_on_roster}, flagged answers: {flagged}, to review: {review}",
             graded.len(),
+        )?;
+        writeln!(
+            out,
+            "mean total (graded): {mean_total}/{}",
             report.assignment.max_total
         )?;
+        let means: Vec<String> = report
+            .assignment
+            .questions
+            .iter()
+            .map(|info| {
+                let scores = graded
+                    .iter()
+                    .filter_map(|s| s.questions.iter().find(|q| q.id == info.id))
+                    .map(|q| q.score);
+                let m = mean(scores).map_or_else(|| "-".to_string(), |m| m.to_string());
+                format!("{} {m}/{}", info.id, info.max)
+            })
+            .collect();
+        writeln!(out, "question means: {}", means.join(", "))?;
+        if !graded.is_empty() {
+            writeln!(out, "distribution of totals:")?;
+            let bins = distribution(report.assignment.max_total, graded.iter().map(|s| s.total));
+            let w = bins.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+            for (range, n) in bins {
+                let line = format!("  {range:>w$}  {n:<3} {}", "#".repeat(n));
+                writeln!(out, "{}", line.trim_end())?;
+            }
+        }
         Ok(())
     }
 }
 
 fn flags_cell(student: &StudentGrade) -> String {
-    if let SubmissionStatus::Unreadable { reason } = &student.status {
-        return format!("unreadable: {}", one_line(reason));
+    let mut cells = Vec::new();
+    if student.not_on_roster {
+        cells.push("not on roster".to_string());
     }
-    student
-        .flags()
-        .map(|(q, flag)| format!("{}:{q}", flag.name()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    match &student.status {
+        SubmissionStatus::Unreadable { reason } => cells.push(format!("unreadable: {}", one_line(reason))),
+        SubmissionStatus::Missing => cells.push("no submission".to_string()),
+        SubmissionStatus::Graded => {
+            cells.extend(student.flags().map(|(q, flag)| format!("{}:{q}", flag.name())));
+        }
+    }
+    cells.join(", ")
+}
+
+/// Totals counted in ten equal bins of the maximum (`0-2.6`, ...), lowest first.
+fn distribution(max: Points, totals: impl Iterator<Item = Points>) -> Vec<(String, usize)> {
+    const BINS: i64 = 10;
+    let width = (max.hundredths() + BINS - 1) / BINS;
+    let mut counts = vec![0usize; BINS as usize];
+    for t in totals {
+        let bin = if width == 0 {
+            0
+        } else {
+            (t.hundredths() / width).clamp(0, BINS - 1)
+        };
+        counts[bin as usize] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let low = Points::from_f64((i as i64 * width) as f64 / 100.0);
+            let high = if i as i64 == BINS - 1 {
+                max
+            } else {
+                Points::from_f64(((i as i64 + 1) * width) as f64 / 100.0)
+            };
+            let close = if i as i64 == BINS - 1 { "]" } else { ")" };
+            (format!("[{low}, {high}{close}"), n)
+        })
+        .collect()
 }
 
 /// The mean, rounded half away from zero to the hundredth (`Points` is exact in hundredths).
@@ -135,7 +202,7 @@ mod tests {
         report.students.clear();
         assert_eq!(
             SummaryTable.render(&report).unwrap(),
-            "student  total  flags\n\ngraded: 0, unreadable: 0, flagged answers: 0, mean total (graded): -/12\n"
+            "student  total  flags\n\ngraded: 0, unreadable: 0, missing: 0, not on roster: 0, flagged answers: 0, to review: 0\nmean total (graded): -/12\nquestion means: 1a -/2, 1b -/3, 1c-i -/1, 1c-ii -/1, 2a -/3, 2b -/2\n"
         );
     }
 }

@@ -1,0 +1,247 @@
+//! TA overrides: `student,question,points,comment` rows whose points replace the autograder's.
+//! They are applied after grading on every run, marked in the outputs (the `overridden`
+//! record and an `overridden` flag), and carried over from the previous run's report when no
+//! overrides file is given, so a manual decision survives every regrade.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::grades::{Flag, GradeReport, Override};
+use crate::ids::{Points, QuestionId};
+
+/// One manual decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualScore {
+    pub points: Points,
+    pub comment: String,
+}
+
+/// Overrides by (student, question).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub by_answer: BTreeMap<(String, QuestionId), ManualScore>,
+}
+
+/// Why an overrides file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OverrideError {
+    #[error("cannot read overrides `{}`: {source}", path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{}:{line}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+}
+
+impl Overrides {
+    /// Read `student,question,points,comment` (header required; `comment` optional). Every row
+    /// is checked against the report's questions and maxima.
+    pub fn read_csv(path: &Path, report: &GradeReport) -> Result<Overrides, OverrideError> {
+        let csv_error = |source| OverrideError::Csv {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_path(path)
+            .map_err(csv_error)?;
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let invalid = |line: u64, message: String| OverrideError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let (Some(student_col), Some(question_col), Some(points_col)) =
+            (column("student"), column("question"), column("points"))
+        else {
+            return Err(invalid(
+                1,
+                "the header must name the columns `student`, `question`, `points` (and optionally `comment`)"
+                    .into(),
+            ));
+        };
+        let comment_col = column("comment");
+        let mut by_answer = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.map_err(csv_error)?;
+            let line = record.position().map_or(0, |p| p.line());
+            let field = |i: usize| record.get(i).unwrap_or("").to_string();
+            let (student, question, points) = (field(student_col), field(question_col), field(points_col));
+            if student.is_empty() && question.is_empty() {
+                continue;
+            }
+            let Some(info) = report
+                .assignment
+                .questions
+                .iter()
+                .find(|q| q.id.as_str() == question)
+            else {
+                return Err(invalid(line, format!("no question `{question}` in the rubric")));
+            };
+            let value: f64 = points
+                .parse()
+                .map_err(|_| invalid(line, format!("`{points}` is not a number of points")))?;
+            let points = Points::from_f64(value);
+            if value < 0.0 || points > info.max {
+                return Err(invalid(
+                    line,
+                    format!(
+                        "{points} points is outside 0..={} for question `{question}`",
+                        info.max
+                    ),
+                ));
+            }
+            let comment = comment_col.map(field).unwrap_or_default();
+            if by_answer
+                .insert(
+                    (student.clone(), info.id.clone()),
+                    ManualScore { points, comment },
+                )
+                .is_some()
+            {
+                return Err(invalid(
+                    line,
+                    format!("a second override for `{student}` `{question}`"),
+                ));
+            }
+        }
+        Ok(Overrides { by_answer })
+    }
+
+    /// The overrides recorded in an earlier run's report.
+    pub fn from_report(report: &GradeReport) -> Overrides {
+        let mut by_answer = BTreeMap::new();
+        for student in &report.students {
+            for q in &student.questions {
+                if let Some(o) = &q.overridden {
+                    by_answer.insert(
+                        (student.student.0.clone(), q.id.clone()),
+                        ManualScore {
+                            points: q.score,
+                            comment: o.comment.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        Overrides { by_answer }
+    }
+
+    /// Add `other`'s overrides where this set has none for the same answer.
+    pub fn or(mut self, other: Overrides) -> Overrides {
+        for (key, value) in other.by_answer {
+            self.by_answer.entry(key).or_insert(value);
+        }
+        self
+    }
+
+    /// Apply to a report; returns a warning for each override that names no graded answer.
+    pub fn apply(&self, report: &mut GradeReport) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for ((student_id, question_id), manual) in &self.by_answer {
+            let question = report
+                .students
+                .iter_mut()
+                .find(|s| s.student.as_str().eq_ignore_ascii_case(student_id))
+                .and_then(|s| s.questions.iter_mut().find(|q| &q.id == question_id));
+            let Some(q) = question else {
+                warnings.push(format!(
+                    "override for `{student_id}` `{question_id}` matches no graded answer; ignored"
+                ));
+                continue;
+            };
+            let autograder = q.overridden.as_ref().map_or(q.score, |o| o.autograder);
+            q.overridden = Some(Override {
+                autograder,
+                comment: manual.comment.clone(),
+            });
+            q.score = manual.points;
+            if !q.flags.contains(&Flag::Overridden) {
+                q.flags.push(Flag::Overridden);
+            }
+        }
+        for student in &mut report.students {
+            student.total = student.questions.iter().map(|q| q.score).sum();
+        }
+        warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture_report;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    #[test]
+    fn overrides_replace_the_score_and_keep_the_autograders() {
+        let mut report = fixture_report();
+        let file = write("student,question,points,comment\naokonkwo,1a,1,\"too vague, see office hours\"\n");
+        let overrides = Overrides::read_csv(file.path(), &report).unwrap();
+        let before = report.students[0].total;
+        let warnings = overrides.apply(&mut report);
+        assert!(warnings.is_empty());
+        let q = &report.students[0].questions[0];
+        assert_eq!(q.score, Points::whole(1));
+        assert_eq!(q.overridden.as_ref().unwrap().autograder, Points::whole(2));
+        assert_eq!(
+            q.overridden.as_ref().unwrap().comment,
+            "too vague, see office hours"
+        );
+        assert!(q.flags.contains(&Flag::Overridden));
+        assert_eq!(report.students[0].total, before - Points::whole(1));
+        // Carried to the next run from the report itself.
+        assert_eq!(Overrides::from_report(&report), overrides);
+    }
+
+    #[test]
+    fn bad_rows_name_the_file_and_line() {
+        let report = fixture_report();
+        for (text, message) in [
+            (
+                "student,question,points\nx,9z,1\n",
+                ":2: no question `9z` in the rubric",
+            ),
+            (
+                "student,question,points\nx,1a,3\n",
+                ":2: 3 points is outside 0..=2 for question `1a`",
+            ),
+            (
+                "student,question,points\nx,1a,lots\n",
+                ":2: `lots` is not a number of points",
+            ),
+            ("who,what\n", ":1: the header must name the columns"),
+        ] {
+            let file = write(text);
+            let error = Overrides::read_csv(file.path(), &report).unwrap_err().to_string();
+            assert!(error.contains(message), "{error}");
+        }
+    }
+
+    #[test]
+    fn unknown_students_are_warned_about() {
+        let mut report = fixture_report();
+        let file = write("student,question,points\nnobody,1a,1\n");
+        let warnings = Overrides::read_csv(file.path(), &report)
+            .unwrap()
+            .apply(&mut report);
+        assert_eq!(
+            warnings,
+            ["override for `nobody` `1a` matches no graded answer; ignored"]
+        );
+    }
+}
