@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{Points, QuestionId, StudentId};
+pub use crate::rubric::Visibility;
 
 /// Everything one `grade` run produced, students sorted by id.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +116,9 @@ pub struct QuestionGrade {
     /// Question-level feedback lines (answer not found, misconception explained), in order.
     pub feedback: Vec<String>,
     pub flags: Vec<Flag>,
+    /// Whether students may see this question's feedback.
+    #[serde(default)]
+    pub visibility: Visibility,
     /// How sure the grader is of this score, from 0 to 1; low values go to the review queue.
     #[serde(default = "certain")]
     pub confidence: f64,
@@ -146,6 +150,9 @@ pub struct ConceptResult {
     pub evidence: Option<Evidence>,
     /// The rubric's feedback for this outcome (its `hit` or `miss` text), if it has one.
     pub feedback: Option<String>,
+    /// Whether students may see this concept's name and feedback.
+    #[serde(default)]
+    pub visibility: Visibility,
 }
 
 /// What the matcher concluded about a concept.

@@ -5,7 +5,7 @@
 use crate::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
-use crate::rubric::{Cancels, ConceptRule, MisconceptionEffect, Question};
+use crate::rubric::{Cancels, ConceptRule, MisconceptionEffect, Question, Visibility};
 
 /// What was found for one question in a submission.
 #[derive(Debug, Clone)]
@@ -75,10 +75,12 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
                 max: c.points,
                 evidence: None,
                 feedback: c.miss_feedback.clone(),
+                visibility: c.visibility,
             })
             .collect(),
         feedback: Vec::new(),
         flags: vec![flag],
+        visibility: question.visibility,
         confidence: 1.0,
         overridden: None,
     }
@@ -139,6 +141,7 @@ impl<'q> Scored<'q> {
                     max: concept.points,
                     evidence: evidence.map(|f| evidence_of(matches, f)),
                     feedback,
+                    visibility: concept.visibility,
                 }
             })
             .collect();
@@ -209,6 +212,7 @@ impl<'q> Scored<'q> {
                 max: Points::ZERO,
                 evidence: Some(evidence_of(self.matches, found)),
                 feedback: misconception.feedback.clone(),
+                visibility: Visibility::Visible,
             });
         }
     }
@@ -261,6 +265,7 @@ impl<'q> Scored<'q> {
             concepts,
             feedback: self.feedback,
             flags: self.flags,
+            visibility: self.question.visibility,
             confidence,
             overridden: None,
         }

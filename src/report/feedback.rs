@@ -4,7 +4,7 @@ use std::io::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::grades::{
+use crate::grades::{Visibility, 
     AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
 };
 use crate::ids::Points;
@@ -90,10 +90,18 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
     } else {
         Vec::new()
     };
-    if !shown.is_empty() {
+    // Hidden concepts are graded but never named: only their points are told, together.
+    let (hidden, shown): (Vec<&ConceptResult>, Vec<&ConceptResult>) =
+        shown.into_iter().partition(|c| c.visibility == Visibility::Hidden);
+    if !shown.is_empty() || !hidden.is_empty() {
         writeln!(out)?;
         for concept in &shown {
             writeln!(out, "- {}", concept_line(concept))?;
+        }
+        if !hidden.is_empty() {
+            let earned: Points = hidden.iter().map(|c| c.points).sum();
+            let max: Points = hidden.iter().map(|c| c.max).sum();
+            writeln!(out, "- {earned} of {max} {} from checks that are not shown", pt(max))?;
         }
     }
 
@@ -130,7 +138,7 @@ fn is_shown(c: &ConceptResult) -> bool {
 
 /// `✓ 1 pt for *reason*. You wrote: “...”` or `✗ 0 of 1 pt for *caveat*: you mentioned it, but
 /// ... You wrote: “...”`.
-fn concept_line(c: &ConceptResult) -> String {
+pub(super) fn concept_line(c: &ConceptResult) -> String {
     let earned = matches!(c.outcome, Outcome::Hit | Outcome::Partial) && c.points > Points::ZERO;
     let mark = if earned { "✓" } else { "✗" };
     let points = if c.max.is_zero() {
@@ -255,7 +263,7 @@ fn names(ids: &[String]) -> String {
         .join(", ")
 }
 
-fn pt(p: Points) -> &'static str {
+pub(super) fn pt(p: Points) -> &'static str {
     if p == Points::whole(1) {
         "pt"
     } else {
@@ -265,7 +273,7 @@ fn pt(p: Points) -> &'static str {
 
 /// All whitespace runs (newlines included) as single spaces, trimmed: keeps a quote or a line
 /// of text from breaking out of its Markdown list item.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -352,6 +360,7 @@ mod tests {
                 at_threshold: false,
             }),
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
+            visibility: Default::default(),
         };
         assert_eq!(
             concept_line(&c),

@@ -45,6 +45,7 @@ fn concept(
             Outcome::Missed => Some(format!("Missing: {}", id.replace('-', " "))),
             _ => None,
         },
+        visibility: Default::default(),
     }
 }
 
@@ -80,6 +81,7 @@ fn question(
         }),
         concepts,
         feedback: feedback.iter().map(|s| s.to_string()).collect(),
+        visibility: Default::default(),
         confidence: flags.iter().map(Flag::confidence_factor).product(),
         flags,
         overridden: None,

@@ -23,7 +23,10 @@ mod changes;
 mod csv;
 mod explain;
 mod feedback;
+mod github;
+mod gradescope;
 mod json;
+mod junit;
 mod review_csv;
 mod summary;
 
@@ -37,7 +40,10 @@ pub use self::changes::{write_changes_csv, write_changes_text};
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
+pub use self::github::{annotations, step_summary};
+pub use self::gradescope::GradescopeJson;
 pub use self::json::GradesJson;
+pub use self::junit::JunitXml;
 pub use self::review_csv::ReviewCsv;
 pub use self::summary::SummaryTable;
 

@@ -46,6 +46,8 @@ pub struct Question {
     pub id: QuestionId,
     pub max: Points,
     pub prompt: String,
+    pub visibility: Visibility,
+    pub max_words: Option<usize>,
     pub extra_labels: Vec<String>,
     pub subjects: Vec<Subject>,
     pub concepts: Vec<Concept>,
@@ -85,8 +87,33 @@ pub struct Concept {
     pub subject: Option<usize>,
     pub rule: ConceptRule,
     pub partial: Option<PartialCredit>,
+    pub visibility: Visibility,
     pub hit_feedback: Option<String>,
     pub miss_feedback: Option<String>,
+}
+
+/// Who may see a question's or concept's feedback.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Visibility {
+    /// Shown to students.
+    #[default]
+    Visible,
+    /// Shown to students once the due date has passed (Gradescope's `after_due_date`).
+    AfterDue,
+    /// Graded, but never named to students.
+    Hidden,
+}
+
+impl Visibility {
+    pub fn parse(word: &str) -> Option<Visibility> {
+        match word {
+            "visible" => Some(Visibility::Visible),
+            "after-due" | "after_due_date" | "after-due-date" => Some(Visibility::AfterDue),
+            "hidden" => Some(Visibility::Hidden),
+            _ => None,
+        }
+    }
 }
 
 /// How a concept is recognised.

@@ -30,6 +30,7 @@ pub struct RawAssignment {
     pub course: Option<String>,
 }
 
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
@@ -40,6 +41,12 @@ pub struct RawQuestion {
     /// Extra labels students may use, beside those derived from the id.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// Who may see this question's feedback: `visible` (default), `hidden`, `after-due`.
+    #[serde(default)]
+    pub visibility: Option<Spanned<String>>,
+    /// Answers longer than this many words are flagged (and `check` warns the student).
+    #[serde(default)]
+    pub max_words: Option<usize>,
     /// Things an answer talks about in turn (`bert = ["BERT"]`); concepts may be scoped to one.
     #[serde(default)]
     pub subjects: BTreeMap<String, Vec<Spanned<String>>>,
@@ -105,6 +112,10 @@ pub struct RawConcept {
     pub wrong_cancels: Option<Spanned<RawCancels>>,
     #[serde(default)]
     pub partial: Option<RawPartial>,
+    /// Who may see this concept: `visible` (default), `hidden` (graded, never named to
+    /// students), `after-due` (shown once the due date has passed).
+    #[serde(default)]
+    pub visibility: Option<Spanned<String>>,
     /// Feedback when the concept is found.
     #[serde(default)]
     pub hit: Option<String>,

@@ -271,12 +271,14 @@ impl Validator<'_> {
                     feedback: p.feedback.clone(),
                 }
             });
+            let visibility = self.visibility(&c.visibility);
             concepts.push(Concept {
                 id: c.id.get_ref().clone(),
                 points,
                 subject,
                 rule,
                 partial,
+                visibility,
                 hit_feedback: c.hit.clone(),
                 miss_feedback: c.miss.clone(),
             });
@@ -392,6 +394,8 @@ impl Validator<'_> {
             id: QuestionId(q.id.get_ref().clone()),
             max,
             prompt: q.prompt.trim().to_string(),
+            visibility: self.visibility(&q.visibility),
+            max_words: q.max_words,
             extra_labels: q.labels.clone(),
             subjects,
             concepts,
@@ -502,6 +506,14 @@ impl Validator<'_> {
             accept,
             wrong_cancels,
         }))
+    }
+
+    fn visibility(&mut self, written: &Option<Spanned<String>>) -> Visibility {
+        let Some(w) = written else { return Visibility::Visible };
+        Visibility::parse(w.get_ref()).unwrap_or_else(|| {
+            self.problem(w, format!("visibility `{}` is not one of `visible`, `hidden`, `after-due`", w.get_ref()));
+            Visibility::Visible
+        })
     }
 
     fn warning<T>(&mut self, at: &Spanned<T>, message: String) {

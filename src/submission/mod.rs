@@ -9,7 +9,7 @@ mod latex;
 mod notebook;
 
 pub use decode::{decode, Decoded};
-pub use discover::{discover, DiscoverError, Submission, SubmissionFile};
+pub use discover::{discover, discover_single, DiscoverError, Submission, SubmissionFile};
 pub use document::{read_document, Document, ReadError, SourceLine};
 pub use format::Format;
 

@@ -1,0 +1,54 @@
+//! JUnit XML (via quick-junit): one test suite per student, one test case per question,
+//! failing below full marks with the feedback as the message, so any CI shows per-question
+//! results.
+
+use std::io::Write;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::grades::{GradeReport, Outcome, SubmissionStatus, Visibility};
+
+use super::feedback::{concept_line, one_line};
+use super::{ReportError, ReportWriter};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JunitXml;
+
+impl ReportWriter for JunitXml {
+    fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        let mut junit = Report::new(format!("rubricate: {}", report.assignment.title));
+        for student in &report.students {
+            let mut suite = TestSuite::new(student.student.to_string());
+            if let SubmissionStatus::Unreadable { reason } = &student.status {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(format!("could not be read: {}", one_line(reason)));
+                suite.add_test_case(TestCase::new("submission", status));
+            }
+            for q in &student.questions {
+                let status = if q.score >= q.max {
+                    TestCaseStatus::success()
+                } else {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status.set_message(format!("{} / {} points", q.score, q.max));
+                    let lines: Vec<String> = q
+                        .concepts
+                        .iter()
+                        .filter(|c| c.visibility == Visibility::Visible)
+                        .filter(|c| !c.max.is_zero() || c.outcome == Outcome::Misconception)
+                        .map(concept_line)
+                        .chain(q.feedback.iter().map(|f| one_line(f)))
+                        .collect();
+                    status.set_description(lines.join("\n"));
+                    status
+                };
+                let mut case = TestCase::new(format!("{} {}", student.student, q.id), status);
+                case.set_classname(student.student.to_string());
+                suite.add_test_case(case);
+            }
+            junit.add_test_suite(suite);
+        }
+        let xml = junit.to_string().map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))?;
+        out.write_all(xml.as_bytes())?;
+        Ok(())
+    }
+}
