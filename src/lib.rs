@@ -22,6 +22,7 @@ pub mod ids;
 pub mod matching;
 pub mod report;
 pub mod review;
+pub mod roster;
 pub mod rubric;
 pub mod scoring;
 pub mod submission;
