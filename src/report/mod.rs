@@ -19,6 +19,7 @@ use crate::grades::GradeReport;
 use crate::ids::StudentId;
 
 mod agreement;
+mod canvas;
 mod csv;
 mod explain;
 mod feedback;
@@ -32,6 +33,7 @@ mod fixture;
 pub(crate) use fixture::report as fixture_report;
 
 pub use self::agreement::write_agreement;
+pub use self::canvas::CanvasCsv;
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
