@@ -25,6 +25,7 @@ pub mod overrides;
 pub mod regrade;
 pub mod report;
 pub mod review;
+pub mod roster;
 pub mod rubric;
 pub mod scoring;
 pub mod submission;

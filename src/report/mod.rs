@@ -19,6 +19,7 @@ use crate::grades::GradeReport;
 use crate::ids::StudentId;
 
 mod agreement;
+mod canvas;
 mod changes;
 mod csv;
 mod explain;
@@ -36,6 +37,7 @@ mod fixture;
 pub(crate) use fixture::report as fixture_report;
 
 pub use self::agreement::write_agreement;
+pub use self::canvas::CanvasCsv;
 pub use self::changes::{write_changes_csv, write_changes_text};
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
