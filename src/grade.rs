@@ -11,7 +11,9 @@ use crate::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, Sub
 use crate::ids::{Points, StudentId};
 use crate::rubric::Rubric;
 use crate::scoring::{score_question, AnswerInput};
-use crate::submission::{discover, discover_single, display_path, read_document, DiscoverError, Document, Submission};
+use crate::submission::{
+    discover, discover_single, display_path, read_document, DiscoverError, Document, Submission,
+};
 
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
@@ -97,9 +99,17 @@ impl<'r> Grader<'r> {
     }
 
     /// Grade one student's whole submission: a folder of answer files, or one file.
-    pub fn grade_single(&self, root: &Path, student: StudentId, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
+    pub fn grade_single(
+        &self,
+        root: &Path,
+        student: StudentId,
+        skip: &[PathBuf],
+    ) -> Result<GradeReport, GradeError> {
         let submission = discover_single(root, student, skip)?;
-        Ok(GradeReport { assignment: self.assignment_info(), students: vec![self.grade_submission(&submission)] })
+        Ok(GradeReport {
+            assignment: self.assignment_info(),
+            students: vec![self.grade_submission(&submission)],
+        })
     }
 
     /// Read and grade one submission; unreadable files become warnings, or, when nothing could

@@ -22,6 +22,7 @@ mod exit {
     pub const OK: u8 = 0;
     pub const UNREADABLE: u8 = 1;
     pub const USAGE: u8 = 2;
+    pub const BELOW_THRESHOLD: u8 = 3;
 }
 
 #[derive(Parser)]
@@ -127,6 +128,32 @@ struct GradeArgs {
     /// The previous run's grades.json to compare with (default: the one in --out, if any).
     #[arg(long, value_name = "JSON")]
     previous: Option<PathBuf>,
+    /// The course roster (`id,name,email[,lms id]`): missing students get 0, unknown ones are
+    /// listed, `jdoe_late.md` resolves to `jdoe`.
+    #[arg(long, value_name = "CSV")]
+    roster: Option<PathBuf>,
+    /// Extra outputs: `canvas` (canvas.csv), `gradescope` (results.json, with --single),
+    /// `junit` (junit.xml). Repeat or comma-separate for several.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
+    format: Vec<Format>,
+    /// Grade --submissions as ONE student's submission (a folder of answer files, or a file),
+    /// as an autograder on Gradescope or CI does.
+    #[arg(long)]
+    single: bool,
+    /// With --single: the student id to report (default: the folder's or file's name).
+    #[arg(long, value_name = "ID", requires = "single")]
+    student: Option<String>,
+    /// Exit with code 3 when a graded student's total is below this many points.
+    #[arg(long, value_name = "POINTS")]
+    fail_under: Option<f64>,
+}
+
+/// Extra output formats of `grade`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Canvas,
+    Gradescope,
+    Junit,
 }
 
 fn main() -> ExitCode {
@@ -176,12 +203,27 @@ fn grade(args: GradeArgs) -> u8 {
     let grader = Grader::new(&rubric);
     let skip = [args.out.clone()];
     let progress = ProgressBar::new(args.quiet);
-    let graded = grader.grade_folder_observed(&args.submissions, &skip, &progress);
+    let graded = if args.single {
+        let student = args
+            .student
+            .clone()
+            .unwrap_or_else(|| single_id(&args.submissions));
+        grader.grade_single(&args.submissions, rubricate::ids::StudentId(student), &skip)
+    } else {
+        grader.grade_folder_observed(&args.submissions, &skip, &progress)
+    };
     progress.finish();
     let mut report = match graded {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+
+    if let Some(path) = &args.roster {
+        match rubricate::roster::Roster::read_csv(path) {
+            Ok(roster) => roster.apply(&mut report),
+            Err(e) => return fail(&e.to_string()),
+        }
+    }
 
     // The previous run: named, or the one in the output folder.
     let previous_path = args
@@ -234,6 +276,22 @@ fn grade(args: GradeArgs) -> u8 {
         Ok(w) => w,
         Err(e) => return fail(&error_chain(&e)),
     };
+    let mut extra: Vec<(&str, PathBuf)> = Vec::new();
+    for format in &args.format {
+        let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
+            Format::Canvas => ("canvas import", "canvas.csv", &rubricate::report::CanvasCsv),
+            Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
+            Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
+        };
+        let path = args.out.join(name);
+        if let Err(e) = write_atomic(&path, |out| writer.write(&report, out)) {
+            return fail(&error_chain(&e));
+        }
+        extra.push((label, path));
+    }
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        github_actions(&report, &args.submissions);
+    }
     let changes_csv = args.out.join("changes.csv");
     if let Some(changes) = &changes {
         if let Err(e) = write_atomic(&changes_csv, |out| write_changes_csv(changes, out)) {
@@ -266,6 +324,9 @@ fn grade(args: GradeArgs) -> u8 {
         if changes.is_some() {
             let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
         }
+        for (label, path) in &extra {
+            let _ = writeln!(stdout, "  {label:<13} {}", path.display());
+        }
         if let Some(archived) = &archived {
             let _ = writeln!(stdout, "  previous run  {}", archived.display());
         }
@@ -281,10 +342,56 @@ fn grade(args: GradeArgs) -> u8 {
     for (student, reason) in &unreadable {
         eprintln!("warning: submission `{student}` could not be graded: {reason}");
     }
+    if let Some(threshold) = args.fail_under {
+        let below: Vec<String> = report
+            .students
+            .iter()
+            .filter(|s| s.status == SubmissionStatus::Graded && s.total.as_f64() < threshold)
+            .map(|s| format!("{} ({})", s.student, s.total))
+            .collect();
+        if !below.is_empty() {
+            eprintln!("error: below --fail-under {threshold}: {}", below.join(", "));
+            return exit::BELOW_THRESHOLD;
+        }
+    }
     if unreadable.is_empty() {
         exit::OK
     } else {
         exit::UNREADABLE
+    }
+}
+
+/// The student id of a single submission: its folder's name, or its file's name without the
+/// extension.
+fn single_id(path: &Path) -> String {
+    let name = if path.is_dir() {
+        path.file_name()
+    } else {
+        path.file_stem()
+    };
+    name.map_or_else(|| "submission".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// On GitHub Actions: annotations on stdout, and a Markdown summary of the run appended to
+/// `$GITHUB_STEP_SUMMARY`.
+fn github_actions(report: &GradeReport, submissions: &Path) {
+    let mut stdout = std::io::stdout().lock();
+    for line in rubricate::report::annotations(report, submissions) {
+        let _ = writeln!(stdout, "{line}");
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(rubricate::report::ReportError::Io)
+            .and_then(|mut file| rubricate::report::step_summary(report, &mut file));
+        if let Err(e) = appended {
+            eprintln!(
+                "warning: cannot append to $GITHUB_STEP_SUMMARY: {}",
+                error_chain(&e)
+            );
+        }
     }
 }
 

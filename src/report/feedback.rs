@@ -4,8 +4,9 @@ use std::io::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::grades::{Visibility, 
+use crate::grades::{
     AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
+    Visibility,
 };
 use crate::ids::Points;
 
@@ -91,8 +92,9 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
         Vec::new()
     };
     // Hidden concepts are graded but never named: only their points are told, together.
-    let (hidden, shown): (Vec<&ConceptResult>, Vec<&ConceptResult>) =
-        shown.into_iter().partition(|c| c.visibility == Visibility::Hidden);
+    let (hidden, shown): (Vec<&ConceptResult>, Vec<&ConceptResult>) = shown
+        .into_iter()
+        .partition(|c| c.visibility == Visibility::Hidden);
     if !shown.is_empty() || !hidden.is_empty() {
         writeln!(out)?;
         for concept in &shown {
@@ -101,7 +103,11 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
         if !hidden.is_empty() {
             let earned: Points = hidden.iter().map(|c| c.points).sum();
             let max: Points = hidden.iter().map(|c| c.max).sum();
-            writeln!(out, "- {earned} of {max} {} from checks that are not shown", pt(max))?;
+            writeln!(
+                out,
+                "- {earned} of {max} {} from checks that are not shown",
+                pt(max)
+            )?;
         }
     }
 

@@ -13,7 +13,12 @@ use super::ReportError;
 pub fn step_summary(report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
     writeln!(out, "## rubricate: {}", report.assignment.title)?;
     writeln!(out)?;
-    let ids: Vec<String> = report.assignment.questions.iter().map(|q| q.id.to_string()).collect();
+    let ids: Vec<String> = report
+        .assignment
+        .questions
+        .iter()
+        .map(|q| q.id.to_string())
+        .collect();
     writeln!(out, "| student | {} | total |", ids.join(" | "))?;
     writeln!(out, "|---|{}---|", "---|".repeat(ids.len()))?;
     for s in &report.students {
@@ -21,7 +26,12 @@ pub fn step_summary(report: &GradeReport, out: &mut dyn Write) -> Result<(), Rep
             .assignment
             .questions
             .iter()
-            .map(|info| s.questions.iter().find(|q| q.id == info.id).map_or("-".to_string(), |q| q.score.to_string()))
+            .map(|info| {
+                s.questions
+                    .iter()
+                    .find(|q| q.id == info.id)
+                    .map_or("-".to_string(), |q| q.score.to_string())
+            })
             .collect();
         let name = markdown_cell(s.student.as_str());
         let total = match &s.status {
@@ -40,7 +50,11 @@ pub fn annotations(report: &GradeReport, submissions: &Path) -> Vec<String> {
     let mut lines = Vec::new();
     for s in &report.students {
         if let SubmissionStatus::Unreadable { reason } = &s.status {
-            let file = s.files.first().map(|f| submissions.join(f).display().to_string()).unwrap_or_default();
+            let file = s
+                .files
+                .first()
+                .map(|f| submissions.join(f).display().to_string())
+                .unwrap_or_default();
             lines.push(format!(
                 "::error file={},title={}::{}",
                 property(&file),
@@ -61,12 +75,24 @@ pub fn annotations(report: &GradeReport, submissions: &Path) -> Vec<String> {
                 .filter_map(|c| c.feedback.as_ref().map(|f| one_line(f)))
                 .collect();
             message.extend(q.feedback.iter().map(|f| one_line(f)));
-            let message = if message.is_empty() { "below full marks".to_string() } else { message.join("; ") };
+            let message = if message.is_empty() {
+                "below full marks".to_string()
+            } else {
+                message.join("; ")
+            };
             let location = match &q.answer {
-                Some(a) => format!("file={},line={},", property(&submissions.join(&a.file).display().to_string()), a.line),
+                Some(a) => format!(
+                    "file={},line={},",
+                    property(&submissions.join(&a.file).display().to_string()),
+                    a.line
+                ),
                 None => String::new(),
             };
-            lines.push(format!("::{level} {location}title={}::{}", property(&title), data(&message)));
+            lines.push(format!(
+                "::{level} {location}title={}::{}",
+                property(&title),
+                data(&message)
+            ));
         }
     }
     lines
@@ -101,7 +127,17 @@ mod tests {
     fn annotations_point_at_answers_below_full_marks() {
         let lines = annotations(&fixture_report(), Path::new("subs"));
         assert!(lines.iter().all(|l| l.starts_with("::")), "{lines:#?}");
-        assert!(lines.iter().any(|l| l.starts_with("::error file=subs/gtanaka.pdf")), "{lines:#?}");
-        assert!(lines.iter().any(|l| l.starts_with("::warning file=subs/brennan%2C \"finn\".txt,line=1,title=brennan%2C \"finn\" 1a%3A 0/2::")), "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("::error file=subs/gtanaka.pdf")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with(
+                "::warning file=subs/brennan%2C \"finn\".txt,line=1,title=brennan%2C \"finn\" 1a%3A 0/2::"
+            )),
+            "{lines:#?}"
+        );
     }
 }

@@ -57,11 +57,17 @@ impl ReportWriter for GradescopeJson {
 fn results(report: &GradeReport, student: &StudentGrade) -> Results {
     let output = match &student.status {
         SubmissionStatus::Unreadable { reason } => {
-            format!("Your submission could not be read: {}. Nothing was graded.", one_line(reason))
+            format!(
+                "Your submission could not be read: {}. Nothing was graded.",
+                one_line(reason)
+            )
         }
         SubmissionStatus::Missing => "No submission was found.".to_string(),
         SubmissionStatus::Graded => {
-            let mut lines = vec![format!("{}: {} / {} points.", report.assignment.title, student.total, student.max_total)];
+            let mut lines = vec![format!(
+                "{}: {} / {} points.",
+                report.assignment.title, student.total, student.max_total
+            )];
             lines.extend(student.warnings.iter().map(|w| format!("- {}", one_line(w))));
             lines.join("\n")
         }
@@ -90,7 +96,10 @@ fn test(q: &QuestionGrade) -> Test {
         }
     }
     if !hidden.1.is_zero() {
-        lines.push(format!("- {} of {} points from checks that are not shown", hidden.0, hidden.1));
+        lines.push(format!(
+            "- {} of {} points from checks that are not shown",
+            hidden.0, hidden.1
+        ));
     }
     lines.extend(q.feedback.iter().map(|f| format!("- {}", one_line(f))));
     if let Some(o) = &q.overridden {

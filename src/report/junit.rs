@@ -47,7 +47,9 @@ impl ReportWriter for JunitXml {
             }
             junit.add_test_suite(suite);
         }
-        let xml = junit.to_string().map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))?;
+        let xml = junit
+            .to_string()
+            .map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))?;
         out.write_all(xml.as_bytes())?;
         Ok(())
     }

@@ -30,7 +30,6 @@ pub struct RawAssignment {
     pub course: Option<String>,
 }
 
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {

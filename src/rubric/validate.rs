@@ -509,9 +509,17 @@ impl Validator<'_> {
     }
 
     fn visibility(&mut self, written: &Option<Spanned<String>>) -> Visibility {
-        let Some(w) = written else { return Visibility::Visible };
+        let Some(w) = written else {
+            return Visibility::Visible;
+        };
         Visibility::parse(w.get_ref()).unwrap_or_else(|| {
-            self.problem(w, format!("visibility `{}` is not one of `visible`, `hidden`, `after-due`", w.get_ref()));
+            self.problem(
+                w,
+                format!(
+                    "visibility `{}` is not one of `visible`, `hidden`, `after-due`",
+                    w.get_ref()
+                ),
+            );
             Visibility::Visible
         })
     }

@@ -105,16 +105,34 @@ pub fn discover(root: &Path, skip: &[PathBuf]) -> Result<Vec<Submission>, Discov
 
 /// A folder that is one student's whole submission (a Gradescope `/autograder/submission`, or
 /// a single file): every supported file in it, as student `student`.
-pub fn discover_single(root: &Path, student: StudentId, skip: &[PathBuf]) -> Result<Submission, DiscoverError> {
-    let io_error = |source: io::Error| DiscoverError::Io { path: root.to_path_buf(), source };
+pub fn discover_single(
+    root: &Path,
+    student: StudentId,
+    skip: &[PathBuf],
+) -> Result<Submission, DiscoverError> {
+    let io_error = |source: io::Error| DiscoverError::Io {
+        path: root.to_path_buf(),
+        source,
+    };
     let metadata = fs::metadata(root).map_err(io_error)?;
-    let parent = if metadata.is_dir() { root } else { root.parent().unwrap_or(Path::new(".")) };
+    let parent = if metadata.is_dir() {
+        root
+    } else {
+        root.parent().unwrap_or(Path::new("."))
+    };
     let walker = Walker {
         root: parent,
         canonical_root: parent.canonicalize().map_err(io_error)?,
-        skip: skip.iter().map(|p| p.canonicalize().unwrap_or_else(|_| p.clone())).collect(),
+        skip: skip
+            .iter()
+            .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+            .collect(),
     };
-    let files = if metadata.is_dir() { walker.folder_files(root)? } else { vec![walker.file(root)] };
+    let files = if metadata.is_dir() {
+        walker.folder_files(root)?
+    } else {
+        vec![walker.file(root)]
+    };
     Ok(Submission { student, files })
 }
 
