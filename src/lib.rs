@@ -14,6 +14,7 @@
 
 pub mod agreement;
 pub mod answers;
+pub mod check;
 pub mod examples;
 pub mod explain;
 pub mod grade;

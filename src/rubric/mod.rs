@@ -1,6 +1,7 @@
 //! Stage 1 of the data's path: the rubric. [`load`] reads a TOML file into [`raw`] types,
 //! then [`validate`] turns them into the engine's [`model`], reporting every problem at once.
 
+pub mod edition;
 pub mod error;
 pub mod model;
 pub mod raw;
@@ -8,6 +9,7 @@ pub mod validate;
 
 use std::path::Path;
 
+pub use edition::student_edition;
 pub use error::{Diagnostics, Problem, RubricError, Severity};
 pub use model::*;
 

@@ -1,0 +1,109 @@
+//! The `check` printout, for a student who has never seen the rubric: what was found where,
+//! what is missing, blank, cut off or too long, and the feedback the rubric releases (hidden
+//! and after-due concepts are counted, never named).
+
+use std::io::Write;
+
+use crate::check::CheckReport;
+use crate::grades::{Outcome, Visibility};
+use crate::ids::Points;
+
+use super::feedback::{concept_line, one_line, pt};
+use super::ReportError;
+
+pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
+    writeln!(out, "Self-check for {}", report.title)?;
+    writeln!(out)?;
+    let found = report.questions.iter().filter(|q| q.found.is_some()).count();
+    writeln!(out, "Found {found} of {} questions:", report.questions.len())?;
+    for q in &report.questions {
+        match &q.found {
+            Some(at) => {
+                let state = if q.blank() {
+                    "BLANK".to_string()
+                } else {
+                    format!("{} words", q.words)
+                };
+                writeln!(
+                    out,
+                    "  {:<8} {}:{}  under \u{201c}{}\u{201d}  {state}",
+                    q.id.as_str(),
+                    at.file,
+                    at.line,
+                    one_line(&at.label)
+                )?;
+            }
+            None => writeln!(
+                out,
+                "  {:<8} MISSING: looked for {}",
+                q.id.as_str(),
+                q.looked_for.join(", ")
+            )?,
+        }
+    }
+    let problems: Vec<String> = report
+        .questions
+        .iter()
+        .flat_map(|q| {
+            let mut p = Vec::new();
+            if q.blank() {
+                p.push(format!("{} is blank: write your answer under its label", q.id));
+            }
+            if let Some(tail) = &q.cut_off {
+                p.push(format!(
+                    "{} looks cut off: it ends with \u{201c}{tail}\u{201d}",
+                    q.id
+                ));
+            }
+            if let Some((words, max)) = q.over_limit {
+                p.push(format!("{} has {words} words; the limit is {max}", q.id));
+            }
+            p
+        })
+        .chain(report.warnings.iter().map(|w| one_line(w)))
+        .collect();
+    if !problems.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Check these:")?;
+        for p in problems {
+            writeln!(out, "  - {p}")?;
+        }
+    }
+
+    for q in &report.questions {
+        writeln!(out)?;
+        let grade = &q.grade;
+        if grade.visibility != Visibility::Visible {
+            writeln!(out, "{}: feedback on this question is released later", q.id)?;
+            continue;
+        }
+        writeln!(out, "{} — {} / {}", q.id, grade.score, grade.max)?;
+        if q.found.is_none() || q.blank() {
+            continue;
+        }
+        let mut unreleased = (Points::ZERO, Points::ZERO);
+        for c in &grade.concepts {
+            if c.max.is_zero() && c.outcome != Outcome::Misconception {
+                continue;
+            }
+            if c.visibility == Visibility::Visible {
+                writeln!(out, "  - {}", concept_line(c))?;
+            } else {
+                unreleased = (unreleased.0 + c.points, unreleased.1 + c.max);
+            }
+        }
+        if !unreleased.1.is_zero() {
+            writeln!(
+                out,
+                "  - {} of {} {} from checks that are not shown",
+                unreleased.0,
+                unreleased.1,
+                pt(unreleased.1)
+            )?;
+        }
+        for line in &grade.feedback {
+            writeln!(out, "  - {}", one_line(line))?;
+        }
+    }
+    Ok(())
+}
