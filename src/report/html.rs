@@ -825,7 +825,8 @@ mod tests {
             s.warnings.push(hostile.clone());
             s.files.push(hostile.clone());
             let q = &mut s.questions[0];
-            q.answer_text = format!("Yes {hostile} no");
+            // Once as evidence (a highlighted segment), once as plain text.
+            q.answer_text = format!("Yes {hostile} no {hostile}");
             let start = q.answer_text.find(SCRIPT).unwrap();
             for c in &mut q.concepts {
                 c.evidence = None;
