@@ -347,6 +347,7 @@ fn grade(args: GradeArgs) -> u8 {
         let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
         let _ = writeln!(stdout, "  full report   {}", written.json.display());
         let _ = writeln!(stdout, "  review queue  {}", written.review.display());
+        let _ = writeln!(stdout, "  html report   {}", written.html.display());
         let _ = writeln!(
             stdout,
             "  feedback      {} ({} files)",

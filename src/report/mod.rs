@@ -27,6 +27,7 @@ mod explain;
 mod feedback;
 mod github;
 mod gradescope;
+mod html;
 mod json;
 mod junit;
 mod review_csv;
@@ -46,6 +47,7 @@ pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
 pub use self::github::{annotations, step_summary};
 pub use self::gradescope::GradescopeJson;
+pub use self::html::HtmlReport;
 pub use self::json::GradesJson;
 pub use self::junit::JunitXml;
 pub use self::review_csv::ReviewCsv;
@@ -57,6 +59,8 @@ pub const GRADES_CSV: &str = "grades.csv";
 pub const REVIEW_CSV: &str = "review.csv";
 /// File name of the JSON report inside the output folder.
 pub const GRADES_JSON: &str = "grades.json";
+/// File name of the HTML report inside the output folder.
+pub const REPORT_HTML: &str = "report.html";
 /// Folder, inside the output folder, that holds one Markdown feedback file per student.
 pub const FEEDBACK_DIR: &str = "feedback";
 
@@ -107,21 +111,28 @@ pub struct WrittenFiles {
     pub csv: PathBuf,
     pub json: PathBuf,
     pub review: PathBuf,
+    pub html: PathBuf,
     /// One file per student, in the report's student order.
     pub feedback: Vec<(StudentId, PathBuf)>,
 }
 
 impl WrittenFiles {
-    /// Every path written: the CSV, the JSON, then the feedback files.
+    /// Every path written: the CSV, the JSON, the review queue, the HTML report, then the
+    /// feedback files.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        [self.csv.as_path(), self.json.as_path(), self.review.as_path()]
-            .into_iter()
-            .chain(self.feedback.iter().map(|(_, p)| p.as_path()))
+        [
+            self.csv.as_path(),
+            self.json.as_path(),
+            self.review.as_path(),
+            self.html.as_path(),
+        ]
+        .into_iter()
+        .chain(self.feedback.iter().map(|(_, p)| p.as_path()))
     }
 
     /// How many files were written.
     pub fn len(&self) -> usize {
-        3 + self.feedback.len()
+        4 + self.feedback.len()
     }
 
     /// Always false: the CSV and JSON are always written.
@@ -130,7 +141,7 @@ impl WrittenFiles {
     }
 }
 
-/// Write `grades.csv`, `grades.json` and `feedback/<student>.md` (one per student) into
+/// Write `grades.csv`, `grades.json`, `review.csv`, `report.html` and `feedback/<student>.md` (one per student) into
 /// `out_dir`, creating the folders as needed.
 ///
 /// Each file is written to a temporary file in its target folder, then renamed over the target,
@@ -157,6 +168,9 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
     let review = out_dir.join(REVIEW_CSV);
     write_atomic(&review, |out| ReviewCsv.write(report, out))?;
 
+    let html = out_dir.join(REPORT_HTML);
+    write_atomic(&html, |out| HtmlReport.write(report, out))?;
+
     let mut taken = HashSet::new();
     let mut feedback = Vec::with_capacity(report.students.len());
     for student in &report.students {
@@ -172,6 +186,7 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
         csv,
         json,
         review,
+        html,
         feedback,
     })
 }
@@ -265,7 +280,8 @@ mod tests {
         assert_eq!(written.json, out_dir.join("grades.json"));
         assert_eq!(written.feedback.len(), report.students.len());
         assert_eq!(written.review, out_dir.join("review.csv"));
-        assert_eq!(written.len(), 3 + report.students.len());
+        assert_eq!(written.html, out_dir.join("report.html"));
+        assert_eq!(written.len(), 4 + report.students.len());
         for path in written.paths() {
             assert!(path.is_file(), "{} was not written", path.display());
         }
@@ -286,7 +302,16 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         top.sort();
-        assert_eq!(top, ["feedback", "grades.csv", "grades.json", "review.csv"]);
+        assert_eq!(
+            top,
+            [
+                "feedback",
+                "grades.csv",
+                "grades.json",
+                "report.html",
+                "review.csv"
+            ]
+        );
         let mut feedback: Vec<String> = fs::read_dir(out_dir.join("feedback"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -323,14 +348,20 @@ mod tests {
 
         // A second run over the same folder replaces the files and still leaves no temp files.
         write_outputs(&report, &out_dir).unwrap();
-        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 4);
+        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 5);
         assert_eq!(fs::read_dir(out_dir.join("feedback")).unwrap().count(), 3);
     }
 
     #[test]
     fn every_writer_is_usable_as_a_trait_object() {
         let report = fixture::report();
-        let writers: [&dyn ReportWriter; 4] = [&GradesCsv, &GradesJson, &FeedbackMarkdown, &SummaryTable];
+        let writers: [&dyn ReportWriter; 5] = [
+            &GradesCsv,
+            &GradesJson,
+            &FeedbackMarkdown,
+            &SummaryTable,
+            &HtmlReport,
+        ];
         for writer in writers {
             let mut out: Vec<u8> = Vec::new();
             writer.write(&report, &mut out).unwrap();

@@ -1,0 +1,1058 @@
+//! `report.html`: one self-contained page a TA opens in a browser.
+//!
+//! The page is rendered by minijinja from `templates/report.html` (compiled into the binary), with
+//! HTML auto-escaping on: every piece of student or rubric text reaches the template as plain data
+//! and is escaped there. Rust computes only the data: counts, chart geometry (numbers), and the
+//! answer text cut into highlighted segments. Nothing refers to the network: styles are inline,
+//! charts are inline SVG, and a Content-Security-Policy forbids scripts and remote loads.
+
+use std::io::{self, Write};
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::grades::{
+    ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
+};
+use crate::ids::{Points, QuestionId};
+use crate::review::{review_queue, ReviewItem, REVIEW_BELOW};
+
+use super::{ReportError, ReportWriter};
+
+const TEMPLATE_NAME: &str = "report.html";
+const TEMPLATE: &str = include_str!("templates/report.html");
+
+/// The HTML report: header counts, per-question charts, the review queue, and one collapsible
+/// section per student with the answers and the matched evidence highlighted.
+///
+/// Output depends only on the report (no timestamps, report order throughout).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HtmlReport;
+
+impl ReportWriter for HtmlReport {
+    fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        let page = Page::new(report);
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .map_err(template_error)?,
+        );
+        env.add_template(TEMPLATE_NAME, TEMPLATE)
+            .map_err(template_error)?;
+        let html = env
+            .get_template(TEMPLATE_NAME)
+            .and_then(|t| t.render(Value::from(Serde(&page))))
+            .map_err(template_error)?;
+        out.write_all(html.trim_end().as_bytes())?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+}
+
+/// A template failure is a bug of this module, not of the report; it surfaces as an I/O error
+/// (the report's error type has no variant of its own for it).
+fn template_error(e: minijinja::Error) -> ReportError {
+    ReportError::Io(io::Error::other(format!("report.html template: {e:#}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data the template sees.
+
+#[derive(Debug, Serialize)]
+struct Page {
+    title: String,
+    assignment_id: String,
+    max_total: String,
+    students: usize,
+    graded: usize,
+    mean_total: String,
+    unreadable: usize,
+    missing_submissions: usize,
+    missing_answers: usize,
+    flagged_answers: usize,
+    not_on_roster: usize,
+    review_below: String,
+    questions: Vec<QuestionStats>,
+    review: Vec<ReviewRow>,
+    student_sections: Vec<StudentSection>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionStats {
+    id: String,
+    max: String,
+    mean: String,
+    /// Graded students counted in the charts.
+    n: usize,
+    histogram: Histogram,
+    concepts: ConceptChart,
+}
+
+#[derive(Debug, Serialize)]
+struct ReviewRow {
+    student: String,
+    student_anchor: String,
+    question: String,
+    answer_anchor: String,
+    score: String,
+    max: String,
+    confidence: String,
+    reasons: Vec<String>,
+    location: String,
+}
+
+#[derive(Debug, Serialize)]
+struct StudentSection {
+    id: String,
+    anchor: String,
+    total: String,
+    max_total: String,
+    /// `graded`, `unreadable` or `missing`.
+    status: &'static str,
+    unreadable_reason: Option<String>,
+    not_on_roster: bool,
+    roster_name: Option<String>,
+    roster_email: Option<String>,
+    submitted_as: Option<String>,
+    files: Vec<String>,
+    warnings: Vec<String>,
+    unknown_labels: Vec<String>,
+    flag_count: usize,
+    review_count: usize,
+    questions: Vec<QuestionSection>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionSection {
+    id: String,
+    anchor: String,
+    score: String,
+    max: String,
+    /// `full`, `some` or `none`: how much of the question's points were earned.
+    level: &'static str,
+    confidence: String,
+    needs_review: bool,
+    location: Option<String>,
+    answered: bool,
+    segments: Vec<Segment>,
+    concepts: Vec<ConceptLine>,
+    feedback: Vec<String>,
+    flags: Vec<String>,
+    overridden: Option<OverrideView>,
+}
+
+#[derive(Debug, Serialize)]
+struct OverrideView {
+    autograder: String,
+    ta: String,
+    comment: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ConceptLine {
+    id: String,
+    outcome: &'static str,
+    /// The highlight class of the outcome (`hit`, `nocredit`, `misconception`, `missed`).
+    class: &'static str,
+    points: String,
+    max: String,
+    worth_points: bool,
+    feedback: Option<String>,
+    quote: Option<String>,
+}
+
+/// A piece of an answer's text: plain (`class` is `None`) or one highlighted evidence span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Segment {
+    pub text: String,
+    pub class: Option<&'static str>,
+    /// Which concepts the span is evidence for, with their outcomes (a tooltip).
+    pub title: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the page.
+
+impl Page {
+    fn new(report: &GradeReport) -> Page {
+        let graded: Vec<&StudentGrade> = report
+            .students
+            .iter()
+            .filter(|s| s.status == SubmissionStatus::Graded)
+            .collect();
+        let count_status =
+            |f: fn(&SubmissionStatus) -> bool| report.students.iter().filter(|s| f(&s.status)).count();
+        let graded_answers = || graded.iter().flat_map(|s| &s.questions);
+        let queue = review_queue(report);
+
+        Page {
+            title: report.assignment.title.clone(),
+            assignment_id: report.assignment.id.clone(),
+            max_total: report.assignment.max_total.to_string(),
+            students: report.students.len(),
+            graded: graded.len(),
+            mean_total: mean(graded.iter().map(|s| s.total))
+                .map_or_else(|| "–".to_string(), |m| m.to_string()),
+            unreadable: count_status(|s| matches!(s, SubmissionStatus::Unreadable { .. })),
+            missing_submissions: count_status(|s| matches!(s, SubmissionStatus::Missing)),
+            missing_answers: graded_answers()
+                .filter(|q| q.flags.contains(&Flag::Missing))
+                .count(),
+            flagged_answers: graded_answers().filter(|q| !q.flags.is_empty()).count(),
+            not_on_roster: report.students.iter().filter(|s| s.not_on_roster).count(),
+            review_below: format!("{REVIEW_BELOW:.2}"),
+            questions: report
+                .assignment
+                .questions
+                .iter()
+                .map(|info| question_stats(&info.id, info.max, &graded))
+                .collect(),
+            review: queue.iter().map(review_row).collect(),
+            student_sections: report
+                .students
+                .iter()
+                .map(|s| student_section(s, &queue))
+                .collect(),
+        }
+    }
+}
+
+/// The mean, rounded half away from zero to the hundredth (as the terminal summary rounds it).
+fn mean(values: impl Iterator<Item = Points>) -> Option<Points> {
+    let (sum, n) = values.fold((0i64, 0i64), |(sum, n), p| (sum + p.hundredths(), n + 1));
+    if n == 0 {
+        return None;
+    }
+    let rounded = (2 * sum + sum.signum() * n) / (2 * n);
+    Some(Points::from_f64(rounded as f64 / 100.0))
+}
+
+fn question_stats(id: &QuestionId, max: Points, graded: &[&StudentGrade]) -> QuestionStats {
+    let answers: Vec<&QuestionGrade> = graded
+        .iter()
+        .filter_map(|s| s.questions.iter().find(|q| &q.id == id))
+        .collect();
+    QuestionStats {
+        id: id.to_string(),
+        max: max.to_string(),
+        mean: mean(answers.iter().map(|q| q.score)).map_or_else(|| "–".to_string(), |m| m.to_string()),
+        n: answers.len(),
+        histogram: Histogram::new(id, max, &answers),
+        concepts: ConceptChart::new(id, &answers),
+    }
+}
+
+fn review_row(item: &ReviewItem) -> ReviewRow {
+    ReviewRow {
+        student: item.student.to_string(),
+        student_anchor: student_anchor(item.student.as_str()),
+        question: item.question.as_ref().map_or(String::new(), |q| q.to_string()),
+        answer_anchor: item.question.as_ref().map_or(String::new(), |q| {
+            answer_anchor(item.student.as_str(), q.as_str())
+        }),
+        score: item.score.to_string(),
+        max: item.max.to_string(),
+        confidence: format!("{:.2}", item.confidence),
+        reasons: item.reasons.clone(),
+        location: item.location.clone(),
+    }
+}
+
+fn student_section(s: &StudentGrade, queue: &[ReviewItem]) -> StudentSection {
+    let (status, unreadable_reason) = match &s.status {
+        SubmissionStatus::Graded => ("graded", None),
+        SubmissionStatus::Unreadable { reason } => ("unreadable", Some(reason.clone())),
+        SubmissionStatus::Missing => ("missing", None),
+    };
+    StudentSection {
+        id: s.student.to_string(),
+        anchor: student_anchor(s.student.as_str()),
+        total: s.total.to_string(),
+        max_total: s.max_total.to_string(),
+        status,
+        unreadable_reason,
+        not_on_roster: s.not_on_roster,
+        roster_name: s.roster.as_ref().map(|r| r.name.clone()),
+        roster_email: s.roster.as_ref().map(|r| r.email.clone()),
+        submitted_as: s.submitted_as.clone(),
+        files: s.files.clone(),
+        warnings: s.warnings.clone(),
+        unknown_labels: s
+            .unknown_labels
+            .iter()
+            .map(|l| format!("“{}” at {}:{} (not graded)", l.label, l.file, l.line))
+            .collect(),
+        flag_count: s.questions.iter().map(|q| q.flags.len()).sum(),
+        review_count: queue.iter().filter(|i| i.student == s.student).count(),
+        questions: s
+            .questions
+            .iter()
+            .map(|q| question_section(s.student.as_str(), q))
+            .collect(),
+    }
+}
+
+fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
+    let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
+    let level = if q.score >= q.max && !q.max.is_zero() {
+        "full"
+    } else if q.score > Points::ZERO {
+        "some"
+    } else {
+        "none"
+    };
+    QuestionSection {
+        id: q.id.to_string(),
+        anchor: answer_anchor(student, q.id.as_str()),
+        score: q.score.to_string(),
+        max: q.max.to_string(),
+        level,
+        confidence: format!("{:.2}", q.confidence),
+        needs_review: q.overridden.is_none() && q.confidence < REVIEW_BELOW,
+        location: q
+            .answer
+            .as_ref()
+            .map(|a| format!("{}:{} (label “{}”)", a.file, a.line, a.label)),
+        answered,
+        segments: if answered {
+            highlight(&q.answer_text, &q.concepts)
+        } else {
+            Vec::new()
+        },
+        concepts: q
+            .concepts
+            .iter()
+            // Points-free entries (listed misconceptions, options worth nothing) only when they
+            // fired; a missing answer's concepts are all "missed", which its feedback says once.
+            .filter(|c| answered && (!c.max.is_zero() || c.outcome == Outcome::Misconception))
+            .map(concept_line)
+            .collect(),
+        feedback: q.feedback.clone(),
+        flags: q.flags.iter().map(describe_flag).collect(),
+        overridden: q.overridden.as_ref().map(|o| OverrideView {
+            autograder: o.autograder.to_string(),
+            ta: q.score.to_string(),
+            comment: o.comment.clone(),
+        }),
+    }
+}
+
+fn concept_line(c: &ConceptResult) -> ConceptLine {
+    ConceptLine {
+        id: c.id.clone(),
+        outcome: outcome_name(c.outcome),
+        class: outcome_class(c.outcome),
+        points: c.points.to_string(),
+        max: c.max.to_string(),
+        worth_points: !c.max.is_zero(),
+        feedback: c.feedback.clone(),
+        quote: c
+            .evidence
+            .as_ref()
+            .map(|e| e.quote.clone())
+            .filter(|q| !q.trim().is_empty()),
+    }
+}
+
+/// The outcome as the JSON report spells it.
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Hit => "hit",
+        Outcome::Partial => "partial",
+        Outcome::Missed => "missed",
+        Outcome::Negated => "negated",
+        Outcome::Hedged => "hedged",
+        Outcome::Misconception => "misconception",
+        Outcome::WrongChoice => "wrong-choice",
+        Outcome::Contradicted => "contradicted",
+        Outcome::Cancelled => "cancelled",
+    }
+}
+
+/// How evidence of this outcome is highlighted: `hit` earned points, `misconception` is a
+/// listed misconception, `nocredit` was found but did not count (negated, hedged, wrong choice,
+/// contradicted, cancelled).
+fn outcome_class(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Hit | Outcome::Partial => "hit",
+        Outcome::Misconception => "misconception",
+        Outcome::Missed => "missed",
+        Outcome::Negated
+        | Outcome::Hedged
+        | Outcome::WrongChoice
+        | Outcome::Contradicted
+        | Outcome::Cancelled => "nocredit",
+    }
+}
+
+/// `misconception: keep-masking`, `hedged-choice: a or b`, `keyword-list`: the flag's JSON name
+/// with its detail, as the review queue words it.
+fn describe_flag(flag: &Flag) -> String {
+    let detail = match flag {
+        Flag::Misconception { concept } => concept.clone(),
+        Flag::Contradiction { concepts } => concepts.join(" vs "),
+        Flag::HedgedChoice { options } => options.join(" or "),
+        Flag::FuzzyAtThreshold { concept } | Flag::NegatedOrHedged { concept } => concept.clone(),
+        Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => format!("{words} words"),
+        _ => return flag.name().to_string(),
+    };
+    format!("{}: {detail}", flag.name())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anchors.
+
+/// `student-<id>`: letters, digits and `-` are kept, every other byte becomes `_xx` (hex), so the
+/// anchor is a valid, unique id for any student id (two ids never share an anchor).
+fn student_anchor(student: &str) -> String {
+    format!("student-{}", anchor_part(student))
+}
+
+/// `answer-<student>__<question>`; `__` never occurs inside a part (each `_` is followed by two
+/// hex digits), so this too is unique.
+fn answer_anchor(student: &str, question: &str) -> String {
+    format!("answer-{}__{}", anchor_part(student), anchor_part(question))
+}
+
+fn anchor_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlighting.
+
+/// `text` cut into plain and highlighted segments, one highlight per usable evidence span.
+///
+/// A span is used when it is non-empty, lies within `text` and starts and ends on character
+/// boundaries. Overlapping spans are not nested: spans are taken by start (the longer first
+/// when two start together) and a span overlapping one already taken is skipped, except that
+/// spans identical to a taken one add their concept to its tooltip. The segments' texts
+/// concatenate to `text`.
+pub(crate) fn highlight(text: &str, concepts: &[ConceptResult]) -> Vec<Segment> {
+    let mut spans: Vec<(usize, usize, &ConceptResult)> = concepts
+        .iter()
+        .filter_map(|c| {
+            let e = c.evidence.as_ref()?;
+            let usable = e.start < e.end
+                && e.end <= text.len()
+                && text.is_char_boundary(e.start)
+                && text.is_char_boundary(e.end);
+            usable.then_some((e.start, e.end, c))
+        })
+        .collect();
+    // Stable sort: same start, the longer first; otherwise concept order.
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+
+    // (start, end, class, tooltip parts)
+    let mut taken: Vec<(usize, usize, &'static str, Vec<String>)> = Vec::new();
+    for (start, end, c) in spans {
+        let label = format!("{}: {}", c.id, outcome_name(c.outcome));
+        match taken.last_mut() {
+            Some(last) if last.0 == start && last.1 == end => {
+                last.3.push(label);
+                last.2 = stronger(last.2, outcome_class(c.outcome));
+            }
+            Some(last) if start < last.1 => {}
+            _ => taken.push((start, end, outcome_class(c.outcome), vec![label])),
+        }
+    }
+
+    let mut segments = Vec::with_capacity(2 * taken.len() + 1);
+    let mut at = 0;
+    for (start, end, class, labels) in taken {
+        if at < start {
+            segments.push(Segment {
+                text: text[at..start].to_string(),
+                class: None,
+                title: None,
+            });
+        }
+        segments.push(Segment {
+            text: text[start..end].to_string(),
+            class: Some(class),
+            title: Some(labels.join("; ")),
+        });
+        at = end;
+    }
+    if at < text.len() {
+        segments.push(Segment {
+            text: text[at..].to_string(),
+            class: None,
+            title: None,
+        });
+    }
+    segments
+}
+
+/// Of two classes on the same span, the one a TA most needs to see.
+fn stronger(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |c: &str| match c {
+        "misconception" => 3,
+        "nocredit" => 2,
+        "hit" => 1,
+        _ => 0,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts: geometry only; the template draws the SVG elements.
+
+/// Histogram size (SVG user units).
+const HIST_W: f64 = 300.0;
+const HIST_H: f64 = 150.0;
+const HIST_LEFT: f64 = 34.0;
+const HIST_RIGHT: f64 = 8.0;
+const HIST_TOP: f64 = 14.0;
+const HIST_BOTTOM: f64 = 36.0;
+
+#[derive(Debug, Serialize)]
+struct Histogram {
+    width: String,
+    height: String,
+    /// The plot area: left, right, top and bottom edges.
+    x0: String,
+    x1: String,
+    y0: String,
+    y1: String,
+    /// Right edge of the y tick labels.
+    tick_x: String,
+    /// Where the axis titles go.
+    x_title_x: String,
+    x_title_y: String,
+    y_title_x: String,
+    y_title_y: String,
+    y_ticks: Vec<Tick>,
+    bars: Vec<Bar>,
+    summary: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Tick {
+    label: String,
+    pos: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Bar {
+    x: String,
+    y: String,
+    width: String,
+    height: String,
+    /// Centre of the bar, for its labels.
+    cx: String,
+    /// Baseline of the count label above the bar.
+    count_y: String,
+    label_y: String,
+    score: String,
+    count: usize,
+    tooltip: String,
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+impl Histogram {
+    fn new(id: &QuestionId, max: Points, answers: &[&QuestionGrade]) -> Histogram {
+        // Bin width: whole points when every score (and the maximum) is whole, else halves,
+        // else quarters (a score between two bins falls into the lower one).
+        let all = || answers.iter().map(|q| q.score).chain(std::iter::once(max));
+        let step = [100, 50, 25]
+            .into_iter()
+            .find(|step| all().all(|p| p.hundredths() % step == 0))
+            .unwrap_or(25);
+        let exact = all().all(|p| p.hundredths() % step == 0);
+        let max_h = max.hundredths().max(0);
+        let bins = (max_h / step + 1) as usize;
+        let mut counts = vec![0usize; bins];
+        for q in answers {
+            let bin = (q.score.hundredths().clamp(0, max_h) / step) as usize;
+            counts[bin] += 1;
+        }
+        let top = counts.iter().copied().max().unwrap_or(0).max(1);
+
+        let (x0, x1) = (HIST_LEFT, HIST_W - HIST_RIGHT);
+        let (y0, y1) = (HIST_TOP, HIST_H - HIST_BOTTOM);
+        let slot = (x1 - x0) / bins as f64;
+        let bar_w = (slot * 0.7).min(48.0);
+        let scale = (y1 - y0) / top as f64;
+
+        let bars = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &count)| {
+                let score = Points::from_f64((i as i64 * step) as f64 / 100.0);
+                let h = count as f64 * scale;
+                let cx = x0 + slot * (i as f64 + 0.5);
+                let students = if count == 1 { "student" } else { "students" };
+                let range = if exact {
+                    format!("{score}")
+                } else {
+                    format!(
+                        "{score} to under {}",
+                        Points::from_f64(((i as i64 + 1) * step) as f64 / 100.0)
+                    )
+                };
+                Bar {
+                    x: num(cx - bar_w / 2.0),
+                    y: num(y1 - h),
+                    width: num(bar_w),
+                    height: num(h),
+                    cx: num(cx),
+                    count_y: num(y1 - h - 3.0),
+                    label_y: num(y1 + 13.0),
+                    score: score.to_string(),
+                    count,
+                    tooltip: format!("{id}: {count} {students} scored {range} of {max} points"),
+                }
+            })
+            .collect();
+
+        let mut y_ticks = vec![Tick {
+            label: "0".to_string(),
+            pos: num(y1),
+        }];
+        if top >= 2 && top % 2 == 0 {
+            y_ticks.push(Tick {
+                label: (top / 2).to_string(),
+                pos: num(y1 - (top / 2) as f64 * scale),
+            });
+        }
+        y_ticks.push(Tick {
+            label: top.to_string(),
+            pos: num(y0),
+        });
+
+        Histogram {
+            width: num(HIST_W),
+            height: num(HIST_H),
+            x0: num(x0),
+            x1: num(x1),
+            y0: num(y0),
+            y1: num(y1),
+            tick_x: num(x0 - 4.0),
+            x_title_x: num((x0 + x1) / 2.0),
+            x_title_y: num(HIST_H - 4.0),
+            y_title_x: num(11.0),
+            y_title_y: num((y0 + y1) / 2.0),
+            y_ticks,
+            bars,
+            summary: format!(
+                "Score distribution of {id} (score: students): {}",
+                counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{}: {c}", Points::from_f64((i as i64 * step) as f64 / 100.0)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+const RATE_W: f64 = 300.0;
+const RATE_LABEL_W: f64 = 118.0;
+const RATE_RIGHT: f64 = 40.0;
+const RATE_ROW: f64 = 20.0;
+const RATE_TOP: f64 = 6.0;
+const RATE_BOTTOM: f64 = 22.0;
+/// Longest concept label drawn, in characters (the full id is in the tooltip).
+const RATE_LABEL_CHARS: usize = 18;
+
+#[derive(Debug, Serialize)]
+struct ConceptChart {
+    width: String,
+    height: String,
+    x0: String,
+    x1: String,
+    xmid: String,
+    y0: String,
+    y1: String,
+    axis_label_y: String,
+    rows: Vec<RateRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct RateRow {
+    label: String,
+    label_x: String,
+    text_y: String,
+    y: String,
+    width: String,
+    height: String,
+    /// Where the percentage goes (just after the bar).
+    value_x: String,
+    percent: String,
+    tooltip: String,
+}
+
+impl ConceptChart {
+    fn new(id: &QuestionId, answers: &[&QuestionGrade]) -> ConceptChart {
+        // Concepts worth points, in the order they first appear (rubric order).
+        let mut rates: Vec<(&str, usize, usize)> = Vec::new();
+        for q in answers {
+            for c in q.concepts.iter().filter(|c| !c.max.is_zero()) {
+                let credited = matches!(c.outcome, Outcome::Hit | Outcome::Partial) as usize;
+                match rates.iter_mut().find(|r| r.0 == c.id) {
+                    Some(r) => {
+                        r.1 += credited;
+                        r.2 += 1;
+                    }
+                    None => rates.push((&c.id, credited, 1)),
+                }
+            }
+        }
+
+        let (x0, x1) = (RATE_LABEL_W, RATE_W - RATE_RIGHT);
+        let height = RATE_TOP + RATE_ROW * rates.len() as f64 + RATE_BOTTOM;
+        let y1 = RATE_TOP + RATE_ROW * rates.len() as f64;
+        let rows = rates
+            .iter()
+            .enumerate()
+            .map(|(i, &(concept, credited, n))| {
+                let share = credited as f64 / n as f64;
+                let top = RATE_TOP + RATE_ROW * i as f64;
+                let w = share * (x1 - x0);
+                let label = if concept.chars().count() > RATE_LABEL_CHARS {
+                    let head: String = concept.chars().take(RATE_LABEL_CHARS - 1).collect();
+                    format!("{head}…")
+                } else {
+                    concept.to_string()
+                };
+                RateRow {
+                    label,
+                    label_x: num(x0 - 6.0),
+                    text_y: num(top + RATE_ROW / 2.0 + 4.0),
+                    y: num(top + 3.0),
+                    width: num(w),
+                    height: num(RATE_ROW - 6.0),
+                    value_x: num(x0 + w + 4.0),
+                    percent: format!("{:.0}%", share * 100.0),
+                    tooltip: format!("{id} {concept}: hit or partial for {credited} of {n} graded students"),
+                }
+            })
+            .collect();
+        ConceptChart {
+            width: num(RATE_W),
+            height: num(height),
+            x0: num(x0),
+            x1: num(x1),
+            xmid: num((x0 + x1) / 2.0),
+            y0: num(RATE_TOP),
+            y1: num(y1),
+            axis_label_y: num(y1 + 14.0),
+            rows,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grades::{Evidence, Override};
+    use crate::ids::StudentId;
+    use crate::report::fixture_report;
+
+    fn concept(id: &str, outcome: Outcome, start: usize, end: usize, text: &str) -> ConceptResult {
+        ConceptResult {
+            id: id.to_string(),
+            outcome,
+            points: Points::ZERO,
+            max: Points::whole(1),
+            evidence: Some(Evidence {
+                quote: text.get(start..end).unwrap_or("").to_string(),
+                start,
+                end,
+                edits: 0,
+                at_threshold: false,
+            }),
+            feedback: None,
+            visibility: Default::default(),
+        }
+    }
+
+    fn seg(text: &str, class: Option<&'static str>, title: Option<&str>) -> Segment {
+        Segment {
+            text: text.to_string(),
+            class,
+            title: title.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn html_snapshot() {
+        insta::assert_snapshot!(HtmlReport.render(&fixture_report()).unwrap());
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let report = fixture_report();
+        assert_eq!(
+            HtmlReport.render(&report).unwrap(),
+            HtmlReport.render(&report).unwrap()
+        );
+    }
+
+    const SCRIPT: &str = "<script>alert(1)</script>";
+    const IMG: &str = "\"><img src=x onerror=alert(1)>";
+
+    #[test]
+    fn student_text_is_escaped_everywhere() {
+        let mut report = fixture_report();
+        let hostile = format!("{SCRIPT}{IMG}");
+        {
+            let s = &mut report.students[1];
+            s.student = StudentId(hostile.clone());
+            s.warnings.push(hostile.clone());
+            s.files.push(hostile.clone());
+            let q = &mut s.questions[0];
+            // Once as evidence (a highlighted segment), once as plain text.
+            q.answer_text = format!("Yes {hostile} no {hostile}");
+            let start = q.answer_text.find(SCRIPT).unwrap();
+            for c in &mut q.concepts {
+                c.evidence = None;
+            }
+            q.concepts[0].evidence = Some(Evidence {
+                quote: hostile.clone(),
+                start,
+                end: start + hostile.len(),
+                edits: 0,
+                at_threshold: false,
+            });
+            q.concepts[0].id = hostile.clone();
+            q.concepts[0].feedback = Some(hostile.clone());
+            q.feedback.push(hostile.clone());
+            q.answer.as_mut().unwrap().label = hostile.clone();
+            q.overridden = Some(Override {
+                autograder: Points::ZERO,
+                comment: hostile.clone(),
+            });
+        }
+        report.assignment.title = hostile.clone();
+
+        let html = HtmlReport.render(&report).unwrap();
+        assert!(!html.contains("<script"), "raw <script> in the output");
+        assert!(!html.contains("<img"), "raw <img in the output");
+        let script = "&lt;script&gt;alert(1)&lt;&#x2f;script&gt;";
+        let img = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;";
+        // Title, id (summary and review table), warning, file, answer (highlighted), concept id,
+        // feedback, quote, question feedback, label, override comment: all there, escaped.
+        assert!(
+            html.matches(script).count() >= 10,
+            "{}",
+            html.matches(script).count()
+        );
+        assert!(html.matches(img).count() >= 10);
+        assert!(html.contains(&format!(
+            "<mark class=\"nocredit\" title=\"{script}{img}: contradicted\">{script}{img}</mark>"
+        )));
+        // The anchor made from the hostile id has nothing but safe characters.
+        let anchor = student_anchor(&hostile);
+        assert!(anchor
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(html.contains(&format!("id=\"{anchor}\"")));
+        assert!(html.contains(&format!("href=\"#{anchor}\"")));
+    }
+
+    #[test]
+    fn document_is_self_contained() {
+        let html = HtmlReport.render(&fixture_report()).unwrap();
+        let lower = html.to_lowercase();
+        for needle in [
+            "http://", "https://", "<script", "<link", "@import", "url(", "<iframe", "<img", "src=",
+        ] {
+            assert!(!lower.contains(needle), "the report contains {needle:?}");
+        }
+        assert!(lower.starts_with("<!doctype html>"));
+        assert!(lower.contains("<style>"));
+        assert!(lower.contains("content-security-policy"));
+        assert!(html.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn page_has_every_part() {
+        let report = fixture_report();
+        let html = HtmlReport.render(&report).unwrap();
+        assert!(html.contains("<title>Review: Fine-tuning — grading report</title>"));
+        // One histogram and one concept chart per question.
+        assert_eq!(
+            html.matches("<svg ").count(),
+            2 * report.assignment.questions.len()
+        );
+        assert!(html.contains("<title>1a: 1 student scored 2 of 2 points</title>"));
+        assert!(html.contains("<title>2a yes: hit or partial for 2 of 2 graded students</title>"));
+        // One section per student, the review queue links to them.
+        assert_eq!(html.matches("<details class=\"student\"").count(), 3);
+        assert!(html.contains("<details class=\"student\" id=\"student-brennan_2c_20_22finn_22\">"));
+        assert!(html.contains("href=\"#student-gtanaka\""));
+        assert!(html.contains("href=\"#answer-brennan_2c_20_22finn_22__1a\""));
+        assert!(html.contains("gtanaka.pdf is not a text file (it looks like a PDF)"));
+    }
+
+    #[test]
+    fn overrides_show_both_scores() {
+        let mut report = fixture_report();
+        let q = &mut report.students[1].questions[3];
+        q.overridden = Some(Override {
+            autograder: Points::ZERO,
+            comment: "(d) is defensible here".to_string(),
+        });
+        q.score = Points::whole(1);
+        q.flags.push(Flag::Overridden);
+        let html = HtmlReport.render(&report).unwrap();
+        assert!(
+            html.contains("TA override: autograder score 0 → TA score 1 — (d) is defensible here"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn anchors_are_safe_and_distinct() {
+        assert_eq!(student_anchor("aokonkwo"), "student-aokonkwo");
+        assert_eq!(student_anchor("a_b"), "student-a_5fb");
+        assert_ne!(student_anchor("a_5fb"), student_anchor("a_b"));
+        assert_eq!(student_anchor("josé"), "student-jos_c3_a9");
+        assert_eq!(answer_anchor("a", "1c-ii"), "answer-a__1c-ii");
+        assert_ne!(answer_anchor("a_", "b"), answer_anchor("a", "_b"));
+    }
+
+    #[test]
+    fn highlight_cuts_plain_and_marked_segments() {
+        let text = "No, it is not needed.";
+        let segments = highlight(
+            text,
+            &[
+                concept("no", Outcome::Hit, 0, 2, text),
+                concept("needed", Outcome::Negated, 10, 20, text),
+            ],
+        );
+        assert_eq!(
+            segments,
+            [
+                seg("No", Some("hit"), Some("no: hit")),
+                seg(", it is ", None, None),
+                seg("not needed", Some("nocredit"), Some("needed: negated")),
+                seg(".", None, None),
+            ]
+        );
+        assert!(highlight("", &[]).is_empty());
+        assert_eq!(highlight("plain", &[]), [seg("plain", None, None)]);
+    }
+
+    #[test]
+    fn highlight_respects_multibyte_text_and_skips_bad_spans() {
+        // "é" and "ï" are two bytes each, "—" three, "😀" four.
+        let text = "Naïve — café 😀 über";
+        let cafe = text.find("café").unwrap();
+        let smile = text.find('😀').unwrap();
+        let segments = highlight(
+            text,
+            &[
+                concept("cafe", Outcome::Partial, cafe, cafe + "café".len(), text),
+                // Inside "ï": not a char boundary, skipped.
+                concept("inside", Outcome::Hit, 3, 6, text),
+                // Ends inside the emoji: skipped.
+                concept("emoji", Outcome::Hit, smile, smile + 2, text),
+                // Past the end, and empty: skipped.
+                concept("past", Outcome::Hit, 5, text.len() + 1, text),
+                concept("empty", Outcome::Hit, 4, 4, text),
+                concept("backwards", Outcome::Hit, 8, 4, text),
+                concept(
+                    "uber",
+                    Outcome::Misconception,
+                    text.len() - "über".len(),
+                    text.len(),
+                    text,
+                ),
+            ],
+        );
+        assert_eq!(
+            segments,
+            [
+                seg("Naïve — ", None, None),
+                seg("café", Some("hit"), Some("cafe: partial")),
+                seg(" 😀 ", None, None),
+                seg("über", Some("misconception"), Some("uber: misconception")),
+            ]
+        );
+        let joined: String = segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn highlight_skips_overlapping_spans() {
+        let text = "the prompt steers the output";
+        let segments = highlight(
+            text,
+            &[
+                // "prompt steers" and "steers the output" overlap: the first (by start) wins.
+                concept("b", Outcome::Hit, 11, 28, text),
+                concept("a", Outcome::Hit, 4, 17, text),
+                // Nested inside "prompt steers": skipped.
+                concept("c", Outcome::Hedged, 4, 10, text),
+                // The same span as "a": one mark, both concepts named, the stronger class.
+                concept("d", Outcome::Misconception, 4, 17, text),
+            ],
+        );
+        assert_eq!(
+            segments,
+            [
+                seg("the ", None, None),
+                seg(
+                    "prompt steers",
+                    Some("misconception"),
+                    Some("a: hit; d: misconception")
+                ),
+                seg(" the output", None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn histogram_bins_and_concept_rates() {
+        let report = fixture_report();
+        let graded: Vec<&StudentGrade> = report
+            .students
+            .iter()
+            .filter(|s| s.status == SubmissionStatus::Graded)
+            .collect();
+        // 2a: aokonkwo 3, brennan 1.5: half-point bins 0, 0.5, ..., 3.
+        let stats = question_stats(&QuestionId("2a".to_string()), Points::whole(3), &graded);
+        let counts: Vec<usize> = stats.histogram.bars.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [0, 0, 0, 1, 0, 0, 1]);
+        assert_eq!(stats.histogram.bars[3].score, "1.5");
+        assert_eq!(stats.mean, "2.25");
+        let rates: Vec<(&str, &str)> = stats
+            .concepts
+            .rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.percent.as_str()))
+            .collect();
+        assert_eq!(rates, [("yes", "100%"), ("why", "100%"), ("caveat", "50%")]);
+        // 1b: whole points; misconception-free concepts, long ids shortened.
+        let stats = question_stats(&QuestionId("1b".to_string()), Points::whole(3), &graded);
+        assert_eq!(stats.histogram.bars.len(), 4);
+        assert_eq!(stats.concepts.rows[0].label, "self-supervised-o…");
+    }
+}
