@@ -567,3 +567,337 @@ fn review_queue_lists_doubtful_answers_most_doubtful_first() {
         "{review}"
     );
 }
+
+#[test]
+fn roster_resolves_download_names_and_lists_missing_and_unknown_students() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(fixture("roster/submissions"))
+        .arg("--roster")
+        .arg(fixture("roster/roster.csv"))
+        .args(["--format", "canvas", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("mroe")
+                .and(predicate::str::contains("no submission"))
+                .and(predicate::str::contains("not on roster")),
+        );
+    let csv = read(&out.path().join("grades.csv"));
+    assert_eq!(
+        csv,
+        "student,1a,1b,total\nann,1,0,1\njdoe,2,0,2\nmroe,0,0,0\nstranger,0,0,0\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(&out.path().join("grades.json"))).unwrap();
+    let jdoe = &json["students"][1];
+    assert_eq!(jdoe["submitted_as"], "jdoe_late");
+    assert_eq!(jdoe["roster"]["name"], "Jane Doe");
+    assert_eq!(json["students"][2]["status"], "missing");
+    assert_eq!(json["students"][3]["not_on_roster"], true);
+    let canvas = read(&out.path().join("canvas.csv"));
+    let mut lines = canvas.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Student,ID,SIS User ID,SIS Login ID,Section,Small fixture"
+    );
+    assert_eq!(lines.next().unwrap(), "    Points Possible,,,,,3");
+    assert!(canvas.contains("Jane Doe,4001,,jdoe,,2\n"), "{canvas}");
+    assert!(canvas.contains("Max Roe,4002,,mroe,,0\n"), "{canvas}");
+}
+
+fn grade_visibility(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("visibility/rubric.toml"))
+        .arg("--submissions")
+        .arg(fixture("visibility/submissions"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn gradescope_results_follow_the_documented_fields_and_hide_hidden_concepts() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("visibility/rubric.toml"))
+        .arg("--single")
+        .arg("--submissions")
+        .arg(fixture("visibility/submissions/ana.md"))
+        .args(["--format", "gradescope", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let text = read(&out.path().join("results.json"));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["score"], 4.0);
+    assert_eq!(json["visibility"], "visible");
+    assert!(json["output"].is_string());
+    let tests = json["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 3);
+    for test in tests {
+        for field in [
+            "name",
+            "number",
+            "output",
+            "output_format",
+            "visibility",
+            "status",
+        ] {
+            assert!(test[field].is_string(), "{field} in {test}");
+        }
+        assert!(
+            test["score"].is_number() && test["max_score"].is_number(),
+            "{test}"
+        );
+        assert_eq!(test["output_format"], "md");
+        assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()));
+    }
+    assert_eq!(tests[0]["number"], "1a");
+    assert_eq!(tests[0]["score"], 3.0);
+    assert_eq!(tests[0]["status"], "passed");
+    assert_eq!(tests[2]["status"], "failed", "2a is missing");
+    for secret in ["zebra", "ZEBRA", "okapi", "OKAPI", "pretext"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked into results.json:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("2 of 2 points from checks that are not shown"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hidden_concept_names_never_reach_student_facing_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    grade_visibility(out.path(), &["--format", "junit"]).success();
+    let student_facing = [
+        read(&out.path().join("feedback/ana.md")),
+        String::from_utf8(
+            rubricate()
+                .args(["check", "--rubric"])
+                .arg(fixture("visibility/rubric.toml"))
+                .arg(fixture("visibility/submissions/ana.md"))
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap(),
+        String::from_utf8(
+            rubricate()
+                .env("GITHUB_ACTIONS", "true")
+                .arg("grade")
+                .arg("--rubric")
+                .arg(fixture("visibility/rubric.toml"))
+                .arg("--submissions")
+                .arg(fixture("visibility/submissions"))
+                .arg("--out")
+                .arg(tempfile::tempdir().unwrap().path())
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap(),
+        read(&out.path().join("junit.xml")),
+    ];
+    for (i, text) in student_facing.iter().enumerate() {
+        assert!(
+            !text.contains("ZEBRA") && !text.contains("zebra"),
+            "output {i} names the hidden concept:\n{text}"
+        );
+    }
+    // The TA's full report still has it.
+    assert!(read(&out.path().join("grades.json")).contains("zebra-secret-check"));
+}
+
+#[test]
+fn junit_xml_parses_with_one_case_per_question() {
+    let out = tempfile::tempdir().unwrap();
+    grade_small(out.path(), &["--format", "junit"]).code(1);
+    let xml = read(&out.path().join("junit.xml"));
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut errors) = (0, 0, 0);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"testcase" => cases += 1,
+                    b"failure" => failures += 1,
+                    b"error" => errors += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    // 3 graded students × 2 questions, plus one error case per unreadable submission (2).
+    assert_eq!(cases, 8, "{xml}");
+    assert_eq!(errors, 2, "{xml}");
+    assert_eq!(failures, 4, "alice passes both; bob and carol fail both:\n{xml}");
+    assert!(xml.contains("bob 1a") && xml.contains("0 / 2 points"), "{xml}");
+}
+
+#[test]
+fn github_actions_get_annotations_and_a_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let assert = rubricate()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .args(["--submissions", "tests/fixtures/small/submissions", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("::warning file=tests/fixtures/small/submissions/bob.txt,line=1,title=bob 1a%3A 0/2::The answer is No"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "::notice file=tests/fixtures/small/submissions/carol/answers.txt,line=1,title=carol 1a%3A 1/2::"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error file=tests/fixtures/small/submissions/dave.md,title=dave%3A unreadable::"),
+        "{stdout}"
+    );
+    let summary = read(&summary);
+    assert!(summary.starts_with("## rubricate: Small fixture\n"), "{summary}");
+    assert!(summary.contains("| alice | 2 | 1 | 3/3 |"), "{summary}");
+    assert!(summary.contains("| dave | - | - | unreadable |"), "{summary}");
+}
+
+#[test]
+fn fail_under_sets_exit_code_three() {
+    let out = tempfile::tempdir().unwrap();
+    grade_visibility(out.path(), &["--fail-under", "4"]).success();
+    grade_visibility(out.path(), &["--fail-under", "4.5"])
+        .code(3)
+        .stderr(predicate::str::contains("below --fail-under 4.5: ana (4)"));
+}
+
+#[test]
+fn check_tells_a_student_what_was_found_and_what_to_fix() {
+    let assert = rubricate()
+        .args(["check", "--rubric"])
+        .arg(fixture("visibility/rubric.toml"))
+        .arg(fixture("visibility/submissions/ana.md"))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    insta::assert_snapshot!("check_visibility", stdout);
+    assert!(stdout.contains("Found 2 of 3 questions"));
+    assert!(
+        stdout.contains("2a       MISSING: looked for 2a, 2(a), Q2a, Question 2 (a)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1b looks cut off: it ends with “as a language model and then”"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1a has 19 words; the limit is 12"), "{stdout}");
+}
+
+#[test]
+fn check_accepts_every_submission_format() {
+    for file in [
+        "tests/heldout/submissions/s06.tex",
+        "tests/heldout/submissions/s07.ipynb",
+        "submissions/dliu.txt",
+    ] {
+        let assert = rubricate().args(["check", file]).assert();
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        assert!(stdout.contains("Found "), "{file}: {stdout}");
+        assert!(stdout.contains("1c-i     "), "{file}: {stdout}");
+    }
+}
+
+#[test]
+fn the_student_edition_drops_hidden_concepts_and_check_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let edition = dir.path().join("student.toml");
+    rubricate()
+        .args(["export", "--student"])
+        .arg(fixture("visibility/rubric.toml"))
+        .arg("-o")
+        .arg(&edition)
+        .assert()
+        .success();
+    let text = read(&edition);
+    assert!(
+        !text.contains("zebra") && !text.contains("ZEBRA") && !text.contains("pretext"),
+        "{text}"
+    );
+    assert!(
+        text.contains("okapi-after-due"),
+        "after-due concepts stay: {text}"
+    );
+    rubricate()
+        .args(["check", "--rubric"])
+        .arg(&edition)
+        .arg(fixture("visibility/submissions/ana.md"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Found 2 of 3 questions"));
+}
+
+#[test]
+fn check_watch_rechecks_when_the_file_is_saved() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.md");
+    fs::write(&file, "## 1a\nNo.\n").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rubricate"))
+        .current_dir(root())
+        .args(["check", "--watch", "--rubric"])
+        .arg(fixture("visibility/rubric.toml"))
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while let Ok(line) =
+            lines_rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            if line.contains(needle) {
+                return true;
+            }
+        }
+        false
+    };
+    assert!(wait_for("Found 1 of 3 questions"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    fs::write(&file, "## 1a\nNo.\n\n## 1b\nA language model.\n").unwrap();
+    let rechecked = wait_for("file changed; checking again") && wait_for("Found 2 of 3 questions");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(rechecked, "--watch did not check again after the file was saved");
+}
