@@ -218,7 +218,8 @@ fn grade(args: GradeArgs) -> u8 {
             rubric_path.display()
         );
     }
-    if !args.submissions.is_dir() && !(args.single && args.submissions.is_file()) {
+    let readable = args.submissions.is_dir() || (args.single && args.submissions.is_file());
+    if !readable {
         return fail(&format!(
             "submissions folder `{}` does not exist or is not a folder",
             args.submissions.display()
