@@ -42,6 +42,11 @@ pub enum Word {
 pub struct Slot {
     pub alternatives: Vec<Vec<Word>>,
     pub gap_before: usize,
+    /// For each alternative, word `i` joined with word `i + 1` (`fine` + `tune`), computed
+    /// once here so that matching never stems.
+    pub pair_joins: Vec<Vec<Option<Word>>>,
+    /// This place's single words joined with the next place's (`fine tune` ~ `finetune`).
+    pub joins_next: Vec<Word>,
 }
 
 /// A compiled phrase.
@@ -101,14 +106,23 @@ impl Phrase {
             if alternatives.is_empty() {
                 continue;
             }
+            let pair_joins = alternatives.iter().map(|a| pair_joins(a)).collect();
             slots.push(Slot {
                 alternatives,
                 gap_before: if slots.is_empty() { 0 } else { gap },
+                pair_joins,
+                joins_next: Vec::new(),
             });
             gap = NARROW_GAP;
         }
         if slots.is_empty() {
             return Err(PhraseError::Empty);
+        }
+        for i in 0..slots.len().saturating_sub(1) {
+            let joins: Vec<Word> = single_words(&slots[i])
+                .flat_map(|a| single_words(&slots[i + 1]).map(move |b| fuzzy(format!("{a}{b}"))))
+                .collect();
+            slots[i].joins_next = joins;
         }
         if gap == WIDE_GAP {
             return Err(PhraseError::DanglingGap);
@@ -144,6 +158,17 @@ fn parse_word(written: &str) -> Vec<Word> {
     split_like_tokens(written)
         .into_iter()
         .map(|w| if w == "not" { Word::Negation } else { fuzzy(w) })
+        .collect()
+}
+
+/// Each word joined with the next, where both are ordinary (fuzzy) words.
+fn pair_joins(words: &[Word]) -> Vec<Option<Word>> {
+    words
+        .windows(2)
+        .map(|pair| match pair {
+            [Word::Fuzzy { lower: a, .. }, Word::Fuzzy { lower: b, .. }] => Some(fuzzy(format!("{a}{b}"))),
+            _ => None,
+        })
         .collect()
 }
 
@@ -276,29 +301,21 @@ fn match_slots(
         if pos >= limit || text.tokens[pos].sentence != sentence {
             break;
         }
-        for alternative in &phrase.slots[slot].alternatives {
-            for (end, d) in match_sequence(alternative, text, pos, limit) {
+        let place = &phrase.slots[slot];
+        for (alternative, joins) in place.alternatives.iter().zip(&place.pair_joins) {
+            for (end, d) in match_sequence(alternative, joins, text, pos, limit) {
                 if let Some(done) = match_slots(phrase, text, slot + 1, end, first, limit, distance + d) {
                     return Some(done);
                 }
             }
         }
         // Two single-word places written as one token: `fine tune` ~ `finetune`.
-        if let Some(next) = phrase.slots.get(slot + 1) {
-            for a in single_words(&phrase.slots[slot]) {
-                for b in single_words(next) {
-                    let joined = format!("{a}{b}");
-                    let word = Word::Fuzzy {
-                        stem: stem(&joined),
-                        lower: joined,
-                    };
-                    let token = &text.tokens[pos];
-                    if let Some(d) = word_distance(&word, &token.lower, &token.stem) {
-                        if let Some(done) =
-                            match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d)
-                        {
-                            return Some(done);
-                        }
+        if slot + 1 < phrase.slots.len() {
+            let token = &text.tokens[pos];
+            for word in &phrase.slots[slot].joins_next {
+                if let Some(d) = word_distance(word, &token.lower, &token.stem) {
+                    if let Some(done) = match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d) {
+                        return Some(done);
                     }
                 }
             }
@@ -320,9 +337,15 @@ fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
 /// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
 /// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
 /// one token (`fine tune` ~ `finetune`).
-fn match_sequence(words: &[Word], text: &AnalyzedText, at: usize, limit: usize) -> Vec<(usize, Cost)> {
+fn match_sequence(
+    words: &[Word],
+    joins: &[Option<Word>],
+    text: &AnalyzedText,
+    at: usize,
+    limit: usize,
+) -> Vec<(usize, Cost)> {
     let mut ends = Vec::new();
-    walk_sequence(words, text, at, limit, Cost::default(), &mut ends);
+    walk_sequence(words, joins, text, at, limit, Cost::default(), &mut ends);
     ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
     ends.dedup();
     ends
@@ -330,6 +353,7 @@ fn match_sequence(words: &[Word], text: &AnalyzedText, at: usize, limit: usize) 
 
 fn walk_sequence(
     words: &[Word],
+    joins: &[Option<Word>],
     text: &AnalyzedText,
     at: usize,
     limit: usize,
@@ -344,34 +368,26 @@ fn walk_sequence(
         return;
     }
     let token = &text.tokens[at];
+    let rest = joins.get(1..).unwrap_or(&[]);
     if let Some(d) = word_distance(word, &token.lower, &token.stem) {
-        walk_sequence(&words[1..], text, at + 1, limit, distance + d, ends);
+        walk_sequence(&words[1..], rest, text, at + 1, limit, distance + d, ends);
     }
     // Two tokens written as one word in the phrase.
-    if at + 1 < limit && text.tokens[at + 1].sentence == token.sentence && adjacent(text, at) {
-        let joined = format!("{}{}", token.lower, text.tokens[at + 1].lower);
-        if let Some(d) = word_distance(word, &joined, &stem(&joined)) {
-            walk_sequence(&words[1..], text, at + 2, limit, distance + d, ends);
+    if at + 1 < limit {
+        if let Some((lower, stem)) = &text.joined[at] {
+            if let Some(d) = word_distance(word, lower, stem) {
+                walk_sequence(&words[1..], rest, text, at + 2, limit, distance + d, ends);
+            }
         }
     }
     // Two phrase words written as one token.
-    if let (Word::Fuzzy { lower: a, .. }, Some(Word::Fuzzy { lower: b, .. })) = (word, words.get(1)) {
-        let joined = format!("{a}{b}");
-        let joined_word = Word::Fuzzy {
-            stem: stem(&joined),
-            lower: joined,
-        };
-        if let Some(d) = word_distance(&joined_word, &token.lower, &token.stem) {
-            walk_sequence(&words[2..], text, at + 1, limit, distance + d, ends);
+    if let Some(Some(joined)) = joins.first() {
+        if let Some(d) = word_distance(joined, &token.lower, &token.stem) {
+            walk_sequence(&words[2..], joins.get(2..).unwrap_or(&[]), text, at + 1, limit, distance + d, ends);
         }
     }
 }
 
-/// Whether token `at` and the next are written together or joined by a hyphen or slash.
-fn adjacent(text: &AnalyzedText, at: usize) -> bool {
-    let next = &text.tokens[at + 1];
-    next.glued_to_previous || text.tokens[at].end == next.start
-}
 
 /// Token ranges covered by a regex's matches in the analysed text.
 pub fn find_regex(regex: &Regex, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {

@@ -36,6 +36,9 @@ pub struct AnalyzedText {
     pub clauses: Vec<std::ops::Range<usize>>,
     /// Sentences that end with a question mark (asked, not asserted).
     pub questions: Vec<bool>,
+    /// For each token, it and the next written as one word (`fine-tune` → `finetune`), lower
+    /// case and stemmed, when they are joined by a hyphen or slash or nothing.
+    pub joined: Vec<Option<(String, String)>>,
 }
 
 fn stemmer() -> &'static Stemmer {
@@ -202,13 +205,18 @@ impl AnalyzedText {
         let clauses = ranges_by(&tokens, |t| t.clause);
         questions.truncate(sentences.len().max(1));
         questions.resize(sentences.len(), false);
-        AnalyzedText {
-            text,
-            tokens,
-            sentences,
-            clauses,
-            questions,
-        }
+        let joined = (0..tokens.len())
+            .map(|i| {
+                let next = tokens.get(i + 1)?;
+                let together = next.glued_to_previous || tokens[i].end == next.start;
+                (together && next.sentence == tokens[i].sentence).then(|| {
+                    let lower = format!("{}{}", tokens[i].lower, next.lower);
+                    let stemmed = stem(&lower);
+                    (lower, stemmed)
+                })
+            })
+            .collect();
+        AnalyzedText { text, tokens, sentences, clauses, questions, joined }
     }
 
     /// The sentence index of token `i`'s sentence, as a token range.
