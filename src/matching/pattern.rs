@@ -223,6 +223,14 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
+fn char_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
 fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     match word {
@@ -233,12 +241,14 @@ fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             if lower == w || stemmed == s {
                 return Some(Cost::default());
             }
+            // Cheap refusals first: this runs for every token against every phrase word.
+            if lower.as_bytes().first() != w.as_bytes().first() {
+                return None;
+            }
+            let (len_w, len_t) = (char_len(w), char_len(lower));
             // Scaled to the shorter word, so a long phrase word never absorbs a short token.
-            let limit = allowed_edits(w.chars().count().min(lower.chars().count()));
-            if limit == 0
-                || lower.chars().next() != w.chars().next()
-                || lower.chars().any(|c| c.is_ascii_digit())
-            {
+            let limit = allowed_edits(len_w.min(len_t));
+            if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
                 return None;
             }
             let d = strsim::osa_distance(stemmed, s).min(strsim::osa_distance(lower, w));
