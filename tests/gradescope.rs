@@ -10,10 +10,22 @@ fn run_autograder_writes_valid_results_json() {
     for folder in ["bin", "source", "submission", "results"] {
         fs::create_dir_all(tree.join(folder)).unwrap();
     }
-    fs::copy(assert_cmd::cargo::cargo_bin("rubricate"), tree.join("bin/rubricate")).unwrap();
+    fs::copy(
+        assert_cmd::cargo::cargo_bin("rubricate"),
+        tree.join("bin/rubricate"),
+    )
+    .unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    fs::copy(manifest.join("rubrics/finetuning-review.toml"), tree.join("source/rubric.toml")).unwrap();
-    fs::copy(manifest.join("submissions/aokonkwo.md"), tree.join("submission/answers.md")).unwrap();
+    fs::copy(
+        manifest.join("rubrics/finetuning-review.toml"),
+        tree.join("source/rubric.toml"),
+    )
+    .unwrap();
+    fs::copy(
+        manifest.join("submissions/aokonkwo.md"),
+        tree.join("submission/answers.md"),
+    )
+    .unwrap();
 
     let status = std::process::Command::new("bash")
         .arg(manifest.join("examples/gradescope/run_autograder"))
@@ -30,7 +42,9 @@ fn run_autograder_writes_valid_results_json() {
     assert_eq!(tests.len(), 12);
     let max: f64 = tests.iter().map(|t| t["max_score"].as_f64().unwrap()).sum();
     assert_eq!(max, 26.0);
-    assert!(tests.iter().all(|t| t["output_format"] == "md" && t["name"].is_string() && t["number"].is_string()));
+    assert!(tests
+        .iter()
+        .all(|t| t["output_format"] == "md" && t["name"].is_string() && t["number"].is_string()));
 }
 
 #[test]

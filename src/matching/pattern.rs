@@ -324,7 +324,9 @@ fn match_slots(
             let token = &text.tokens[pos];
             for word in &phrase.slots[slot].joins_next {
                 if let Some(d) = word_distance(word, &token.lower, &token.stem) {
-                    if let Some(done) = match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d) {
+                    if let Some(done) =
+                        match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d)
+                    {
                         return Some(done);
                     }
                 }
@@ -393,11 +395,18 @@ fn walk_sequence(
     // Two phrase words written as one token.
     if let Some(Some(joined)) = joins.first() {
         if let Some(d) = word_distance(joined, &token.lower, &token.stem) {
-            walk_sequence(&words[2..], joins.get(2..).unwrap_or(&[]), text, at + 1, limit, distance + d, ends);
+            walk_sequence(
+                &words[2..],
+                joins.get(2..).unwrap_or(&[]),
+                text,
+                at + 1,
+                limit,
+                distance + d,
+                ends,
+            );
         }
     }
 }
-
 
 /// Token ranges covered by a regex's matches in the analysed text.
 pub fn find_regex(regex: &Regex, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {

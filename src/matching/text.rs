@@ -216,7 +216,14 @@ impl AnalyzedText {
                 })
             })
             .collect();
-        AnalyzedText { text, tokens, sentences, clauses, questions, joined }
+        AnalyzedText {
+            text,
+            tokens,
+            sentences,
+            clauses,
+            questions,
+            joined,
+        }
     }
 
     /// The sentence index of token `i`'s sentence, as a token range.
