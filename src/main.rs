@@ -52,6 +52,15 @@ enum Command {
     Check(CheckArgs),
     /// Write an edition of a rubric (`--student`: without hidden concepts, safe to hand out).
     Export(ExportArgs),
+    /// Print every pattern of a rubric as a regular expression, one per line (for a plain-text
+    /// search such as `rg -f`, as the scale benchmark does).
+    Patterns(PatternsArgs),
+}
+
+#[derive(clap::Args)]
+struct PatternsArgs {
+    #[arg(value_name = "RUBRIC")]
+    rubric: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -196,6 +205,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Check(args) => check(args),
         Command::Export(args) => export(args),
+        Command::Patterns(args) => patterns(args),
     };
     ExitCode::from(code)
 }
@@ -781,6 +791,44 @@ fn export(args: ExportArgs) -> u8 {
         }
         Err(e) => fail(&error_chain(&e)),
     }
+}
+
+fn patterns(args: PatternsArgs) -> u8 {
+    use rubricate::rubric::{ConceptRule, Pattern};
+    let rubric = match rubric::load(&args.rubric) {
+        Ok(r) => r,
+        Err(e) => return rubric_failure(&e),
+    };
+    let as_regex = |p: &Pattern| match p {
+        Pattern::Phrase(phrase) => phrase.to_regex(),
+        Pattern::Regex { regex, .. } => regex.as_str().to_string(),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut seen = std::collections::BTreeSet::new();
+    for q in &rubric.questions {
+        let mut all: Vec<&Pattern> = Vec::new();
+        for c in &q.concepts {
+            match &c.rule {
+                ConceptRule::Patterns(set) => all.extend(set.asserted.iter().chain(&set.negated)),
+                ConceptRule::Choice(choice) => all.extend(
+                    choice
+                        .options
+                        .iter()
+                        .flat_map(|o| &o.patterns)
+                        .chain(&choice.accept),
+                ),
+            }
+            all.extend(c.partial.iter().flat_map(|p| &p.patterns));
+        }
+        all.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
+        for p in all {
+            let line = as_regex(p);
+            if seen.insert(line.clone()) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    exit::OK
 }
 
 fn plural(n: usize) -> &'static str {

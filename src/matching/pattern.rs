@@ -56,6 +56,44 @@ pub struct Phrase {
     pub slots: Vec<Slot>,
     /// The phrase itself negates ("no bottleneck"): its negators are not the student's.
     pub negates: bool,
+    /// The first bytes a matching answer word can start with: every word match needs the same
+    /// first letter, so most start positions are refused by one lookup.
+    first_bytes: FirstBytes,
+}
+
+/// A set of bytes (a 256-bit mask).
+#[derive(Debug, Clone, Default)]
+struct FirstBytes([u64; 4]);
+
+impl FirstBytes {
+    fn any() -> FirstBytes {
+        FirstBytes([u64::MAX; 4])
+    }
+
+    fn insert(&mut self, byte: u8) {
+        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+    }
+
+    fn contains(&self, byte: u8) -> bool {
+        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+    }
+
+    /// The first bytes of the words that can open a match of `slot`.
+    fn of(slot: &Slot) -> FirstBytes {
+        let mut set = FirstBytes::default();
+        for word in slot.alternatives.iter().filter_map(|a| a.first()) {
+            match word {
+                Word::Fuzzy { lower, .. } | Word::Exact(lower) | Word::Prefix(lower) => {
+                    match lower.bytes().next() {
+                        Some(b) => set.insert(b),
+                        None => return FirstBytes::any(),
+                    }
+                }
+                Word::Negation => return FirstBytes::any(),
+            }
+        }
+        set
+    }
 }
 
 /// Why a phrase could not be compiled.
@@ -134,11 +172,41 @@ impl Phrase {
                 Word::Prefix(_) => false,
             })
         });
+        let first_bytes = FirstBytes::of(&slots[0]);
         Ok(Phrase {
             source: source.to_string(),
             slots,
             negates,
+            first_bytes,
         })
+    }
+}
+
+impl Phrase {
+    /// The phrase as an ordinary regular expression (exact words in order, the same gaps, no
+    /// stems or misspellings): what a plain-text search for it would look for. Word classes are
+    /// ASCII, as a search tool's would be with Unicode off.
+    pub fn to_regex(&self) -> String {
+        const WORD: &str = "[A-Za-z0-9_]";
+        const GAP: &str = "[^A-Za-z0-9_]";
+        let word = |w: &Word| match w {
+            Word::Fuzzy { lower, .. } | Word::Exact(lower) => regex::escape(lower),
+            Word::Prefix(p) => format!("{}{WORD}*", regex::escape(p)),
+            Word::Negation => format!("(?:not|no|never|{WORD}+n't)"),
+        };
+        let mut out = String::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&format!("{GAP}+(?:{WORD}+{GAP}+){{0,{}}}", slot.gap_before));
+            }
+            let alternatives: Vec<String> = slot
+                .alternatives
+                .iter()
+                .map(|a| a.iter().map(word).collect::<Vec<_>>().join(r"\W+"))
+                .collect();
+            out.push_str(&format!("(?:{})", alternatives.join("|")));
+        }
+        format!(r"\b{out}\b")
     }
 }
 
@@ -270,6 +338,15 @@ pub fn find_phrase(
     for range in scope {
         let mut start = range.start;
         while start < range.end {
+            let opens = text.tokens[start]
+                .lower
+                .bytes()
+                .next()
+                .is_some_and(|b| phrase.first_bytes.contains(b));
+            if !opens {
+                start += 1;
+                continue;
+            }
             match match_slots(phrase, text, 0, start, start, range.end, Cost::default()) {
                 Some((end, cost)) => {
                     found.push(PhraseMatch {

@@ -1,0 +1,82 @@
+//! Micro-benchmarks of the engine's hot paths: `cargo bench` (divan). Figures, not tests.
+
+use std::path::{Path, PathBuf};
+
+use rubricate::answers::{split, LabelIndex};
+use rubricate::matching::match_answer;
+use rubricate::matching::text::AnalyzedText;
+use rubricate::rubric::{self, Rubric};
+use rubricate::submission::{read_document, Document, SubmissionFile};
+
+fn main() {
+    divan::main();
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rubric() -> Rubric {
+    rubric::load(&root().join("rubrics/finetuning-review.toml")).expect("bundled rubric")
+}
+
+fn document(name: &str) -> Document {
+    let path = root().join("submissions").join(name);
+    read_document(&SubmissionFile {
+        path,
+        display: Path::new(name).to_path_buf(),
+    })
+    .expect("readable")
+}
+
+const ANSWER: &str = "BERT: No. Its pretrained heads only predict masked tokens and next-sentence, so you'd \
+need a classification head on [CLS] and finetuning. T5: Yes. It's text-to-text and MNLI was in its training \
+mixture, so feed \"mnli hypothesis: ... premise: ...\" and read the generated label. GPT: Yes, by prompting: put \
+the passage and hypothesis in the prompt, ask whether it's entailment, contradiction or neutral.";
+
+#[divan::bench]
+fn load_rubric() -> Rubric {
+    rubric()
+}
+
+#[divan::bench]
+fn normalise_and_tokenise(bencher: divan::Bencher) {
+    bencher.bench(|| AnalyzedText::new(divan::black_box(ANSWER)));
+}
+
+#[divan::bench]
+fn split_a_submission(bencher: divan::Bencher) {
+    let rubric = rubric();
+    let index = LabelIndex::new(
+        rubric
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), q.extra_labels.clone())),
+    );
+    let documents = [document("aokonkwo.md")];
+    bencher.bench(|| split(divan::black_box(&documents), &index));
+}
+
+#[divan::bench(args = ["1a", "1c-i", "2a", "3b-i", "3c"])]
+fn match_one_answer(bencher: divan::Bencher, question: &str) {
+    let rubric = rubric();
+    let q = rubric
+        .questions
+        .iter()
+        .find(|q| q.id.as_str() == question)
+        .expect("question");
+    bencher.bench(|| match_answer(q, divan::black_box(ANSWER)));
+}
+
+#[divan::bench]
+fn grade_a_submission(bencher: divan::Bencher) {
+    let rubric = rubric();
+    let grader = rubricate::grade::Grader::new(&rubric);
+    let documents = [document("aokonkwo.md")];
+    bencher.bench(|| {
+        grader.grade_documents(
+            rubricate::ids::StudentId("a".into()),
+            divan::black_box(&documents),
+        )
+    });
+}
