@@ -24,7 +24,7 @@ BIN=target/release/rubricate
 # Run a command under GNU time; print "seconds peak_kib".
 measure() {
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
-  cat "$WORK/time.txt"
+  tail -n 1 "$WORK/time.txt"
 }
 
 printf '%-8s %-8s %9s %10s %11s %10s %9s %9s\n' students threads seconds students/s answers/s peak_MiB rg_s ratio_rg
