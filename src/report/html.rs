@@ -40,17 +40,19 @@ impl ReportWriter for HtmlReport {
             SyntaxConfig::builder()
                 .trim_blocks(true)
                 .lstrip_blocks(true)
+                .keep_trailing_newline(true)
                 .build()
                 .map_err(template_error)?,
         );
         env.add_template(TEMPLATE_NAME, TEMPLATE)
             .map_err(template_error)?;
-        let html = env
-            .get_template(TEMPLATE_NAME)
-            .and_then(|t| t.render(Value::from(Serde(&page))))
+        // Streamed to the file: a large class's page is never held in memory whole.
+        env.get_template(TEMPLATE_NAME)
+            .and_then(|t| {
+                t.render_captured_to(Value::from(Serde(&page)), &mut *out)
+                    .map(drop)
+            })
             .map_err(template_error)?;
-        out.write_all(html.trim_end().as_bytes())?;
-        out.write_all(b"\n")?;
         Ok(())
     }
 }
@@ -60,6 +62,10 @@ impl ReportWriter for HtmlReport {
 fn template_error(e: minijinja::Error) -> ReportError {
     ReportError::Io(io::Error::other(format!("report.html template: {e:#}")))
 }
+
+/// Up to this many students, every student gets a page in the report; beyond it, only those in
+/// the review queue do.
+pub const DETAILED_STUDENTS: usize = 500;
 
 // ---------------------------------------------------------------------------------------------
 // The data the template sees.
@@ -81,6 +87,8 @@ struct Page {
     questions: Vec<QuestionStats>,
     review: Vec<ReviewRow>,
     student_sections: Vec<StudentSection>,
+    /// Students left out of the per-student pages (large classes only).
+    students_without_page: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -214,11 +222,25 @@ impl Page {
                 .map(|info| question_stats(&info.id, info.max, &graded))
                 .collect(),
             review: queue.iter().map(review_row).collect(),
+            // A large class gets pages only for the students in the review queue, so the file
+            // stays a size a browser opens; everyone's feedback is in feedback/<student>.md.
             student_sections: report
                 .students
                 .iter()
+                .filter(|s| {
+                    report.students.len() <= DETAILED_STUDENTS || queue.iter().any(|i| i.student == s.student)
+                })
                 .map(|s| student_section(s, &queue))
                 .collect(),
+            students_without_page: if report.students.len() <= DETAILED_STUDENTS {
+                0
+            } else {
+                report
+                    .students
+                    .iter()
+                    .filter(|s| !queue.iter().any(|i| i.student == s.student))
+                    .count()
+            },
         }
     }
 }
@@ -1054,5 +1076,27 @@ mod tests {
         let stats = question_stats(&QuestionId("1b".to_string()), Points::whole(3), &graded);
         assert_eq!(stats.histogram.bars.len(), 4);
         assert_eq!(stats.concepts.rows[0].label, "self-supervised-o…");
+    }
+
+    #[test]
+    fn large_classes_get_pages_only_for_the_review_queue() {
+        let mut report = fixture_report();
+        let template = report.students[0].clone();
+        for n in 0..DETAILED_STUDENTS {
+            let mut s = template.clone();
+            s.student = StudentId(format!("zz{n:04}"));
+            report.students.push(s);
+        }
+        let html = HtmlReport.render(&report).unwrap();
+        let pages = html.matches("<details class=\"student\"").count();
+        let queued: std::collections::BTreeSet<_> = crate::review::review_queue(&report)
+            .into_iter()
+            .map(|i| i.student)
+            .collect();
+        assert_eq!(pages, queued.len());
+        assert!(html.contains(&format!(
+            "{} students outside the review queue have no page here",
+            report.students.len() - queued.len()
+        )));
     }
 }
