@@ -63,8 +63,8 @@ fn template_error(e: minijinja::Error) -> ReportError {
     ReportError::Io(io::Error::other(format!("report.html template: {e:#}")))
 }
 
-/// Up to this many students, every student gets a page in the report; beyond it, only those in
-/// the review queue do.
+/// Up to this many students, every student gets a page in the report; beyond it, only the most
+/// doubtful ones of the review queue do, this many at most.
 pub const DETAILED_STUDENTS: usize = 500;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +89,7 @@ struct Page {
     student_sections: Vec<StudentSection>,
     /// Students left out of the per-student pages (large classes only).
     students_without_page: usize,
+    detailed_students: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -199,6 +200,17 @@ impl Page {
         let graded_answers = || graded.iter().flat_map(|s| &s.questions);
         let queue = review_queue(report);
 
+        let with_page: Option<std::collections::BTreeSet<&crate::ids::StudentId>> =
+            (report.students.len() > DETAILED_STUDENTS).then(|| {
+                let mut ids = std::collections::BTreeSet::new();
+                for item in &queue {
+                    if ids.len() == DETAILED_STUDENTS {
+                        break;
+                    }
+                    ids.insert(&item.student);
+                }
+                ids
+            });
         Page {
             title: report.assignment.title.clone(),
             assignment_id: report.assignment.id.clone(),
@@ -222,25 +234,19 @@ impl Page {
                 .map(|info| question_stats(&info.id, info.max, &graded))
                 .collect(),
             review: queue.iter().map(review_row).collect(),
-            // A large class gets pages only for the students in the review queue, so the file
-            // stays a size a browser opens; everyone's feedback is in feedback/<student>.md.
+            // A large class gets pages only for the most doubtful students of the review queue
+            // (at most DETAILED_STUDENTS), so the file stays a size a browser opens; everyone's
+            // feedback is in feedback/<student>.md.
             student_sections: report
                 .students
                 .iter()
-                .filter(|s| {
-                    report.students.len() <= DETAILED_STUDENTS || queue.iter().any(|i| i.student == s.student)
-                })
+                .filter(|s| with_page.as_ref().is_none_or(|ids| ids.contains(&s.student)))
                 .map(|s| student_section(s, &queue))
                 .collect(),
-            students_without_page: if report.students.len() <= DETAILED_STUDENTS {
-                0
-            } else {
-                report
-                    .students
-                    .iter()
-                    .filter(|s| !queue.iter().any(|i| i.student == s.student))
-                    .count()
-            },
+            students_without_page: with_page
+                .as_ref()
+                .map_or(0, |ids| report.students.len() - ids.len()),
+            detailed_students: DETAILED_STUDENTS,
         }
     }
 }
@@ -1093,10 +1099,11 @@ mod tests {
             .into_iter()
             .map(|i| i.student)
             .collect();
-        assert_eq!(pages, queued.len());
+        let expected = queued.len().min(DETAILED_STUDENTS);
+        assert_eq!(pages, expected);
         assert!(html.contains(&format!(
-            "{} students outside the review queue have no page here",
-            report.students.len() - queued.len()
+            "{} students have no page here",
+            report.students.len() - expected
         )));
     }
 }

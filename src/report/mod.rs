@@ -13,6 +13,8 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, BufWriter, Write};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::grades::GradeReport;
@@ -160,27 +162,47 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
     })?;
 
     let csv = out_dir.join(GRADES_CSV);
-    write_atomic(&csv, |out| GradesCsv.write(report, out))?;
-
     let json = out_dir.join(GRADES_JSON);
-    write_atomic(&json, |out| GradesJson.write(report, out))?;
-
     let review = out_dir.join(REVIEW_CSV);
-    write_atomic(&review, |out| ReviewCsv.write(report, out))?;
-
     let html = out_dir.join(REPORT_HTML);
-    write_atomic(&html, |out| HtmlReport.write(report, out))?;
 
+    // Names are chosen in order (so collisions resolve the same way every run); every file is
+    // then written in parallel, each on its own, so the bytes do not depend on the threads.
     let mut taken = HashSet::new();
-    let mut feedback = Vec::with_capacity(report.students.len());
-    for student in &report.students {
-        let name = unique_name(feedback_file_stem(&student.student), &mut taken);
-        let path = feedback_dir.join(format!("{name}.md"));
-        write_atomic(&path, |out| {
-            FeedbackMarkdown.write_student(&report.assignment, student, out)
-        })?;
-        feedback.push((student.student.clone(), path));
-    }
+    let feedback: Vec<(StudentId, PathBuf)> = report
+        .students
+        .iter()
+        .map(|student| {
+            let name = unique_name(feedback_file_stem(&student.student), &mut taken);
+            (student.student.clone(), feedback_dir.join(format!("{name}.md")))
+        })
+        .collect();
+    let whole_files: [(&Path, &(dyn ReportWriter + Sync)); 4] = [
+        (&csv, &GradesCsv),
+        (&json, &GradesJson),
+        (&review, &ReviewCsv),
+        (&html, &HtmlReport),
+    ];
+    let (whole, per_student) = rayon::join(
+        || {
+            whole_files
+                .par_iter()
+                .try_for_each(|(path, writer)| write_atomic(path, |out| writer.write(report, out)))
+        },
+        || {
+            report
+                .students
+                .par_iter()
+                .zip(&feedback)
+                .try_for_each(|(student, (_, path))| {
+                    write_atomic(path, |out| {
+                        FeedbackMarkdown.write_student(&report.assignment, student, out)
+                    })
+                })
+        },
+    );
+    whole?;
+    per_student?;
 
     Ok(WrittenFiles {
         csv,
