@@ -221,6 +221,12 @@ pub enum Flag {
     ShortAnswerFullMarks { words: usize },
     /// A TA's override replaced the autograder's score.
     Overridden,
+    /// Longer than the question's `max_words` (and, under `truncate`, graded only that far).
+    TooLong {
+        words: usize,
+        max: usize,
+        truncated: bool,
+    },
 }
 
 impl Flag {
@@ -239,6 +245,7 @@ impl Flag {
             Flag::LongAnswerNoCredit { .. } => "long-answer-no-credit",
             Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
             Flag::Overridden => "overridden",
+            Flag::TooLong { .. } => "too-long",
         }
     }
 
@@ -250,7 +257,7 @@ impl Flag {
             Flag::KeywordList => 0.4,
             Flag::Misconception { .. } | Flag::HedgedChoice { .. } | Flag::LongAnswerNoCredit { .. } => 0.5,
             Flag::ShortAnswerFullMarks { .. } => 0.6,
-            Flag::AnsweredTwice | Flag::FuzzyAtThreshold { .. } => 0.7,
+            Flag::AnsweredTwice | Flag::FuzzyAtThreshold { .. } | Flag::TooLong { .. } => 0.7,
             Flag::NegatedOrHedged { .. } => 0.8,
         }
     }

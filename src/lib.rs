@@ -21,6 +21,7 @@ pub mod grade;
 pub mod grades;
 pub mod history;
 pub mod ids;
+pub mod lock;
 pub mod matching;
 pub mod overrides;
 pub mod regrade;

@@ -243,6 +243,12 @@ fn grade(args: GradeArgs) -> u8 {
             return fail(&format!("cannot start {jobs} worker threads: {e}"));
         }
     }
+    // One run at a time writes into an output folder; taken before grading, so a second run
+    // is refused at once rather than after all its work.
+    let _lock = match rubricate::lock::OutputLock::acquire(&args.out) {
+        Ok(lock) => lock,
+        Err(e) => return fail(&e.to_string()),
+    };
     let grader = Grader::new(&rubric);
     let skip = [args.out.clone()];
     let progress = ProgressBar::new(args.quiet);

@@ -5,7 +5,7 @@
 use crate::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
-use crate::rubric::{Cancels, ConceptRule, MisconceptionEffect, Question, Visibility};
+use crate::rubric::{Cancels, ConceptRule, LongAnswers, MisconceptionEffect, Question, Visibility};
 
 /// What was found for one question in a submission.
 #[derive(Debug, Clone)]
@@ -35,6 +35,20 @@ pub fn score_question(question: &Question, input: AnswerInput<'_>) -> QuestionGr
         return grade;
     }
 
+    // Past `max_words`: flagged, and under `truncate` graded only that far.
+    let words = text.split_whitespace().count();
+    let too_long = question.max_words.filter(|&max| words > max).map(|max| {
+        let truncated = question.over_max_words == LongAnswers::Truncate;
+        Flag::TooLong {
+            words,
+            max,
+            truncated,
+        }
+    });
+    let text = match (&too_long, question.max_words) {
+        (Some(Flag::TooLong { truncated: true, .. }), Some(max)) => first_words(text, max),
+        _ => text,
+    };
     let matches = match_answer(question, text);
     let mut grade = Scored::new(question, &matches);
     grade.apply_keyword_list();
@@ -44,7 +58,28 @@ pub fn score_question(question: &Question, input: AnswerInput<'_>) -> QuestionGr
     if answered_twice {
         grade.flags.push(Flag::AnsweredTwice);
     }
+    grade.flags.extend(too_long);
     grade.finish(Some(location))
+}
+
+/// The text up to the end of its first `max` words.
+fn first_words(text: &str, max: usize) -> &str {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen == max {
+                    return &text[..i];
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text
 }
 
 fn missing(question: &Question, looked_for: &[String]) -> QuestionGrade {
@@ -572,6 +607,43 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         );
         assert_eq!(g.score, Points::ZERO);
         assert!(g.flags.contains(&Flag::KeywordList));
+    }
+
+    #[test]
+    fn long_answers_are_flagged_or_truncated() {
+        let text = "one two three four language model";
+        let toml = RUBRIC.replace(
+            "id = \"1b\"\npoints = 3",
+            "id = \"1b\"\npoints = 3\nmax_words = 4\nover_max_words = \"truncate\"",
+        );
+        let rubric = parse(Path::new("t.toml"), &toml).unwrap_or_else(|e| panic!("{e}"));
+        let q = rubric.questions.iter().find(|q| q.id.as_str() == "1b").unwrap();
+        let location = AnswerLocation {
+            file: "s.md".into(),
+            line: 1,
+            label: "1b".into(),
+        };
+        let g = score_question(
+            q,
+            AnswerInput::Found {
+                location: location.clone(),
+                text,
+                answered_twice: false,
+            },
+        );
+        assert_eq!(g.score, Points::ZERO, "the words past the limit are not graded");
+        assert!(g.flags.contains(&Flag::TooLong {
+            words: 6,
+            max: 4,
+            truncated: true
+        }));
+        let flagged = grade("1b", text);
+        assert_eq!(
+            flagged.score,
+            Points::whole(2),
+            "without a limit the whole answer counts"
+        );
+        assert_eq!(first_words("a  b\nc d", 3), "a  b\nc");
     }
 
     #[test]

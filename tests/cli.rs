@@ -901,3 +901,47 @@ fn check_watch_rechecks_when_the_file_is_saved() {
     child.wait().unwrap();
     assert!(rechecked, "--watch did not check again after the file was saved");
 }
+
+#[test]
+fn hidden_text_earns_nothing_and_invisible_characters_do_not_break_words() {
+    let out = tempfile::tempdir().unwrap();
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(fixture("hidden/submissions"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = read(&out.path().join("grades.csv"));
+    assert_eq!(
+        csv,
+        "student,1a,1b,total\nmdhide,0,0,0\ntexhide,0,0,0\nzerowidth,2,0,2\n"
+    );
+    let json = read(&out.path().join("grades.json"));
+    assert!(json.contains("mdhide.md: 2 piece(s) of hidden text"), "{json}");
+    assert!(json.contains("texhide.tex: 3 piece(s) of hidden text"), "{json}");
+}
+
+#[test]
+fn a_second_run_on_the_same_output_folder_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    // PID 1 is always alive: the folder looks busy.
+    fs::write(out.path().join(".rubricate.lock"), "1").unwrap();
+    grade_small(out.path(), &[])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "another rubricate run (process 1) is writing to",
+        ));
+    assert!(!out.path().join("grades.csv").exists());
+    // A lock left by a dead run is taken over.
+    fs::write(out.path().join(".rubricate.lock"), "4000000000").unwrap();
+    grade_small(out.path(), &[]).code(1);
+    assert!(out.path().join("grades.csv").exists());
+    assert!(
+        !out.path().join(".rubricate.lock").exists(),
+        "the lock is released"
+    );
+}

@@ -295,20 +295,22 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
 fn hedge_alternatives(text: &AnalyzedText, named: &mut [(usize, Mention)]) {
     let mut hedged = vec![false; named.len()];
     for i in 0..named.len() {
-        for j in i + 1..named.len() {
-            let (a, b) = (&named[i], &named[j]);
-            if a.0 == b.0 || a.1.stance != Stance::Asserted || b.1.stance != Stance::Asserted {
-                continue;
-            }
-            let (from, to) = (a.1.found.tokens.end, b.1.found.tokens.start);
-            if from <= to
-                && text.tokens[a.1.found.tokens.start].sentence
-                    == text.tokens[to.min(text.tokens.len() - 1)].sentence
-                && text.tokens[from..to].iter().any(|t| t.lower == "or")
-            {
-                hedged[i] = true;
-                hedged[j] = true;
-            }
+        let a = &named[i];
+        if a.1.stance != Stance::Asserted {
+            continue;
+        }
+        // Only the nearest other option that follows: "yes and no: keep X, or Y" pairs X with
+        // Y, not "yes" with Y.
+        let next = (i + 1..named.len()).find(|&j| {
+            let b = &named[j];
+            b.0 != a.0 && b.1.stance == Stance::Asserted && b.1.found.tokens.start >= a.1.found.tokens.end
+        });
+        let Some(j) = next else { continue };
+        let (from, to) = (a.1.found.tokens.end, named[j].1.found.tokens.start);
+        let same_sentence = text.tokens[a.1.found.tokens.start].sentence == text.tokens[to].sentence;
+        if same_sentence && text.tokens[from..to].iter().any(|t| t.lower == "or") {
+            hedged[i] = true;
+            hedged[j] = true;
         }
     }
     for (k, h) in hedged.into_iter().enumerate() {

@@ -383,9 +383,14 @@ fn match_slots(
     } else {
         phrase.slots[slot].gap_before
     };
+    // Near words stay in one clause ("no: keep masking" is not "no masking"); `..` may cross.
+    let clause = (slot > 0 && gap <= NARROW_GAP).then(|| text.tokens[at - 1].clause);
     for skip in 0..=gap {
         let pos = at + skip;
-        if pos >= limit || text.tokens[pos].sentence != sentence {
+        if pos >= limit
+            || text.tokens[pos].sentence != sentence
+            || clause.is_some_and(|c| text.tokens[pos].clause != c)
+        {
             break;
         }
         let place = &phrase.slots[slot];

@@ -247,6 +247,20 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
             ),
             _ => "A TA reviewed this answer and set the score.".to_string(),
         },
+        Flag::TooLong {
+            words,
+            max,
+            truncated: true,
+        } => {
+            format!(
+                "Your answer has {words} words; the limit is {max}, and only the first {max} were graded."
+            )
+        }
+        Flag::TooLong {
+            words,
+            max,
+            truncated: false,
+        } => format!("Your answer has {words} words; the limit is {max}."),
         // The review flags are for the TA, not the student.
         Flag::FuzzyAtThreshold { .. }
         | Flag::NegatedOrHedged { .. }

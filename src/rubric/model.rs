@@ -48,6 +48,7 @@ pub struct Question {
     pub prompt: String,
     pub visibility: Visibility,
     pub max_words: Option<usize>,
+    pub over_max_words: LongAnswers,
     pub extra_labels: Vec<String>,
     pub subjects: Vec<Subject>,
     pub concepts: Vec<Concept>,
@@ -90,6 +91,16 @@ pub struct Concept {
     pub visibility: Visibility,
     pub hit_feedback: Option<String>,
     pub miss_feedback: Option<String>,
+}
+
+/// What happens to an answer longer than the question's `max_words`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LongAnswers {
+    /// Graded whole, and flagged for review.
+    #[default]
+    Flag,
+    /// Only the first `max_words` words are graded, and the answer is flagged.
+    Truncate,
 }
 
 /// Who may see a question's or concept's feedback.

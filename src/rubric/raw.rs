@@ -46,6 +46,10 @@ pub struct RawQuestion {
     /// Answers longer than this many words are flagged (and `check` warns the student).
     #[serde(default)]
     pub max_words: Option<usize>,
+    /// What happens past `max_words`: `flag` (default: graded whole, flagged for review) or
+    /// `truncate` (only the first `max_words` words are graded, and flagged).
+    #[serde(default)]
+    pub over_max_words: Option<Spanned<String>>,
     /// Things an answer talks about in turn (`bert = ["BERT"]`); concepts may be scoped to one.
     #[serde(default)]
     pub subjects: BTreeMap<String, Vec<Spanned<String>>>,

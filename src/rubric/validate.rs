@@ -396,6 +396,17 @@ impl Validator<'_> {
             prompt: q.prompt.trim().to_string(),
             visibility: self.visibility(&q.visibility),
             max_words: q.max_words,
+            over_max_words: match &q.over_max_words {
+                None => LongAnswers::Flag,
+                Some(w) => match w.get_ref().as_str() {
+                    "flag" => LongAnswers::Flag,
+                    "truncate" => LongAnswers::Truncate,
+                    other => {
+                        self.problem(w, format!("over_max_words `{other}` is not `flag` or `truncate`"));
+                        LongAnswers::Flag
+                    }
+                },
+            },
             extra_labels: q.labels.clone(),
             subjects,
             concepts,

@@ -60,7 +60,31 @@ pub enum ReadError {
     },
     #[error("{path}: the file holds no text")]
     Empty { path: PathBuf },
+    #[error("{path}: {bytes} bytes is over the {limit}-byte limit for one file; not read")]
+    TooLarge { path: PathBuf, bytes: u64, limit: u64 },
 }
+
+/// Blank hidden HTML across the lines (a comment may span several), keeping each line's number.
+fn blank_hidden_html(lines: Vec<SourceLine>) -> (Vec<SourceLine>, usize) {
+    let joined = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (visible, count) = super::hidden::strip_hidden_html(&joined);
+    if count == 0 {
+        return (lines, 0);
+    }
+    let blanked = lines
+        .iter()
+        .zip(visible.split('\n'))
+        .map(|(l, text)| SourceLine::new(l.number, text))
+        .collect();
+    (blanked, count)
+}
+
+/// Files larger than this are reported, not read: no student writes 4 MiB of short answers.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Read one submission file: its format from the extension, its bytes decoded (see
 /// [`decode`](super::decode())), then the format's reader.
@@ -73,10 +97,23 @@ pub fn read_document(file: &SubmissionFile) -> Result<Document, ReadError> {
         path: display.clone(),
         source,
     })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            path: display,
+            bytes: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
     let decoded = decode(&bytes);
+    // What a reader cannot see is blanked: LaTeX before reading (`\iffalse` spans lines),
+    // HTML after (a notebook's cells are only known once its JSON is read).
+    let (latex_visible, latex_hidden) = match format {
+        Format::Latex => super::hidden::strip_hidden_latex(&decoded.text),
+        _ => (String::new(), 0),
+    };
     let lines = match format {
         Format::Markdown | Format::PlainText => plain_lines(&decoded.text),
-        Format::Latex => latex::to_lines(&decoded.text),
+        Format::Latex => latex::to_lines(&latex_visible),
         Format::Notebook => notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
             path: display.clone(),
             line: e.line(),
@@ -84,14 +121,22 @@ pub fn read_document(file: &SubmissionFile) -> Result<Document, ReadError> {
             message: e.to_string(),
         })?,
     };
+    let (lines, html_hidden) = blank_hidden_html(lines);
+    let hidden = latex_hidden + html_hidden;
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(ReadError::Empty { path: display });
     }
-    let warnings = decoded
+    let mut warnings: Vec<String> = decoded
         .warning
         .into_iter()
         .map(|w| format!("{}: {w}", display.display()))
         .collect();
+    if hidden > 0 {
+        warnings.push(format!(
+            "{}: {hidden} piece(s) of hidden text (comments, invisible or white text) were not graded",
+            display.display()
+        ));
+    }
     Ok(Document {
         path: display,
         lines,

@@ -5,6 +5,7 @@ mod decode;
 mod discover;
 mod document;
 mod format;
+mod hidden;
 mod latex;
 mod notebook;
 
