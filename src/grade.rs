@@ -12,7 +12,8 @@ use crate::ids::{Points, StudentId};
 use crate::rubric::Rubric;
 use crate::scoring::{score_question, AnswerInput};
 use crate::submission::{
-    discover, discover_single, display_path, read_document, DiscoverError, Document, Submission,
+    discover, discover_single, display_path, read_document_within, DiscoverError, Document, Limits,
+    Submission,
 };
 
 /// Why a run could not start.
@@ -37,6 +38,7 @@ impl Progress for NoProgress {}
 pub struct Grader<'r> {
     pub rubric: &'r Rubric,
     pub labels: LabelIndex,
+    pub limits: Limits,
 }
 
 impl<'r> Grader<'r> {
@@ -47,7 +49,11 @@ impl<'r> Grader<'r> {
                 .iter()
                 .map(|q| (q.id.clone(), q.extra_labels.clone())),
         );
-        Grader { rubric, labels }
+        Grader {
+            rubric,
+            labels,
+            limits: Limits::default(),
+        }
     }
 
     /// The rubric's metadata as the report repeats it.
@@ -122,8 +128,16 @@ impl<'r> Grader<'r> {
             .collect();
         let mut documents = Vec::new();
         let mut failures = Vec::new();
+        if submission.files.len() > self.limits.max_files {
+            let reason = format!(
+                "{} answer files, over the limit of {} for one submission; nothing was read",
+                submission.files.len(),
+                self.limits.max_files
+            );
+            return self.unreadable(submission.student.clone(), files, reason);
+        }
         for file in &submission.files {
-            match read_document(file) {
+            match read_document_within(file, self.limits.max_file_bytes) {
                 Ok(doc) => documents.push(doc),
                 Err(e) => failures.push(e.to_string()),
             }

@@ -185,6 +185,12 @@ struct GradeArgs {
     /// Exit with code 3 when a graded student's total is below this many points.
     #[arg(long, value_name = "POINTS")]
     fail_under: Option<f64>,
+    /// Largest answer file to read, in bytes; a larger one is reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = rubricate::submission::MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Most answer files in one student's folder; more are reported, not read.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_files: usize,
 }
 
 /// Extra output formats of `grade`.
@@ -249,7 +255,11 @@ fn grade(args: GradeArgs) -> u8 {
         Ok(lock) => lock,
         Err(e) => return fail(&e.to_string()),
     };
-    let grader = Grader::new(&rubric);
+    let mut grader = Grader::new(&rubric);
+    grader.limits = rubricate::submission::Limits {
+        max_file_bytes: args.max_file_size,
+        max_files: args.max_files,
+    };
     let skip = [args.out.clone()];
     let progress = ProgressBar::new(args.quiet);
     let graded = if args.single {

@@ -945,3 +945,39 @@ fn a_second_run_on_the_same_output_folder_is_refused() {
         "the lock is released"
     );
 }
+
+#[test]
+fn submissions_over_the_caps_are_reported_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("subs");
+    fs::create_dir_all(subs.join("many")).unwrap();
+    fs::write(subs.join("big.md"), format!("1a) No. {}\n", "word ".repeat(400))).unwrap();
+    for i in 0..4 {
+        fs::write(subs.join(format!("many/{i}.md")), "1a) No.\n").unwrap();
+    }
+    fs::write(subs.join("fine.md"), "1a) No. It was only the pretext task.\n").unwrap();
+    let out = dir.path().join("out");
+    rubricate()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(fixture("small/rubric.toml"))
+        .arg("--submissions")
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .args(["--max-file-size", "1000", "--max-files", "3"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(
+                "`big` could not be graded: big.md: 2009 bytes is over the 1000-byte limit",
+            )
+            .and(predicate::str::contains(
+                "`many` could not be graded: 4 answer files, over the limit of 3",
+            )),
+        );
+    assert_eq!(
+        read(&out.join("grades.csv")),
+        "student,1a,1b,total\nbig,0,0,0\nfine,2,0,2\nmany,0,0,0\n"
+    );
+}

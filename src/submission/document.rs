@@ -89,19 +89,33 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Read one submission file: its format from the extension, its bytes decoded (see
 /// [`decode`](super::decode())), then the format's reader.
 pub fn read_document(file: &SubmissionFile) -> Result<Document, ReadError> {
+    read_document_within(file, MAX_FILE_BYTES)
+}
+
+/// [`read_document`] with another size limit: a larger file is reported without being read.
+pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Document, ReadError> {
     let display = file.display.clone();
     let format = Format::from_path(&file.path).ok_or_else(|| ReadError::Unsupported {
         path: display.clone(),
     })?;
-    let bytes = fs::read(&file.path).map_err(|source| ReadError::Io {
+    let io_error = |source| ReadError::Io {
         path: display.clone(),
         source,
-    })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    };
+    let size = fs::metadata(&file.path).map_err(io_error)?.len();
+    if size > max_bytes {
+        return Err(ReadError::TooLarge {
+            path: display,
+            bytes: size,
+            limit: max_bytes,
+        });
+    }
+    let bytes = fs::read(&file.path).map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
         return Err(ReadError::TooLarge {
             path: display,
             bytes: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
+            limit: max_bytes,
         });
     }
     let decoded = decode(&bytes);

@@ -11,7 +11,26 @@ mod notebook;
 
 pub use decode::{decode, Decoded};
 pub use discover::{discover, discover_single, DiscoverError, Submission, SubmissionFile};
-pub use document::{read_document, Document, ReadError, SourceLine};
+pub use document::{read_document, read_document_within, Document, ReadError, SourceLine, MAX_FILE_BYTES};
+
+/// Caps that keep one submission from taking the run down; over a cap, the submission is
+/// reported with its reason, never silently cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest answer file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Most answer files in one student's folder.
+    pub max_files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: MAX_FILE_BYTES,
+            max_files: 64,
+        }
+    }
+}
 pub use format::Format;
 
 /// A relative path with `/` separators on every platform, as reports show it.
