@@ -255,6 +255,12 @@ fn grade(args: GradeArgs) -> u8 {
         Ok(lock) => lock,
         Err(e) => return fail(&e.to_string()),
     };
+    if let Err(e) = rubricate::report::remove_stale_temp_files(&args.out) {
+        eprintln!(
+            "warning: cannot remove temporary files left in `{}`: {e}",
+            args.out.display()
+        );
+    }
     let mut grader = Grader::new(&rubric);
     grader.limits = rubricate::submission::Limits {
         max_file_bytes: args.max_file_size,

@@ -183,26 +183,32 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
         (&review, &ReviewCsv),
         (&html, &HtmlReport),
     ];
+    // Everything is rendered first and only then put in place, so a run interrupted while
+    // writing (Ctrl-C) leaves the previous run's files as they were.
     let (whole, per_student) = rayon::join(
         || {
             whole_files
                 .par_iter()
-                .try_for_each(|(path, writer)| write_atomic(path, |out| writer.write(report, out)))
+                .map(|(path, writer)| stage(path, |out| writer.write(report, out)))
+                .collect::<Result<Vec<_>, _>>()
         },
         || {
             report
                 .students
                 .par_iter()
                 .zip(&feedback)
-                .try_for_each(|(student, (_, path))| {
-                    write_atomic(path, |out| {
+                .map(|(student, (_, path))| {
+                    stage(path, |out| {
                         FeedbackMarkdown.write_student(&report.assignment, student, out)
                     })
                 })
+                .collect::<Result<Vec<_>, _>>()
         },
     );
-    whole?;
-    per_student?;
+    let (whole, per_student) = (whole?, per_student?);
+    for staged in per_student.into_iter().chain(whole) {
+        staged.commit()?;
+    }
 
     Ok(WrittenFiles {
         csv,
@@ -219,6 +225,49 @@ pub fn write_atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
+    stage(path, render)?.commit()
+}
+
+/// Remove temporary files an interrupted run left in `out_dir` and its feedback folder. Call it
+/// only while holding the output folder's lock (no other run is writing there).
+pub fn remove_stale_temp_files(out_dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for dir in [out_dir.to_path_buf(), out_dir.join(FEEDBACK_DIR)] {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".rubricate-") && name.ends_with(".tmp") {
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// A report rendered into a temporary file beside its target, not yet in place.
+pub struct Staged {
+    temp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Rename the temporary file over the target.
+    pub fn commit(self) -> Result<(), ReportError> {
+        let target = self.target;
+        self.temp.persist(&target).map_err(|e| ReportError::File {
+            path: target.clone(),
+            source: Box::new(ReportError::Io(e.error)),
+        })
+    }
+}
+
+/// Render `path`'s content into a synced temporary file in the same folder. Dropping the
+/// result removes the temporary file; [`Staged::commit`] puts it in place.
+pub fn stage(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<Staged, ReportError> {
     let in_file = |source: ReportError| ReportError::File {
         path: path.to_path_buf(),
         source: Box::new(source),
@@ -249,8 +298,11 @@ pub fn write_atomic(
     tmp.as_file()
         .sync_all()
         .map_err(|e| in_file(ReportError::Io(e)))?;
-    tmp.persist(path).map_err(|e| in_file(ReportError::Io(e.error)))?;
-    Ok(())
+    // Closed now (a class's worth of open files would run out of descriptors); the path stays.
+    Ok(Staged {
+        temp: tmp.into_temp_path(),
+        target: path.to_path_buf(),
+    })
 }
 
 /// A student id made safe as a file name: path separators, characters Windows forbids and
