@@ -1,7 +1,7 @@
 # The two commands of the README, and the checks CI runs.
 CARGO ?= cargo
 
-.PHONY: grade test lint fmt
+.PHONY: grade test lint fmt fuzz fuzz-smoke bench
 
 ## Grade the bundled submissions with the bundled rubric; reports go to out/.
 grade:
@@ -18,3 +18,19 @@ lint:
 
 fmt:
 	$(CARGO) fmt
+
+## Each fuzz target for 10 seconds from its seed corpus (CI), or FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS = readers splitter rubric matcher
+fuzz-smoke:
+	for t in $(FUZZ_TARGETS); do \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
+
+## Longer fuzzing: make fuzz FUZZ_SECONDS=600
+fuzz: fuzz-smoke
+
+## Benchmarks: micro-benchmarks, then the scale run (see docs/performance.md).
+bench:
+	$(CARGO) bench --bench engine
+	bash bench/scale.sh
