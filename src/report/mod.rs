@@ -323,6 +323,15 @@ fn feedback_file_stem(id: &StudentId) -> String {
     if stem.trim().is_empty() {
         stem = format!("_{stem}");
     }
+    // Names Windows reserves for devices, whatever the extension (`con.md` is the console).
+    let base = stem.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (base.len() == 4
+            && (base.starts_with("COM") || base.starts_with("LPT"))
+            && base.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        stem = format!("_{stem}");
+    }
     stem
 }
 
@@ -491,6 +500,10 @@ mod tests {
         assert_eq!(stem(""), "_");
         assert_eq!(stem("a\tb"), "a_b");
         assert_eq!(stem("josé"), "josé");
+        assert_eq!(stem("CON"), "_CON");
+        assert_eq!(stem("nul.late"), "_nul.late");
+        assert_eq!(stem("com3"), "_com3");
+        assert_eq!(stem("console"), "console");
 
         let mut taken = HashSet::new();
         assert_eq!(unique_name("a_b".into(), &mut taken), "a_b");

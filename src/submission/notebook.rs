@@ -235,6 +235,18 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_json_does_not_overflow_the_stack() {
+        let depth = 100_000;
+        let json = format!(
+            "{{\"cells\": [{{\"cell_type\": \"markdown\", \"metadata\": {}{}, \"source\": \"x\"}}]}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        // The ignored metadata is skipped without recursion; the cell is still read.
+        assert_eq!(texts(&to_lines(&json).unwrap()), [(1, "x")]);
+    }
+
+    #[test]
     fn invalid_json_reports_line_and_column() {
         let err = to_lines("{\n \"cells\": [\n  {\"cell_type\": \"markdown\", }\n ]\n}").unwrap_err();
         assert_eq!(err.line(), 3);
