@@ -100,14 +100,12 @@ fn found<'g>(grade: &'g QuestionGrade, id: &str) -> Option<Option<&'g Evidence>>
         .map(|c| c.evidence.as_ref())
 }
 
-fn outcome_of(grade: &QuestionGrade, id: &str) -> String {
-    match grade.concepts.iter().find(|c| c.id == id) {
-        Some(c) => serde_json::to_value(c.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_else(|| "not found".into()),
-        None => "not found".into(),
-    }
+fn outcome_of(grade: &QuestionGrade, id: &str) -> &'static str {
+    grade
+        .concepts
+        .iter()
+        .find(|c| c.id == id)
+        .map_or("not found", |c| c.outcome.name())
 }
 
 #[cfg(test)]

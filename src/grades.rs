@@ -273,3 +273,20 @@ impl Flag {
         )
     }
 }
+
+impl Outcome {
+    /// The outcome as the JSON report spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Hit => "hit",
+            Outcome::Partial => "partial",
+            Outcome::Missed => "missed",
+            Outcome::Negated => "negated",
+            Outcome::Hedged => "hedged",
+            Outcome::Misconception => "misconception",
+            Outcome::WrongChoice => "wrong-choice",
+            Outcome::Contradicted => "contradicted",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}

@@ -217,13 +217,9 @@ fn main() -> ExitCode {
 }
 
 fn grade(args: GradeArgs) -> u8 {
-    let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
-        Ok(p) => p,
-        Err(message) => return fail(&message),
-    };
-    let rubric = match rubric::load(&rubric_path) {
-        Ok(r) => r,
-        Err(e) => return rubric_failure(&e),
+    let (rubric_path, rubric) = match load_rubric(args.rubric.clone()) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     if !rubric.warnings.is_empty() && !args.quiet {
         let n = rubric.warnings.len();
@@ -602,13 +598,9 @@ fn agree(args: AgreeArgs) -> u8 {
         }
         Some(_) => None,
         None => {
-            let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
-                Ok(p) => p,
-                Err(message) => return fail(&message),
-            };
-            let rubric = match rubric::load(&rubric_path) {
-                Ok(r) => r,
-                Err(e) => return rubric_failure(&e),
+            let (_, rubric) = match load_rubric(args.rubric.clone()) {
+                Ok(loaded) => loaded,
+                Err(code) => return code,
             };
             let folder = args
                 .submissions
@@ -642,13 +634,9 @@ fn agree(args: AgreeArgs) -> u8 {
 
 fn explain(args: ExplainArgs) -> u8 {
     use rubricate::grades::AnswerLocation;
-    let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
-        Ok(p) => p,
-        Err(message) => return fail(&message),
-    };
-    let rubric = match rubric::load(&rubric_path) {
-        Ok(r) => r,
-        Err(e) => return rubric_failure(&e),
+    let (_, rubric) = match load_rubric(args.rubric.clone()) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let Some(question) = rubric.questions.iter().find(|q| q.id.as_str() == args.question) else {
         let ids: Vec<&str> = rubric.questions.iter().map(|q| q.id.as_str()).collect();
@@ -701,13 +689,9 @@ fn explain(args: ExplainArgs) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let rubric_path = match args.rubric.clone().map_or_else(default_rubric, Ok) {
-        Ok(p) => p,
-        Err(message) => return fail(&message),
-    };
-    let rubric = match rubric::load(&rubric_path) {
-        Ok(r) => r,
-        Err(e) => return rubric_failure(&e),
+    let (_, rubric) = match load_rubric(args.rubric.clone()) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let grader = Grader::new(&rubric);
     let run = || -> u8 {
@@ -859,6 +843,16 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// The rubric named, or the default one, loaded; on failure the problem is printed and the
+/// exit code returned.
+fn load_rubric(named: Option<PathBuf>) -> Result<(PathBuf, rubricate::rubric::Rubric), u8> {
+    let path = named
+        .map_or_else(default_rubric, Ok)
+        .map_err(|message| fail(&message))?;
+    let rubric = rubric::load(&path).map_err(|e| rubric_failure(&e))?;
+    Ok((path, rubric))
 }
 
 /// The rubric to use when none is named: the only `.toml` file in `rubrics/`.

@@ -95,10 +95,7 @@ pub fn write_agreement(
                 .evidence
                 .as_ref()
                 .map_or(String::new(), |e| format!(" \u{201c}{}\u{201d}", e.quote));
-            let outcome = serde_json::to_value(c.outcome)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let outcome = c.outcome.name();
             let points = if c.outcome == Outcome::Misconception {
                 String::new()
             } else {

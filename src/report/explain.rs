@@ -119,7 +119,7 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
             concept.points
         )?;
         write_traces(e, traces, out)?;
-        let verdict = outcome_word(result.outcome);
+        let verdict = result.outcome.name();
         let style = if matches!(result.outcome, Outcome::Hit | Outcome::Partial) {
             GOOD
         } else {
@@ -160,17 +160,7 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
         .filter(|c| c.outcome != Outcome::Misconception || !c.points.is_zero())
         .map(|c| format!("{} {}", c.id, c.points))
         .collect();
-    let flags: Vec<String> = e
-        .grade
-        .flags
-        .iter()
-        .map(|f| {
-            serde_json::to_value(f)
-                .ok()
-                .and_then(|v| v["flag"].as_str().map(String::from))
-                .unwrap_or_default()
-        })
-        .collect();
+    let flags: Vec<&str> = e.grade.flags.iter().map(|f| f.name()).collect();
     writeln!(
         out,
         "  {} = {} / {} (clamped to 0..={})",
@@ -221,18 +211,4 @@ fn write_traces(
         writeln!(out, "    {}", paint(DIM, "no pattern matched"))?;
     }
     Ok(())
-}
-
-fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Hit => "hit",
-        Outcome::Partial => "partial",
-        Outcome::Missed => "missed",
-        Outcome::Negated => "negated",
-        Outcome::Hedged => "hedged",
-        Outcome::Misconception => "misconception",
-        Outcome::WrongChoice => "wrong choice",
-        Outcome::Contradicted => "contradicted",
-        Outcome::Cancelled => "cancelled",
-    }
 }

@@ -374,7 +374,7 @@ fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
 fn concept_line(c: &ConceptResult) -> ConceptLine {
     ConceptLine {
         id: c.id.clone(),
-        outcome: outcome_name(c.outcome),
+        outcome: Outcome::name(c.outcome),
         class: outcome_class(c.outcome),
         points: c.points.to_string(),
         max: c.max.to_string(),
@@ -385,21 +385,6 @@ fn concept_line(c: &ConceptResult) -> ConceptLine {
             .as_ref()
             .map(|e| e.quote.clone())
             .filter(|q| !q.trim().is_empty()),
-    }
-}
-
-/// The outcome as the JSON report spells it.
-fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Hit => "hit",
-        Outcome::Partial => "partial",
-        Outcome::Missed => "missed",
-        Outcome::Negated => "negated",
-        Outcome::Hedged => "hedged",
-        Outcome::Misconception => "misconception",
-        Outcome::WrongChoice => "wrong-choice",
-        Outcome::Contradicted => "contradicted",
-        Outcome::Cancelled => "cancelled",
     }
 }
 
@@ -488,7 +473,7 @@ pub(crate) fn highlight(text: &str, concepts: &[ConceptResult]) -> Vec<Segment> 
     // (start, end, class, tooltip parts)
     let mut taken: Vec<(usize, usize, &'static str, Vec<String>)> = Vec::new();
     for (start, end, c) in spans {
-        let label = format!("{}: {}", c.id, outcome_name(c.outcome));
+        let label = format!("{}: {}", c.id, Outcome::name(c.outcome));
         match taken.last_mut() {
             Some(last) if last.0 == start && last.1 == end => {
                 last.3.push(label);
