@@ -20,18 +20,28 @@ fn rubricate() -> Command {
     cmd
 }
 
-/// Grade the small fixture into a fresh folder; returns the folder.
-fn grade_small(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+/// `rubricate grade` with a rubric, a submissions folder and an output folder.
+fn grade_with(rubric: &Path, submissions: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     rubricate()
         .arg("grade")
         .arg("--rubric")
-        .arg(fixture("small/rubric.toml"))
+        .arg(rubric)
         .arg("--submissions")
-        .arg(fixture("small/submissions"))
+        .arg(submissions)
         .arg("--out")
         .arg(out)
         .args(extra)
         .assert()
+}
+
+/// Grade the small fixture into `out`.
+fn grade_small(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    grade_with(
+        &fixture("small/rubric.toml"),
+        &fixture("small/submissions"),
+        out,
+        extra,
+    )
 }
 
 fn read(path: &Path) -> String {
@@ -418,16 +428,7 @@ fn small_copy() -> tempfile::TempDir {
 }
 
 fn grade_in(dir: &Path, rubric: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    rubricate()
-        .arg("grade")
-        .arg("--rubric")
-        .arg(rubric)
-        .arg("--submissions")
-        .arg(dir.join("subs"))
-        .arg("--out")
-        .arg(dir.join("out"))
-        .args(extra)
-        .assert()
+    grade_with(rubric, &dir.join("subs"), &dir.join("out"), extra)
 }
 
 #[test]
@@ -611,16 +612,12 @@ fn roster_resolves_download_names_and_lists_missing_and_unknown_students() {
 }
 
 fn grade_visibility(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    rubricate()
-        .arg("grade")
-        .arg("--rubric")
-        .arg(fixture("visibility/rubric.toml"))
-        .arg("--submissions")
-        .arg(fixture("visibility/submissions"))
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .assert()
+    grade_with(
+        &fixture("visibility/rubric.toml"),
+        &fixture("visibility/submissions"),
+        out,
+        extra,
+    )
 }
 
 #[test]
