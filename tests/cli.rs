@@ -215,16 +215,7 @@ fn output_folder_inside_the_submissions_is_not_graded() {
     fs::copy(fixture("small/submissions/alice.md"), subs.join("alice.md")).unwrap();
     let out = subs.join("out");
     for _ in 0..2 {
-        rubricate()
-            .arg("grade")
-            .arg("--rubric")
-            .arg(fixture("small/rubric.toml"))
-            .arg("--submissions")
-            .arg(&subs)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
+        grade_with(&fixture("small/rubric.toml"), &subs, &out, &[]).success();
     }
     assert_eq!(
         read(&out.join("grades.csv")),
@@ -516,16 +507,7 @@ fn csv_cells_from_file_names_cannot_run_as_formulas() {
     .unwrap();
     fs::write(subs.join("@cmd.md"), "1a) Maybe.\n").unwrap();
     let out = dir.path().join("out");
-    rubricate()
-        .arg("grade")
-        .arg("--rubric")
-        .arg(fixture("small/rubric.toml"))
-        .arg("--submissions")
-        .arg(&subs)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    grade_with(&fixture("small/rubric.toml"), &subs, &out, &[]).success();
     let csv = read(&out.join("grades.csv"));
     assert!(csv.contains("\n'=HYPERLINK(1),2,0,2\n"), "{csv}");
     assert!(csv.contains("\n'@cmd,0,0,0\n"), "{csv}");
@@ -902,16 +884,13 @@ fn check_watch_rechecks_when_the_file_is_saved() {
 #[test]
 fn hidden_text_earns_nothing_and_invisible_characters_do_not_break_words() {
     let out = tempfile::tempdir().unwrap();
-    rubricate()
-        .arg("grade")
-        .arg("--rubric")
-        .arg(fixture("small/rubric.toml"))
-        .arg("--submissions")
-        .arg(fixture("hidden/submissions"))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    grade_with(
+        &fixture("small/rubric.toml"),
+        &fixture("hidden/submissions"),
+        out.path(),
+        &[],
+    )
+    .success();
     let csv = read(&out.path().join("grades.csv"));
     assert_eq!(
         csv,
