@@ -319,13 +319,72 @@ fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
                 return None;
             }
-            let d = strsim::osa_distance(stemmed, s).min(strsim::osa_distance(lower, w));
+            // Both distances are at least 1 here (neither pair is equal), so a first distance
+            // of 1 is already the least.
+            let first = osa_within(stemmed, s, limit);
+            let d = if first <= 1 {
+                first
+            } else {
+                first.min(osa_within(lower, w, limit))
+            };
             (d <= limit).then_some(Cost {
                 edits: d,
                 at_limit: d == limit,
             })
         }
     }
+}
+
+/// The longest word compared on the stack; longer or non-ASCII words go to `strsim`.
+const OSA_STACK: usize = 64;
+
+/// Optimal string alignment distance (as `strsim::osa_distance`) when it is at most `limit`;
+/// otherwise some number above `limit`. ASCII words (characters are bytes) are compared
+/// without allocating, and the comparison stops as soon as the limit cannot be met.
+fn osa_within(a: &str, b: &str, limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit && a.is_ascii() && b.is_ascii() {
+        return limit + 1;
+    }
+    if !a.is_ascii() || !b.is_ascii() || b.len() >= OSA_STACK {
+        return strsim::osa_distance(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = b.len();
+    let mut two_back = [0u8; OSA_STACK];
+    let mut previous = [0u8; OSA_STACK];
+    let mut current = [0u8; OSA_STACK];
+    for j in 0..=n {
+        // n < OSA_STACK <= 255
+        two_back[j] = j as u8;
+        previous[j] = j as u8;
+    }
+    let bound = u8::try_from(limit).unwrap_or(u8::MAX);
+    let mut previous_min = 0u8;
+    for (i, &ac) in a.iter().enumerate() {
+        current[0] = u8::try_from(i + 1).unwrap_or(u8::MAX);
+        let mut row_min = current[0];
+        for (j, &bc) in b.iter().enumerate() {
+            let cost = u8::from(ac != bc);
+            let mut d = current[j]
+                .saturating_add(1)
+                .min(previous[j + 1].saturating_add(1))
+                .min(previous[j].saturating_add(cost));
+            if i > 0 && j > 0 && ac != bc && ac == b[j - 1] && bc == a[i - 1] {
+                d = d.min(two_back[j - 1].saturating_add(1));
+            }
+            current[j + 1] = d;
+            row_min = row_min.min(d);
+        }
+        // A cell is at least the least of the row above or, by a transposition, one more than
+        // the least of the row two above: two rows over the limit keep every later one over.
+        if i > 0 && row_min > bound && previous_min > bound {
+            return limit + 1;
+        }
+        previous_min = row_min;
+        std::mem::swap(&mut two_back, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    usize::from(previous[n])
 }
 
 /// Every non-overlapping match of `phrase` among the tokens in `scope`, left to right.
@@ -611,6 +670,75 @@ mod tests {
             Phrase::parse("x ..", &groups()).unwrap_err(),
             PhraseError::DanglingGap
         );
+    }
+
+    #[test]
+    fn osa_distance_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "bca",
+            "finetune",
+            "fientune",
+            "fintune",
+            "finetuning",
+            "autoregressive",
+            "autoregresive",
+            "autoregerssive",
+            "mask",
+            "task",
+            "masked",
+            "maskde",
+            "ca",
+            "abc",
+            "aab",
+            "baa",
+            "probe",
+            "probing",
+            "xyzzy",
+            "zyxxy",
+            "naïve",
+            "naive",
+        ];
+        let check = |a: &str, b: &str| {
+            let exact = strsim::osa_distance(a, b);
+            for limit in 0..4 {
+                let bounded = osa_within(a, b, limit);
+                if exact <= limit {
+                    assert_eq!(bounded, exact, "{a} / {b} within {limit}");
+                } else {
+                    assert!(bounded > limit, "{a} / {b} within {limit}");
+                }
+            }
+        };
+        for a in words {
+            for b in words {
+                check(a, b);
+            }
+        }
+        let long = "a".repeat(70);
+        check(&long, "aa");
+        check("aa", &long);
+        check(&long, &"a".repeat(69));
+        // Exhaustive over short strings of a small alphabet.
+        let mut all = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = all
+                .iter()
+                .filter(|w| w.len() == all.last().unwrap().len())
+                .flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(longer);
+        }
+        for a in &all {
+            for b in &all {
+                check(a, b);
+            }
+        }
     }
 
     #[test]
