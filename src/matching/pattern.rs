@@ -394,6 +394,7 @@ pub fn find_phrase(
     scope: &[std::ops::Range<usize>],
 ) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
+    let mut ends = Vec::new();
     for range in scope {
         let mut start = range.start;
         while start < range.end {
@@ -406,7 +407,12 @@ pub fn find_phrase(
                 start += 1;
                 continue;
             }
-            match match_slots(phrase, text, 0, start, start, range.end, Cost::default()) {
+            let at = Position {
+                at: start,
+                first: start,
+                limit: range.end,
+            };
+            match match_slots(phrase, text, 0, at, Cost::default(), &mut ends) {
                 Some((end, cost)) => {
                     found.push(PhraseMatch {
                         tokens: start..end,
@@ -422,17 +428,26 @@ pub fn find_phrase(
     found
 }
 
+/// Where the next place of a phrase is tried: token `at`, in a match that began at `first`
+/// and must end by `limit`.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    at: usize,
+    first: usize,
+    limit: usize,
+}
+
 /// Match slots from `slot` on, the first of them at token `at`; returns the end token and
 /// the total distance of the best (first found, least distance) way.
 fn match_slots(
     phrase: &Phrase,
     text: &AnalyzedText,
     slot: usize,
-    at: usize,
-    first: usize,
-    limit: usize,
+    position: Position,
     distance: Cost,
+    ends: &mut Vec<(usize, Cost)>,
 ) -> Option<(usize, Cost)> {
+    let Position { at, first, limit } = position;
     if slot == phrase.slots.len() {
         return Some((at, distance));
     }
@@ -454,20 +469,31 @@ fn match_slots(
         }
         let place = &phrase.slots[slot];
         for (alternative, joins) in place.alternatives.iter().zip(&place.pair_joins) {
-            for (end, d) in match_sequence(alternative, joins, text, pos, limit) {
-                if let Some(done) = match_slots(phrase, text, slot + 1, end, first, limit, distance + d) {
+            // The ways this alternative matches sit in `ends[base..]`; deeper places push
+            // theirs after them and clear them again.
+            let base = ends.len();
+            match_sequence(alternative, joins, text, pos, limit, ends);
+            let count = ends.len() - base;
+            for k in 0..count {
+                let (end, d) = ends[base + k];
+                let next = Position { at: end, ..position };
+                if let Some(done) = match_slots(phrase, text, slot + 1, next, distance + d, ends) {
+                    ends.truncate(base);
                     return Some(done);
                 }
             }
+            ends.truncate(base);
         }
         // Two single-word places written as one token: `fine tune` ~ `finetune`.
         if slot + 1 < phrase.slots.len() {
             let token = &text.tokens[pos];
             for word in &phrase.slots[slot].joins_next {
                 if let Some(d) = word_distance(word, &token.lower, &token.stem) {
-                    if let Some(done) =
-                        match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d)
-                    {
+                    let next = Position {
+                        at: pos + 1,
+                        ..position
+                    };
+                    if let Some(done) = match_slots(phrase, text, slot + 2, next, distance + d, ends) {
                         return Some(done);
                     }
                 }
@@ -490,18 +516,31 @@ fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
 /// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
 /// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
 /// one token (`fine tune` ~ `finetune`).
+/// The ways are appended to `ends`, best first (least distance, then longest), without
+/// repeats.
 fn match_sequence(
     words: &[Word],
     joins: &[Option<Word>],
     text: &AnalyzedText,
     at: usize,
     limit: usize,
-) -> Vec<(usize, Cost)> {
-    let mut ends = Vec::new();
-    walk_sequence(words, joins, text, at, limit, Cost::default(), &mut ends);
-    ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
-    ends.dedup();
-    ends
+    ends: &mut Vec<(usize, Cost)>,
+) {
+    let base = ends.len();
+    walk_sequence(words, joins, text, at, limit, Cost::default(), ends);
+    let found = &mut ends[base..];
+    if found.len() < 2 {
+        return;
+    }
+    found.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
+    let mut kept = base + 1;
+    for read in base + 1..ends.len() {
+        if ends[read] != ends[kept - 1] {
+            ends[kept] = ends[read];
+            kept += 1;
+        }
+    }
+    ends.truncate(kept);
 }
 
 fn walk_sequence(
