@@ -300,7 +300,22 @@ fn char_len(text: &str) -> usize {
 }
 
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
+#[inline]
 fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
+    // Most comparisons are refused here, without a call: equal words, equal stems and fuzzy
+    // matches all need the same first byte, of the word or of the stem.
+    if let Word::Fuzzy { lower: w, stem: s } = word {
+        if lower.as_bytes().first() != w.as_bytes().first()
+            && stemmed.as_bytes().first() != s.as_bytes().first()
+        {
+            return None;
+        }
+    }
+    compare_word(word, lower, stemmed)
+}
+
+#[inline(never)]
+fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     match word {
         Word::Exact(w) => (lower == w).then_some(Cost::default()),
         Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(Cost::default()),
