@@ -364,6 +364,15 @@ fn osa_within(a: &str, b: &str, limit: usize) -> usize {
         return strsim::osa_distance(a, b);
     }
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    // A cheap lower bound first: every kind of byte that one word has and the other lacks
+    // needs an edit of its own (a deletion, insertion or substitution; a transposition adds or
+    // removes none). Kinds are bytes modulo 64, which only weakens the bound.
+    let kinds = |w: &[u8]| w.iter().fold(0u64, |m, &c| m | 1 << (c & 63));
+    let (ka, kb) = (kinds(a), kinds(b));
+    let only = (ka & !kb).count_ones().max((kb & !ka).count_ones());
+    if only as usize > limit {
+        return limit + 1;
+    }
     let n = b.len();
     let mut two_back = [0u8; OSA_STACK];
     let mut previous = [0u8; OSA_STACK];
