@@ -300,7 +300,22 @@ fn char_len(text: &str) -> usize {
 }
 
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
+#[inline]
 fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
+    // Most comparisons are refused here, without a call: equal words, equal stems and fuzzy
+    // matches all need the same first byte, of the word or of the stem.
+    if let Word::Fuzzy { lower: w, stem: s } = word {
+        if lower.as_bytes().first() != w.as_bytes().first()
+            && stemmed.as_bytes().first() != s.as_bytes().first()
+        {
+            return None;
+        }
+    }
+    compare_word(word, lower, stemmed)
+}
+
+#[inline(never)]
+fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     match word {
         Word::Exact(w) => (lower == w).then_some(Cost::default()),
         Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(Cost::default()),
@@ -319,13 +334,81 @@ fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
                 return None;
             }
-            let d = strsim::osa_distance(stemmed, s).min(strsim::osa_distance(lower, w));
+            // Both distances are at least 1 here (neither pair is equal), so a first distance
+            // of 1 is already the least.
+            let first = osa_within(stemmed, s, limit);
+            let d = if first <= 1 {
+                first
+            } else {
+                first.min(osa_within(lower, w, limit))
+            };
             (d <= limit).then_some(Cost {
                 edits: d,
                 at_limit: d == limit,
             })
         }
     }
+}
+
+/// The longest word compared on the stack; longer or non-ASCII words go to `strsim`.
+const OSA_STACK: usize = 64;
+
+/// Optimal string alignment distance (as `strsim::osa_distance`) when it is at most `limit`;
+/// otherwise some number above `limit`. ASCII words (characters are bytes) are compared
+/// without allocating, and the comparison stops as soon as the limit cannot be met.
+fn osa_within(a: &str, b: &str, limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit && a.is_ascii() && b.is_ascii() {
+        return limit + 1;
+    }
+    if !a.is_ascii() || !b.is_ascii() || b.len() >= OSA_STACK {
+        return strsim::osa_distance(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // A cheap lower bound first: every kind of byte that one word has and the other lacks
+    // needs an edit of its own (a deletion, insertion or substitution; a transposition adds or
+    // removes none). Kinds are bytes modulo 64, which only weakens the bound.
+    let kinds = |w: &[u8]| w.iter().fold(0u64, |m, &c| m | 1 << (c & 63));
+    let (ka, kb) = (kinds(a), kinds(b));
+    let only = (ka & !kb).count_ones().max((kb & !ka).count_ones());
+    if only as usize > limit {
+        return limit + 1;
+    }
+    let n = b.len();
+    let mut two_back = [0u8; OSA_STACK];
+    let mut previous = [0u8; OSA_STACK];
+    let mut current = [0u8; OSA_STACK];
+    for j in 0..=n {
+        // n < OSA_STACK <= 255
+        two_back[j] = j as u8;
+        previous[j] = j as u8;
+    }
+    let bound = u8::try_from(limit).unwrap_or(u8::MAX);
+    let mut previous_min = 0u8;
+    for (i, &ac) in a.iter().enumerate() {
+        current[0] = u8::try_from(i + 1).unwrap_or(u8::MAX);
+        let mut row_min = current[0];
+        for (j, &bc) in b.iter().enumerate() {
+            let cost = u8::from(ac != bc);
+            let mut d = current[j]
+                .saturating_add(1)
+                .min(previous[j + 1].saturating_add(1))
+                .min(previous[j].saturating_add(cost));
+            if i > 0 && j > 0 && ac != bc && ac == b[j - 1] && bc == a[i - 1] {
+                d = d.min(two_back[j - 1].saturating_add(1));
+            }
+            current[j + 1] = d;
+            row_min = row_min.min(d);
+        }
+        // A cell is at least the least of the row above or, by a transposition, one more than
+        // the least of the row two above: two rows over the limit keep every later one over.
+        if i > 0 && row_min > bound && previous_min > bound {
+            return limit + 1;
+        }
+        previous_min = row_min;
+        std::mem::swap(&mut two_back, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    usize::from(previous[n])
 }
 
 /// Every non-overlapping match of `phrase` among the tokens in `scope`, left to right.
@@ -335,6 +418,7 @@ pub fn find_phrase(
     scope: &[std::ops::Range<usize>],
 ) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
+    let mut ends = Vec::new();
     for range in scope {
         let mut start = range.start;
         while start < range.end {
@@ -347,7 +431,12 @@ pub fn find_phrase(
                 start += 1;
                 continue;
             }
-            match match_slots(phrase, text, 0, start, start, range.end, Cost::default()) {
+            let at = Position {
+                at: start,
+                first: start,
+                limit: range.end,
+            };
+            match match_slots(phrase, text, 0, at, Cost::default(), &mut ends) {
                 Some((end, cost)) => {
                     found.push(PhraseMatch {
                         tokens: start..end,
@@ -363,17 +452,26 @@ pub fn find_phrase(
     found
 }
 
+/// Where the next place of a phrase is tried: token `at`, in a match that began at `first`
+/// and must end by `limit`.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    at: usize,
+    first: usize,
+    limit: usize,
+}
+
 /// Match slots from `slot` on, the first of them at token `at`; returns the end token and
 /// the total distance of the best (first found, least distance) way.
 fn match_slots(
     phrase: &Phrase,
     text: &AnalyzedText,
     slot: usize,
-    at: usize,
-    first: usize,
-    limit: usize,
+    position: Position,
     distance: Cost,
+    ends: &mut Vec<(usize, Cost)>,
 ) -> Option<(usize, Cost)> {
+    let Position { at, first, limit } = position;
     if slot == phrase.slots.len() {
         return Some((at, distance));
     }
@@ -395,20 +493,31 @@ fn match_slots(
         }
         let place = &phrase.slots[slot];
         for (alternative, joins) in place.alternatives.iter().zip(&place.pair_joins) {
-            for (end, d) in match_sequence(alternative, joins, text, pos, limit) {
-                if let Some(done) = match_slots(phrase, text, slot + 1, end, first, limit, distance + d) {
+            // The ways this alternative matches sit in `ends[base..]`; deeper places push
+            // theirs after them and clear them again.
+            let base = ends.len();
+            match_sequence(alternative, joins, text, pos, limit, ends);
+            let count = ends.len() - base;
+            for k in 0..count {
+                let (end, d) = ends[base + k];
+                let next = Position { at: end, ..position };
+                if let Some(done) = match_slots(phrase, text, slot + 1, next, distance + d, ends) {
+                    ends.truncate(base);
                     return Some(done);
                 }
             }
+            ends.truncate(base);
         }
         // Two single-word places written as one token: `fine tune` ~ `finetune`.
         if slot + 1 < phrase.slots.len() {
             let token = &text.tokens[pos];
             for word in &phrase.slots[slot].joins_next {
                 if let Some(d) = word_distance(word, &token.lower, &token.stem) {
-                    if let Some(done) =
-                        match_slots(phrase, text, slot + 2, pos + 1, first, limit, distance + d)
-                    {
+                    let next = Position {
+                        at: pos + 1,
+                        ..position
+                    };
+                    if let Some(done) = match_slots(phrase, text, slot + 2, next, distance + d, ends) {
                         return Some(done);
                     }
                 }
@@ -431,18 +540,31 @@ fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
 /// The ways a word sequence (one alternative of a slot) matches consecutive tokens at `at`:
 /// word for token, a word for two glued tokens (`finetune` ~ `fine-tune`), or two words for
 /// one token (`fine tune` ~ `finetune`).
+/// The ways are appended to `ends`, best first (least distance, then longest), without
+/// repeats.
 fn match_sequence(
     words: &[Word],
     joins: &[Option<Word>],
     text: &AnalyzedText,
     at: usize,
     limit: usize,
-) -> Vec<(usize, Cost)> {
-    let mut ends = Vec::new();
-    walk_sequence(words, joins, text, at, limit, Cost::default(), &mut ends);
-    ends.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
-    ends.dedup();
-    ends
+    ends: &mut Vec<(usize, Cost)>,
+) {
+    let base = ends.len();
+    walk_sequence(words, joins, text, at, limit, Cost::default(), ends);
+    let found = &mut ends[base..];
+    if found.len() < 2 {
+        return;
+    }
+    found.sort_by_key(|(end, d)| (*d, std::cmp::Reverse(*end)));
+    let mut kept = base + 1;
+    for read in base + 1..ends.len() {
+        if ends[read] != ends[kept - 1] {
+            ends[kept] = ends[read];
+            kept += 1;
+        }
+    }
+    ends.truncate(kept);
 }
 
 fn walk_sequence(
@@ -611,6 +733,75 @@ mod tests {
             Phrase::parse("x ..", &groups()).unwrap_err(),
             PhraseError::DanglingGap
         );
+    }
+
+    #[test]
+    fn osa_distance_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "bca",
+            "finetune",
+            "fientune",
+            "fintune",
+            "finetuning",
+            "autoregressive",
+            "autoregresive",
+            "autoregerssive",
+            "mask",
+            "task",
+            "masked",
+            "maskde",
+            "ca",
+            "abc",
+            "aab",
+            "baa",
+            "probe",
+            "probing",
+            "xyzzy",
+            "zyxxy",
+            "naïve",
+            "naive",
+        ];
+        let check = |a: &str, b: &str| {
+            let exact = strsim::osa_distance(a, b);
+            for limit in 0..4 {
+                let bounded = osa_within(a, b, limit);
+                if exact <= limit {
+                    assert_eq!(bounded, exact, "{a} / {b} within {limit}");
+                } else {
+                    assert!(bounded > limit, "{a} / {b} within {limit}");
+                }
+            }
+        };
+        for a in words {
+            for b in words {
+                check(a, b);
+            }
+        }
+        let long = "a".repeat(70);
+        check(&long, "aa");
+        check("aa", &long);
+        check(&long, &"a".repeat(69));
+        // Exhaustive over short strings of a small alphabet.
+        let mut all = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = all
+                .iter()
+                .filter(|w| w.len() == all.last().unwrap().len())
+                .flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(longer);
+        }
+        for a in &all {
+            for b in &all {
+                check(a, b);
+            }
+        }
     }
 
     #[test]
