@@ -249,6 +249,23 @@ impl Flag {
         }
     }
 
+    /// `misconception: keep-masking`, `hedged-choice: a or b`, `keyword-list`: the name with its
+    /// detail, as the review queue and the HTML report word it.
+    pub fn describe(&self) -> String {
+        let detail = match self {
+            Flag::Misconception { concept }
+            | Flag::FuzzyAtThreshold { concept }
+            | Flag::NegatedOrHedged { concept } => concept.clone(),
+            Flag::Contradiction { concepts } => concepts.join(" vs "),
+            Flag::HedgedChoice { options } => options.join(" or "),
+            Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => {
+                format!("{words} words")
+            }
+            _ => return self.name().to_string(),
+        };
+        format!("{}: {detail}", self.name())
+    }
+
     /// How much this flag lowers confidence in a score (multiplied together).
     pub fn confidence_factor(&self) -> f64 {
         match self {

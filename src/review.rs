@@ -67,7 +67,7 @@ pub fn review_queue(report: &GradeReport) -> Vec<ReviewItem> {
                 score: q.score,
                 max: q.max,
                 confidence: q.confidence,
-                reasons: flags.iter().map(|f| describe(f)).collect(),
+                reasons: flags.iter().map(|f| f.describe()).collect(),
                 location: q
                     .answer
                     .as_ref()
@@ -82,18 +82,6 @@ pub fn review_queue(report: &GradeReport) -> Vec<ReviewItem> {
             .then_with(|| a.question.cmp(&b.question))
     });
     items
-}
-
-fn describe(flag: &Flag) -> String {
-    let detail = match flag {
-        Flag::Misconception { concept } => concept.clone(),
-        Flag::Contradiction { concepts } => concepts.join(" vs "),
-        Flag::HedgedChoice { options } => options.join(" or "),
-        Flag::FuzzyAtThreshold { concept } | Flag::NegatedOrHedged { concept } => concept.clone(),
-        Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => format!("{words} words"),
-        _ => return flag.name().to_string(),
-    };
-    format!("{}: {detail}", flag.name())
 }
 
 #[cfg(test)]

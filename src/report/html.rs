@@ -362,7 +362,7 @@ fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
             .map(concept_line)
             .collect(),
         feedback: q.feedback.clone(),
-        flags: q.flags.iter().map(describe_flag).collect(),
+        flags: q.flags.iter().map(Flag::describe).collect(),
         overridden: q.overridden.as_ref().map(|o| OverrideView {
             autograder: o.autograder.to_string(),
             ta: q.score.to_string(),
@@ -402,20 +402,6 @@ fn outcome_class(outcome: Outcome) -> &'static str {
         | Outcome::Contradicted
         | Outcome::Cancelled => "nocredit",
     }
-}
-
-/// `misconception: keep-masking`, `hedged-choice: a or b`, `keyword-list`: the flag's JSON name
-/// with its detail, as the review queue words it.
-fn describe_flag(flag: &Flag) -> String {
-    let detail = match flag {
-        Flag::Misconception { concept } => concept.clone(),
-        Flag::Contradiction { concepts } => concepts.join(" vs "),
-        Flag::HedgedChoice { options } => options.join(" or "),
-        Flag::FuzzyAtThreshold { concept } | Flag::NegatedOrHedged { concept } => concept.clone(),
-        Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => format!("{words} words"),
-        _ => return flag.name().to_string(),
-    };
-    format!("{}: {detail}", flag.name())
 }
 
 // ---------------------------------------------------------------------------------------------
