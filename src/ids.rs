@@ -69,6 +69,16 @@ impl Points {
         self.0 == 0
     }
 
+    /// The mean, rounded half away from zero to the hundredth (exact: sums are in hundredths);
+    /// `None` for no values.
+    pub fn mean(values: impl Iterator<Item = Points>) -> Option<Points> {
+        let (sum, n) = values.fold((0i64, 0i64), |(sum, n), p| (sum + p.0, n + 1));
+        if n == 0 {
+            return None;
+        }
+        Some(Points((2 * sum + sum.signum() * n) / (2 * n)))
+    }
+
     /// Clamp into `0..=max`.
     pub fn clamp_to(self, max: Points) -> Points {
         Points(self.0.clamp(0, max.0.max(0)))

@@ -217,7 +217,7 @@ impl Page {
             max_total: report.assignment.max_total.to_string(),
             students: report.students.len(),
             graded: graded.len(),
-            mean_total: mean(graded.iter().map(|s| s.total))
+            mean_total: Points::mean(graded.iter().map(|s| s.total))
                 .map_or_else(|| "–".to_string(), |m| m.to_string()),
             unreadable: count_status(|s| matches!(s, SubmissionStatus::Unreadable { .. })),
             missing_submissions: count_status(|s| matches!(s, SubmissionStatus::Missing)),
@@ -251,16 +251,6 @@ impl Page {
     }
 }
 
-/// The mean, rounded half away from zero to the hundredth (as the terminal summary rounds it).
-fn mean(values: impl Iterator<Item = Points>) -> Option<Points> {
-    let (sum, n) = values.fold((0i64, 0i64), |(sum, n), p| (sum + p.hundredths(), n + 1));
-    if n == 0 {
-        return None;
-    }
-    let rounded = (2 * sum + sum.signum() * n) / (2 * n);
-    Some(Points::from_f64(rounded as f64 / 100.0))
-}
-
 fn question_stats(id: &QuestionId, max: Points, graded: &[&StudentGrade]) -> QuestionStats {
     let answers: Vec<&QuestionGrade> = graded
         .iter()
@@ -269,7 +259,8 @@ fn question_stats(id: &QuestionId, max: Points, graded: &[&StudentGrade]) -> Que
     QuestionStats {
         id: id.to_string(),
         max: max.to_string(),
-        mean: mean(answers.iter().map(|q| q.score)).map_or_else(|| "–".to_string(), |m| m.to_string()),
+        mean: Points::mean(answers.iter().map(|q| q.score))
+            .map_or_else(|| "–".to_string(), |m| m.to_string()),
         n: answers.len(),
         histogram: Histogram::new(id, max, &answers),
         concepts: ConceptChart::new(id, &answers),

@@ -71,7 +71,7 @@ impl ReportWriter for SummaryTable {
             .count();
         let review = crate::review::review_queue(report).len();
         let mean_total =
-            mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
+            Points::mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
         writeln!(out)?;
         writeln!(
             out,
@@ -92,7 +92,7 @@ impl ReportWriter for SummaryTable {
                     .iter()
                     .filter_map(|s| s.questions.iter().find(|q| q.id == info.id))
                     .map(|q| q.score);
-                let m = mean(scores).map_or_else(|| "-".to_string(), |m| m.to_string());
+                let m = Points::mean(scores).map_or_else(|| "-".to_string(), |m| m.to_string());
                 format!("{} {m}/{}", info.id, info.max)
             })
             .collect();
@@ -154,16 +154,6 @@ fn distribution(max: Points, totals: impl Iterator<Item = Points>) -> Vec<(Strin
         .collect()
 }
 
-/// The mean, rounded half away from zero to the hundredth (`Points` is exact in hundredths).
-fn mean(totals: impl Iterator<Item = Points>) -> Option<Points> {
-    let (sum, n) = totals.fold((0i64, 0i64), |(sum, n), p| (sum + p.hundredths(), n + 1));
-    if n == 0 {
-        return None;
-    }
-    let rounded = (2 * sum + sum.signum() * n) / (2 * n);
-    Some(Points::from_f64(rounded as f64 / 100.0))
-}
-
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -190,10 +180,10 @@ mod tests {
     #[test]
     fn mean_rounds_to_the_hundredth() {
         let p = Points::from_f64;
-        assert_eq!(mean([p(1.0), p(2.0)].into_iter()), Some(p(1.5)));
-        assert_eq!(mean([p(1.0), p(1.0), p(2.0)].into_iter()), Some(p(1.33)));
-        assert_eq!(mean([p(2.0), p(2.0), p(1.0)].into_iter()), Some(p(1.67)));
-        assert_eq!(mean(std::iter::empty()), None);
+        assert_eq!(Points::mean([p(1.0), p(2.0)].into_iter()), Some(p(1.5)));
+        assert_eq!(Points::mean([p(1.0), p(1.0), p(2.0)].into_iter()), Some(p(1.33)));
+        assert_eq!(Points::mean([p(2.0), p(2.0), p(1.0)].into_iter()), Some(p(1.67)));
+        assert_eq!(Points::mean(std::iter::empty()), None);
     }
 
     #[test]
