@@ -73,10 +73,20 @@ impl Points {
     /// `None` for no values.
     pub fn mean(values: impl Iterator<Item = Points>) -> Option<Points> {
         let (sum, n) = values.fold((0i64, 0i64), |(sum, n), p| (sum + p.0, n + 1));
-        if n == 0 {
-            return None;
-        }
-        Some(Points((2 * sum + sum.signum() * n) / (2 * n)))
+        Points::rounded_mean(sum, n)
+    }
+
+    /// [`Points::mean`] of a tally: how many times each value occurs.
+    pub fn mean_of_counts(counts: &std::collections::BTreeMap<Points, usize>) -> Option<Points> {
+        let (sum, n) = counts.iter().fold((0i64, 0i64), |(sum, n), (p, &k)| {
+            (sum + p.0 * k as i64, n + k as i64)
+        });
+        Points::rounded_mean(sum, n)
+    }
+
+    /// `sum / n` hundredths, rounded half away from zero.
+    fn rounded_mean(sum: i64, n: i64) -> Option<Points> {
+        (n != 0).then(|| Points((2 * sum + sum.signum() * n) / (2 * n)))
     }
 
     /// Clamp into `0..=max`.

@@ -15,6 +15,7 @@
 pub mod agreement;
 pub mod answers;
 pub mod check;
+pub mod class;
 pub mod examples;
 pub mod explain;
 pub mod grade;
@@ -30,4 +31,5 @@ pub mod review;
 pub mod roster;
 pub mod rubric;
 pub mod scoring;
+pub mod spill;
 pub mod submission;

@@ -2,16 +2,16 @@
 //! grade report's confidences and flags, so every writer (review.csv, the HTML report) shows
 //! the same queue.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::grades::{Flag, GradeReport, SubmissionStatus};
+use crate::grades::{Flag, GradeReport, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Answers with a confidence below this go to the queue.
 pub const REVIEW_BELOW: f64 = 0.75;
 
 /// One answer (or one submission-level problem) to review.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub student: StudentId,
     /// `None` for a problem of the whole submission (unreadable, text under an unknown label).
@@ -27,60 +27,67 @@ pub struct ReviewItem {
 
 /// The queue, most doubtful first (then by student and question, so it is deterministic).
 pub fn review_queue(report: &GradeReport) -> Vec<ReviewItem> {
+    let mut items: Vec<ReviewItem> = report.students.iter().flat_map(review_items).collect();
+    items.sort_by(queue_order);
+    items
+}
+
+/// The queue's order: least confident first, then by student, then by question.
+pub fn queue_order(a: &ReviewItem, b: &ReviewItem) -> std::cmp::Ordering {
+    a.confidence
+        .total_cmp(&b.confidence)
+        .then_with(|| a.student.cmp(&b.student))
+        .then_with(|| a.question.cmp(&b.question))
+}
+
+/// One student's items of the queue, unordered.
+pub fn review_items(student: &StudentGrade) -> Vec<ReviewItem> {
     let mut items = Vec::new();
-    for student in &report.students {
-        match &student.status {
-            SubmissionStatus::Unreadable { reason } => items.push(ReviewItem {
-                student: student.student.clone(),
-                question: None,
-                score: Points::ZERO,
-                max: student.max_total,
-                confidence: 0.0,
-                reasons: vec![format!("unreadable: {reason}")],
-                location: student.files.join(", "),
-            }),
-            SubmissionStatus::Missing | SubmissionStatus::Graded => {}
-        }
-        for label in &student.unknown_labels {
-            items.push(ReviewItem {
-                student: student.student.clone(),
-                question: None,
-                score: Points::ZERO,
-                max: Points::ZERO,
-                confidence: 0.5,
-                reasons: vec![format!(
-                    "unknown-label: \"{}\" matches no question; its text was not graded",
-                    label.label
-                )],
-                location: format!("{}:{}", label.file, label.line),
-            });
-        }
-        for q in &student.questions {
-            if q.overridden.is_some() || q.confidence >= REVIEW_BELOW {
-                continue;
-            }
-            let mut flags: Vec<&Flag> = q.flags.iter().filter(|f| f.confidence_factor() < 1.0).collect();
-            flags.sort_by(|a, b| a.confidence_factor().total_cmp(&b.confidence_factor()));
-            items.push(ReviewItem {
-                student: student.student.clone(),
-                question: Some(q.id.clone()),
-                score: q.score,
-                max: q.max,
-                confidence: q.confidence,
-                reasons: flags.iter().map(|f| f.describe()).collect(),
-                location: q
-                    .answer
-                    .as_ref()
-                    .map_or(String::new(), |a| format!("{}:{}", a.file, a.line)),
-            });
-        }
+    match &student.status {
+        SubmissionStatus::Unreadable { reason } => items.push(ReviewItem {
+            student: student.student.clone(),
+            question: None,
+            score: Points::ZERO,
+            max: student.max_total,
+            confidence: 0.0,
+            reasons: vec![format!("unreadable: {reason}")],
+            location: student.files.join(", "),
+        }),
+        SubmissionStatus::Missing | SubmissionStatus::Graded => {}
     }
-    items.sort_by(|a, b| {
-        a.confidence
-            .total_cmp(&b.confidence)
-            .then_with(|| a.student.cmp(&b.student))
-            .then_with(|| a.question.cmp(&b.question))
-    });
+    for label in &student.unknown_labels {
+        items.push(ReviewItem {
+            student: student.student.clone(),
+            question: None,
+            score: Points::ZERO,
+            max: Points::ZERO,
+            confidence: 0.5,
+            reasons: vec![format!(
+                "unknown-label: \"{}\" matches no question; its text was not graded",
+                label.label
+            )],
+            location: format!("{}:{}", label.file, label.line),
+        });
+    }
+    for q in &student.questions {
+        if q.overridden.is_some() || q.confidence >= REVIEW_BELOW {
+            continue;
+        }
+        let mut flags: Vec<&Flag> = q.flags.iter().filter(|f| f.confidence_factor() < 1.0).collect();
+        flags.sort_by(|a, b| a.confidence_factor().total_cmp(&b.confidence_factor()));
+        items.push(ReviewItem {
+            student: student.student.clone(),
+            question: Some(q.id.clone()),
+            score: q.score,
+            max: q.max,
+            confidence: q.confidence,
+            reasons: flags.iter().map(|f| f.describe()).collect(),
+            location: q
+                .answer
+                .as_ref()
+                .map_or(String::new(), |a| format!("{}:{}", a.file, a.line)),
+        });
+    }
     items
 }
 

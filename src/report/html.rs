@@ -13,13 +13,14 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::grades::{
-    ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
-};
-use crate::ids::{Points, QuestionId};
-use crate::review::{review_queue, ReviewItem, REVIEW_BELOW};
+use std::collections::BTreeMap;
 
-use super::{ReportError, ReportWriter};
+use crate::class::{ClassReport, ClassTally, ConceptRate, Page as ClassPage, QuestionTally};
+use crate::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
+use crate::ids::{Points, QuestionId};
+use crate::review::{ReviewItem, REVIEW_BELOW};
+
+use super::{ClassWriter, ReportError, ReportWriter};
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("templates/report.html");
@@ -33,7 +34,13 @@ pub struct HtmlReport;
 
 impl ReportWriter for HtmlReport {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
-        let page = Page::new(report);
+        self.write_class(&ClassTally::of_report(report, DETAILED_STUDENTS)?, out)
+    }
+}
+
+impl ClassWriter for HtmlReport {
+    fn write_class(&self, class: &ClassReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        let page = Page::new(class)?;
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_syntax(
@@ -67,6 +74,10 @@ fn template_error(e: minijinja::Error) -> ReportError {
 /// doubtful ones of the review queue do, this many at most.
 pub const DETAILED_STUDENTS: usize = 500;
 
+/// The review table shows at most this many answers (the most doubtful); all are in
+/// `review.csv`.
+pub const REVIEW_ROWS: usize = 2000;
+
 // ---------------------------------------------------------------------------------------------
 // The data the template sees.
 
@@ -86,6 +97,9 @@ struct Page {
     review_below: String,
     questions: Vec<QuestionStats>,
     review: Vec<ReviewRow>,
+    /// The whole queue's length, and how many of its items the table leaves out.
+    review_total: usize,
+    review_more: usize,
     student_sections: Vec<StudentSection>,
     /// Students left out of the per-student pages (large classes only).
     students_without_page: usize,
@@ -189,81 +203,50 @@ pub(crate) struct Segment {
 // Building the page.
 
 impl Page {
-    fn new(report: &GradeReport) -> Page {
-        let graded: Vec<&StudentGrade> = report
-            .students
-            .iter()
-            .filter(|s| s.status == SubmissionStatus::Graded)
-            .collect();
-        let count_status =
-            |f: fn(&SubmissionStatus) -> bool| report.students.iter().filter(|s| f(&s.status)).count();
-        let graded_answers = || graded.iter().flat_map(|s| &s.questions);
-        let queue = review_queue(report);
-
-        let with_page: Option<std::collections::BTreeSet<&crate::ids::StudentId>> =
-            (report.students.len() > DETAILED_STUDENTS).then(|| {
-                let mut ids = std::collections::BTreeSet::new();
-                for item in &queue {
-                    if ids.len() == DETAILED_STUDENTS {
-                        break;
-                    }
-                    ids.insert(&item.student);
-                }
-                ids
-            });
-        Page {
-            title: report.assignment.title.clone(),
-            assignment_id: report.assignment.id.clone(),
-            max_total: report.assignment.max_total.to_string(),
-            students: report.students.len(),
-            graded: graded.len(),
-            mean_total: Points::mean(graded.iter().map(|s| s.total))
+    fn new(class: &ClassReport) -> io::Result<Page> {
+        let counts = &class.counts;
+        let review = class
+            .review_queue()
+            .take(REVIEW_ROWS)
+            .map(|item| item.map(|item| review_row(&item)))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Page {
+            title: class.assignment.title.clone(),
+            assignment_id: class.assignment.id.clone(),
+            max_total: class.assignment.max_total.to_string(),
+            students: counts.students,
+            graded: counts.graded,
+            mean_total: class
+                .mean_total()
                 .map_or_else(|| "–".to_string(), |m| m.to_string()),
-            unreadable: count_status(|s| matches!(s, SubmissionStatus::Unreadable { .. })),
-            missing_submissions: count_status(|s| matches!(s, SubmissionStatus::Missing)),
-            missing_answers: graded_answers()
-                .filter(|q| q.flags.contains(&Flag::Missing))
-                .count(),
-            flagged_answers: graded_answers().filter(|q| !q.flags.is_empty()).count(),
-            not_on_roster: report.students.iter().filter(|s| s.not_on_roster).count(),
+            unreadable: counts.unreadable,
+            missing_submissions: counts.missing,
+            missing_answers: counts.missing_answers,
+            flagged_answers: counts.flagged_answers,
+            not_on_roster: counts.not_on_roster,
             review_below: format!("{REVIEW_BELOW:.2}"),
-            questions: report
-                .assignment
-                .questions
-                .iter()
-                .map(|info| question_stats(&info.id, info.max, &graded))
-                .collect(),
-            review: queue.iter().map(review_row).collect(),
+            questions: class.questions.iter().map(question_stats).collect(),
+            review_total: class.review_len(),
+            review_more: class.review_len() - review.len(),
+            review,
             // A large class gets pages only for the most doubtful students of the review queue
             // (at most DETAILED_STUDENTS), so the file stays a size a browser opens; everyone's
             // feedback is in feedback/<student>.md.
-            student_sections: report
-                .students
-                .iter()
-                .filter(|s| with_page.as_ref().is_none_or(|ids| ids.contains(&s.student)))
-                .map(|s| student_section(s, &queue))
-                .collect(),
-            students_without_page: with_page
-                .as_ref()
-                .map_or(0, |ids| report.students.len() - ids.len()),
+            student_sections: class.pages.iter().map(student_section).collect(),
+            students_without_page: counts.students - class.pages.len(),
             detailed_students: DETAILED_STUDENTS,
-        }
+        })
     }
 }
 
-fn question_stats(id: &QuestionId, max: Points, graded: &[&StudentGrade]) -> QuestionStats {
-    let answers: Vec<&QuestionGrade> = graded
-        .iter()
-        .filter_map(|s| s.questions.iter().find(|q| &q.id == id))
-        .collect();
+fn question_stats(q: &QuestionTally) -> QuestionStats {
     QuestionStats {
-        id: id.to_string(),
-        max: max.to_string(),
-        mean: Points::mean(answers.iter().map(|q| q.score))
-            .map_or_else(|| "–".to_string(), |m| m.to_string()),
-        n: answers.len(),
-        histogram: Histogram::new(id, max, &answers),
-        concepts: ConceptChart::new(id, &answers),
+        id: q.id.to_string(),
+        max: q.max.to_string(),
+        mean: q.mean().map_or_else(|| "–".to_string(), |m| m.to_string()),
+        n: q.n(),
+        histogram: Histogram::new(&q.id, q.max, &q.scores),
+        concepts: ConceptChart::new(&q.id, &q.concepts),
     }
 }
 
@@ -283,7 +266,8 @@ fn review_row(item: &ReviewItem) -> ReviewRow {
     }
 }
 
-fn student_section(s: &StudentGrade, queue: &[ReviewItem]) -> StudentSection {
+fn student_section(page: &ClassPage) -> StudentSection {
+    let s = &page.grade;
     let (status, unreadable_reason) = match &s.status {
         SubmissionStatus::Graded => ("graded", None),
         SubmissionStatus::Unreadable { reason } => ("unreadable", Some(reason.clone())),
@@ -308,7 +292,7 @@ fn student_section(s: &StudentGrade, queue: &[ReviewItem]) -> StudentSection {
             .map(|l| format!("“{}” at {}:{} (not graded)", l.label, l.file, l.line))
             .collect(),
         flag_count: s.questions.iter().map(|q| q.flags.len()).sum(),
-        review_count: queue.iter().filter(|i| i.student == s.student).count(),
+        review_count: page.review_items,
         questions: s
             .questions
             .iter()
@@ -563,10 +547,10 @@ fn num(v: f64) -> String {
 }
 
 impl Histogram {
-    fn new(id: &QuestionId, max: Points, answers: &[&QuestionGrade]) -> Histogram {
+    fn new(id: &QuestionId, max: Points, scores: &BTreeMap<Points, usize>) -> Histogram {
         // Bin width: whole points when every score (and the maximum) is whole, else halves,
         // else quarters (a score between two bins falls into the lower one).
-        let all = || answers.iter().map(|q| q.score).chain(std::iter::once(max));
+        let all = || scores.keys().copied().chain(std::iter::once(max));
         let step = [100, 50, 25]
             .into_iter()
             .find(|step| all().all(|p| p.hundredths() % step == 0))
@@ -575,9 +559,9 @@ impl Histogram {
         let max_h = max.hundredths().max(0);
         let bins = (max_h / step + 1) as usize;
         let mut counts = vec![0usize; bins];
-        for q in answers {
-            let bin = (q.score.hundredths().clamp(0, max_h) / step) as usize;
-            counts[bin] += 1;
+        for (score, &n) in scores {
+            let bin = (score.hundredths().clamp(0, max_h) / step) as usize;
+            counts[bin] += n;
         }
         let top = counts.iter().copied().max().unwrap_or(0).max(1);
 
@@ -697,22 +681,11 @@ struct RateRow {
 }
 
 impl ConceptChart {
-    fn new(id: &QuestionId, answers: &[&QuestionGrade]) -> ConceptChart {
-        // Concepts worth points, in the order they first appear (rubric order).
-        let mut rates: Vec<(&str, usize, usize)> = Vec::new();
-        for q in answers {
-            for c in q.concepts.iter().filter(|c| !c.max.is_zero()) {
-                let credited = matches!(c.outcome, Outcome::Hit | Outcome::Partial) as usize;
-                match rates.iter_mut().find(|r| r.0 == c.id) {
-                    Some(r) => {
-                        r.1 += credited;
-                        r.2 += 1;
-                    }
-                    None => rates.push((&c.id, credited, 1)),
-                }
-            }
-        }
-
+    fn new(id: &QuestionId, concepts: &[ConceptRate]) -> ConceptChart {
+        let rates: Vec<(&str, usize, usize)> = concepts
+            .iter()
+            .map(|r| (r.id.as_str(), r.credited, r.n))
+            .collect();
         let (x0, x1) = (RATE_LABEL_W, RATE_W - RATE_RIGHT);
         let height = RATE_TOP + RATE_ROW * rates.len() as f64 + RATE_BOTTOM;
         let y1 = RATE_TOP + RATE_ROW * rates.len() as f64;
@@ -1021,14 +994,10 @@ mod tests {
 
     #[test]
     fn histogram_bins_and_concept_rates() {
-        let report = fixture_report();
-        let graded: Vec<&StudentGrade> = report
-            .students
-            .iter()
-            .filter(|s| s.status == SubmissionStatus::Graded)
-            .collect();
+        let class = ClassTally::of_report(&fixture_report(), DETAILED_STUDENTS).unwrap();
+        let question = |id: &str| class.questions.iter().find(|q| q.id.as_str() == id).unwrap();
         // 2a: aokonkwo 3, brennan 1.5: half-point bins 0, 0.5, ..., 3.
-        let stats = question_stats(&QuestionId("2a".to_string()), Points::whole(3), &graded);
+        let stats = question_stats(question("2a"));
         let counts: Vec<usize> = stats.histogram.bars.iter().map(|b| b.count).collect();
         assert_eq!(counts, [0, 0, 0, 1, 0, 0, 1]);
         assert_eq!(stats.histogram.bars[3].score, "1.5");
@@ -1041,7 +1010,7 @@ mod tests {
             .collect();
         assert_eq!(rates, [("yes", "100%"), ("why", "100%"), ("caveat", "50%")]);
         // 1b: whole points; misconception-free concepts, long ids shortened.
-        let stats = question_stats(&QuestionId("1b".to_string()), Points::whole(3), &graded);
+        let stats = question_stats(question("1b"));
         assert_eq!(stats.histogram.bars.len(), 4);
         assert_eq!(stats.concepts.rows[0].label, "self-supervised-o…");
     }

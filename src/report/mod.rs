@@ -17,6 +17,7 @@ use std::io::{self, BufWriter, Write};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+use crate::class::ClassReport;
 use crate::grades::GradeReport;
 use crate::ids::StudentId;
 
@@ -77,6 +78,13 @@ pub trait ReportWriter {
         self.write(report, &mut buf)?;
         String::from_utf8(buf).map_err(|e| ReportError::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
     }
+}
+
+/// A class-wide report (summary table, review queue, HTML report), written from a
+/// [`ClassReport`]: the class gathered one student at a time, so that these reports do not need
+/// every student's answers in memory.
+pub trait ClassWriter {
+    fn write_class(&self, class: &ClassReport, out: &mut dyn Write) -> Result<(), ReportError>;
 }
 
 /// Why a report could not be written.

@@ -2,11 +2,11 @@
 
 use std::io::Write;
 
+use crate::class::{ClassReport, ClassTally};
 use crate::grades::GradeReport;
-use crate::review::review_queue;
 
 use super::csv::spreadsheet_safe;
-use super::{ReportError, ReportWriter};
+use super::{ClassWriter, ReportError, ReportWriter};
 
 /// Header `student,question,score,max,confidence,reasons,location`; one row per queued answer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -14,6 +14,12 @@ pub struct ReviewCsv;
 
 impl ReportWriter for ReviewCsv {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        self.write_class(&ClassTally::of_report(report, 0)?, out)
+    }
+}
+
+impl ClassWriter for ReviewCsv {
+    fn write_class(&self, class: &ClassReport, out: &mut dyn Write) -> Result<(), ReportError> {
         let mut csv = ::csv::Writer::from_writer(out);
         csv.write_record([
             "student",
@@ -24,7 +30,8 @@ impl ReportWriter for ReviewCsv {
             "reasons",
             "location",
         ])?;
-        for item in review_queue(report) {
+        for item in class.review_queue() {
+            let item = item?;
             csv.write_record([
                 spreadsheet_safe(item.student.as_str()),
                 item.question.map_or(String::new(), |q| q.to_string()),

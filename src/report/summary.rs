@@ -4,10 +4,13 @@ use std::io::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::grades::{GradeReport, StudentGrade, SubmissionStatus};
+use std::collections::BTreeMap;
+
+use crate::class::{ClassReport, ClassTally, StudentLine};
+use crate::grades::{GradeReport, SubmissionStatus};
 use crate::ids::Points;
 
-use super::{ReportError, ReportWriter};
+use super::{ClassWriter, ReportError, ReportWriter};
 
 /// A fixed-width table `student  total  flags` (one row per student, widths computed from the
 /// content, no colour), then one line of counts and the mean total.
@@ -21,85 +24,73 @@ const GAP: &str = "  ";
 
 impl ReportWriter for SummaryTable {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
-        let rows: Vec<[String; 3]> = report
-            .students
-            .iter()
-            .map(|s| {
-                [
-                    one_line(s.student.as_str()),
-                    format!("{}/{}", s.total, s.max_total),
-                    flags_cell(s),
-                ]
-            })
-            .collect();
+        self.write_class(&ClassTally::of_report(report, 0)?, out)
+    }
+}
+
+impl ClassWriter for SummaryTable {
+    fn write_class(&self, class: &ClassReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        let row = |s: &StudentLine| {
+            [
+                one_line(s.student.as_str()),
+                format!("{}/{}", s.total, s.max_total),
+                flags_cell(s),
+            ]
+        };
         let header = ["student", "total", "flags"].map(String::from);
 
-        let width = |col: usize| {
-            std::iter::once(&header)
-                .chain(&rows)
-                .map(|row| display_width(&row[col]))
-                .max()
-                .unwrap_or(0)
-        };
-        let (w_student, w_total) = (width(0), width(1));
-
-        for row in std::iter::once(&header).chain(&rows) {
-            let [student, total, flags] = row;
+        // Two passes over the lines (they are on disk): the column widths, then the rows.
+        let (mut w_student, mut w_total) = (display_width(&header[0]), display_width(&header[1]));
+        for line in class.lines()? {
+            let [student, total, _] = row(&line?);
+            w_student = w_student.max(display_width(&student));
+            w_total = w_total.max(display_width(&total));
+        }
+        let mut print = |[student, total, flags]: [String; 3]| {
             let line = format!(
                 "{student}{}{GAP}{}{total}{GAP}{flags}",
-                pad(w_student, student),
-                pad(w_total, total),
+                pad(w_student, &student),
+                pad(w_total, &total),
             );
-            writeln!(out, "{}", line.trim_end())?;
+            writeln!(out, "{}", line.trim_end())
+        };
+        print(header)?;
+        for line in class.lines()? {
+            print(row(&line?))?;
         }
 
-        let graded: Vec<&StudentGrade> = report
-            .students
-            .iter()
-            .filter(|s| s.status == SubmissionStatus::Graded)
-            .collect();
-        let count = |status: fn(&SubmissionStatus) -> bool| {
-            report.students.iter().filter(|s| status(&s.status)).count()
-        };
-        let unreadable = count(|s| matches!(s, SubmissionStatus::Unreadable { .. }));
-        let missing = count(|s| *s == SubmissionStatus::Missing);
-        let not_on_roster = report.students.iter().filter(|s| s.not_on_roster).count();
-        let flagged = graded
-            .iter()
-            .flat_map(|s| &s.questions)
-            .filter(|q| !q.flags.is_empty())
-            .count();
-        let review = crate::review::review_queue(report).len();
-        let mean_total =
-            Points::mean(graded.iter().map(|s| s.total)).map_or_else(|| "-".to_string(), |m| m.to_string());
+        let counts = &class.counts;
+        let mean_total = class
+            .mean_total()
+            .map_or_else(|| "-".to_string(), |m| m.to_string());
         writeln!(out)?;
         writeln!(
             out,
-            "graded: {}, unreadable: {unreadable}, missing: {missing}, not on roster: {not_on_roster}, flagged answers: {flagged}, to review: {review}",
-            graded.len(),
+            "graded: {}, unreadable: {}, missing: {}, not on roster: {}, flagged answers: {}, to review: {}",
+            counts.graded,
+            counts.unreadable,
+            counts.missing,
+            counts.not_on_roster,
+            counts.flagged_answers,
+            class.review_len(),
         )?;
         writeln!(
             out,
             "mean total (graded): {mean_total}/{}",
-            report.assignment.max_total
+            class.assignment.max_total
         )?;
-        let means: Vec<String> = report
-            .assignment
+        let means: Vec<String> = class
             .questions
             .iter()
-            .map(|info| {
-                let scores = graded
-                    .iter()
-                    .filter_map(|s| s.questions.iter().find(|q| q.id == info.id))
-                    .map(|q| q.score);
-                let m = Points::mean(scores).map_or_else(|| "-".to_string(), |m| m.to_string());
-                format!("{} {m}/{}", info.id, info.max)
+            .map(|q| {
+                let m = q.mean().map_or_else(|| "-".to_string(), |m| m.to_string());
+                format!("{} {m}/{}", q.id, q.max)
             })
             .collect();
         writeln!(out, "question means: {}", means.join(", "))?;
-        if !graded.is_empty() {
+        if counts.graded > 0 {
             writeln!(out, "distribution of totals:")?;
-            let bins = distribution(report.assignment.max_total, graded.iter().map(|s| s.total));
+            let bins = distribution(class.assignment.max_total, &class.totals);
             let w = bins.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
             for (range, n) in bins {
                 let line = format!("  {range:>w$}  {n:<3} {}", "#".repeat(n));
@@ -110,7 +101,7 @@ impl ReportWriter for SummaryTable {
     }
 }
 
-fn flags_cell(student: &StudentGrade) -> String {
+fn flags_cell(student: &StudentLine) -> String {
     let mut cells = Vec::new();
     if student.not_on_roster {
         cells.push("not on roster".to_string());
@@ -119,24 +110,24 @@ fn flags_cell(student: &StudentGrade) -> String {
         SubmissionStatus::Unreadable { reason } => cells.push(format!("unreadable: {}", one_line(reason))),
         SubmissionStatus::Missing => cells.push("no submission".to_string()),
         SubmissionStatus::Graded => {
-            cells.extend(student.flags().map(|(q, flag)| format!("{}:{q}", flag.name())));
+            cells.extend(student.flags.iter().map(|(q, flag)| format!("{flag}:{q}")));
         }
     }
     cells.join(", ")
 }
 
 /// Totals counted in ten equal bins of the maximum (`0-2.6`, ...), lowest first.
-fn distribution(max: Points, totals: impl Iterator<Item = Points>) -> Vec<(String, usize)> {
+fn distribution(max: Points, totals: &BTreeMap<Points, usize>) -> Vec<(String, usize)> {
     const BINS: i64 = 10;
     let width = (max.hundredths() + BINS - 1) / BINS;
     let mut counts = vec![0usize; BINS as usize];
-    for t in totals {
+    for (t, &n) in totals {
         let bin = if width == 0 {
             0
         } else {
             (t.hundredths() / width).clamp(0, BINS - 1)
         };
-        counts[bin as usize] += 1;
+        counts[bin as usize] += n;
     }
     counts
         .into_iter()

@@ -1,0 +1,135 @@
+//! Records kept on disk rather than in memory: a run over a large class keeps each student's
+//! summary line and review items in an anonymous temporary file (deleted by the OS when closed)
+//! and reads them back when the class-wide reports are written, so memory does not grow with
+//! the number of students.
+//!
+//! Records are JSON lines: the types are the report's own serde types, and the file never
+//! leaves the process.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Where a record starts in its spill file.
+pub type Offset = u64;
+
+/// An append-only file of records of one type.
+pub struct Spill<T> {
+    out: BufWriter<File>,
+    written: u64,
+    len: usize,
+    record: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize + DeserializeOwned> Spill<T> {
+    /// A new, empty spill in the system's temporary folder.
+    pub fn new() -> io::Result<Spill<T>> {
+        Ok(Spill {
+            out: BufWriter::new(tempfile::tempfile()?),
+            written: 0,
+            len: 0,
+            record: PhantomData,
+        })
+    }
+
+    /// Append `record`; returns where it starts.
+    pub fn push(&mut self, record: &T) -> io::Result<Offset> {
+        let at = self.written;
+        let mut line = serde_json::to_vec(record)?;
+        line.push(b'\n');
+        self.out.write_all(&line)?;
+        self.written += line.len() as u64;
+        self.len += 1;
+        Ok(at)
+    }
+
+    /// How many records were pushed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Stop writing; the records can now be read back.
+    pub fn finish(self) -> io::Result<SpillReader<T>> {
+        let file = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        Ok(SpillReader {
+            file,
+            len: self.len,
+            record: PhantomData,
+        })
+    }
+}
+
+/// The records of a finished [`Spill`].
+pub struct SpillReader<T> {
+    file: File,
+    len: usize,
+    record: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> SpillReader<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every record, in the order pushed.
+    pub fn iter(&self) -> io::Result<impl Iterator<Item = io::Result<T>> + '_> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(BufReader::new(file).lines().map(|line| {
+            let line = line?;
+            serde_json::from_str(&line).map_err(io::Error::from)
+        }))
+    }
+
+    /// The record that starts at `offset` (from [`Spill::push`]).
+    pub fn get(&self, offset: Offset) -> io::Result<T> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut line = String::new();
+        BufReader::new(file).read_line(&mut line)?;
+        serde_json::from_str(&line).map_err(io::Error::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_come_back_in_order_and_by_offset() {
+        let mut spill = Spill::new().unwrap();
+        let words = ["first", "line\nwith a newline", "", "ünïcödé"];
+        let offsets: Vec<Offset> = words
+            .iter()
+            .map(|w| spill.push(&w.to_string()).unwrap())
+            .collect();
+        assert_eq!(spill.len(), 4);
+        let reader = spill.finish().unwrap();
+        let back: Vec<String> = reader.iter().unwrap().map(Result::unwrap).collect();
+        assert_eq!(back, words);
+        // Random access, in any order, and iteration again afterwards.
+        for (&offset, word) in offsets.iter().zip(words).rev() {
+            assert_eq!(reader.get(offset).unwrap(), word);
+        }
+        assert_eq!(reader.iter().unwrap().count(), 4);
+    }
+
+    #[test]
+    fn an_empty_spill_reads_as_nothing() {
+        let spill: Spill<u32> = Spill::new().unwrap();
+        assert!(spill.is_empty());
+        let reader = spill.finish().unwrap();
+        assert_eq!(reader.iter().unwrap().count(), 0);
+    }
+}
