@@ -30,6 +30,7 @@ pub mod report;
 pub mod review;
 pub mod roster;
 pub mod rubric;
+pub mod run;
 pub mod scoring;
 pub mod spill;
 pub mod submission;

@@ -3,10 +3,10 @@
 //! record and an `overridden` flag), and carried over from the previous run's report when no
 //! overrides file is given, so a manual decision survives every regrade.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::grades::{Flag, GradeReport, Override};
+use crate::grades::{AssignmentInfo, Flag, GradeReport, Override, StudentGrade};
 use crate::ids::{Points, QuestionId};
 
 /// One manual decision.
@@ -37,8 +37,8 @@ pub enum OverrideError {
 
 impl Overrides {
     /// Read `student,question,points,comment` (header required; `comment` optional). Every row
-    /// is checked against the report's questions and maxima.
-    pub fn read_csv(path: &Path, report: &GradeReport) -> Result<Overrides, OverrideError> {
+    /// is checked against the assignment's questions and maxima.
+    pub fn read_csv(path: &Path, assignment: &AssignmentInfo) -> Result<Overrides, OverrideError> {
         let csv_error = |source| OverrideError::Csv {
             path: path.to_path_buf(),
             source,
@@ -79,12 +79,7 @@ impl Overrides {
             if student.is_empty() && question.is_empty() {
                 continue;
             }
-            let Some(info) = report
-                .assignment
-                .questions
-                .iter()
-                .find(|q| q.id.as_str() == question)
-            else {
+            let Some(info) = assignment.questions.iter().find(|q| q.id.as_str() == question) else {
                 return Err(invalid(line, format!("no question `{question}` in the rubric")));
             };
             let value: f64 = points
@@ -119,15 +114,20 @@ impl Overrides {
 
     /// The overrides recorded in an earlier run's report.
     pub fn from_report(report: &GradeReport) -> Overrides {
+        Overrides::from_previous(&crate::regrade::PreviousRun::of_report(report))
+    }
+
+    /// The overrides recorded in an earlier run, as a regrade reads it.
+    pub fn from_previous(run: &crate::regrade::PreviousRun) -> Overrides {
         let mut by_answer = BTreeMap::new();
-        for student in &report.students {
+        for student in &run.students {
             for q in &student.questions {
-                if let Some(o) = &q.overridden {
+                if let Some(comment) = &q.manual {
                     by_answer.insert(
                         (student.student.0.clone(), q.id.clone()),
                         ManualScore {
                             points: q.score,
-                            comment: o.comment.clone(),
+                            comment: comment.clone(),
                         },
                     );
                 }
@@ -146,19 +146,49 @@ impl Overrides {
 
     /// Apply to a report; returns a warning for each override that names no graded answer.
     pub fn apply(&self, report: &mut GradeReport) -> Vec<String> {
-        let mut warnings = Vec::new();
-        for ((student_id, question_id), manual) in &self.by_answer {
-            let question = report
-                .students
-                .iter_mut()
-                .find(|s| s.student.as_str().eq_ignore_ascii_case(student_id))
-                .and_then(|s| s.questions.iter_mut().find(|q| &q.id == question_id));
-            let Some(q) = question else {
-                warnings.push(format!(
-                    "override for `{student_id}` `{question_id}` matches no graded answer; ignored"
-                ));
+        let mut by_student = self.by_student();
+        for student in &mut report.students {
+            let used = by_student.apply(student);
+            by_student.used(used);
+        }
+        by_student.unused()
+    }
+
+    /// The overrides indexed by student, to apply one student at a time.
+    pub fn by_student(&self) -> OverridesByStudent<'_> {
+        let mut index: HashMap<String, Vec<&(String, QuestionId)>> = HashMap::new();
+        for key in self.by_answer.keys() {
+            index.entry(key.0.to_lowercase()).or_default().push(key);
+        }
+        OverridesByStudent {
+            overrides: self,
+            index,
+            used: BTreeSet::new(),
+        }
+    }
+}
+
+/// [`Overrides`] applied one student at a time, remembering which were used.
+pub struct OverridesByStudent<'o> {
+    overrides: &'o Overrides,
+    /// Student ids compare ignoring case.
+    index: HashMap<String, Vec<&'o (String, QuestionId)>>,
+    used: BTreeSet<&'o (String, QuestionId)>,
+}
+
+impl<'o> OverridesByStudent<'o> {
+    /// Replace the scores of `student`'s overridden answers, recording the autograder's;
+    /// returns the overrides used (to pass to [`OverridesByStudent::used`]).
+    pub fn apply(&self, student: &mut StudentGrade) -> Vec<&'o (String, QuestionId)> {
+        let Some(keys) = self.index.get(&student.student.as_str().to_lowercase()) else {
+            return Vec::new();
+        };
+        let mut used = Vec::new();
+        for &key in keys {
+            let Some(q) = student.questions.iter_mut().find(|q| q.id == key.1) else {
                 continue;
             };
+            let manual = &self.overrides.by_answer[key];
             let autograder = q.overridden.as_ref().map_or(q.score, |o| o.autograder);
             q.overridden = Some(Override {
                 autograder,
@@ -168,11 +198,27 @@ impl Overrides {
             if !q.flags.contains(&Flag::Overridden) {
                 q.flags.push(Flag::Overridden);
             }
+            used.push(key);
         }
-        for student in &mut report.students {
-            student.total = student.questions.iter().map(|q| q.score).sum();
-        }
-        warnings
+        student.total = student.questions.iter().map(|q| q.score).sum();
+        used
+    }
+
+    /// Record overrides as used.
+    pub fn used(&mut self, keys: Vec<&'o (String, QuestionId)>) {
+        self.used.extend(keys);
+    }
+
+    /// A warning for each override that matched no graded answer, in (student, question) order.
+    pub fn unused(&self) -> Vec<String> {
+        self.overrides
+            .by_answer
+            .keys()
+            .filter(|key| !self.used.contains(key))
+            .map(|(student_id, question_id)| {
+                format!("override for `{student_id}` `{question_id}` matches no graded answer; ignored")
+            })
+            .collect()
     }
 }
 
@@ -191,7 +237,7 @@ mod tests {
     fn overrides_replace_the_score_and_keep_the_autograders() {
         let mut report = fixture_report();
         let file = write("student,question,points,comment\naokonkwo,1a,1,\"too vague, see office hours\"\n");
-        let overrides = Overrides::read_csv(file.path(), &report).unwrap();
+        let overrides = Overrides::read_csv(file.path(), &report.assignment).unwrap();
         let before = report.students[0].total;
         let warnings = overrides.apply(&mut report);
         assert!(warnings.is_empty());
@@ -227,7 +273,9 @@ mod tests {
             ("who,what\n", ":1: the header must name the columns"),
         ] {
             let file = write(text);
-            let error = Overrides::read_csv(file.path(), &report).unwrap_err().to_string();
+            let error = Overrides::read_csv(file.path(), &report.assignment)
+                .unwrap_err()
+                .to_string();
             assert!(error.contains(message), "{error}");
         }
     }
@@ -236,7 +284,7 @@ mod tests {
     fn unknown_students_are_warned_about() {
         let mut report = fixture_report();
         let file = write("student,question,points\nnobody,1a,1\n");
-        let warnings = Overrides::read_csv(file.path(), &report)
+        let warnings = Overrides::read_csv(file.path(), &report.assignment)
             .unwrap()
             .apply(&mut report);
         assert_eq!(

@@ -1,9 +1,9 @@
 //! Regrades: what changed since the previous run, per student and question, old → new, with
 //! the reason, so a rerun on deadline night never changes a grade silently.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::grades::{GradeReport, QuestionGrade, StudentGrade};
+use crate::grades::{AssignmentInfo, GradeReport, Override, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Why a score changed.
@@ -50,32 +50,169 @@ pub struct Change {
 /// Every score that differs between the previous report and the current one, in student and
 /// rubric order.
 pub fn changes(previous: &GradeReport, current: &GradeReport) -> Vec<Change> {
-    let rubric_changed = previous.assignment.rubric_fingerprint != current.assignment.rubric_fingerprint;
-    let mut out = Vec::new();
+    let previous = PreviousRun::of_report(previous);
+    let mut diff = previous.diff(&current.assignment);
     for student in &current.students {
-        let Some(before) = previous.students.iter().find(|s| s.student == student.student) else {
-            out.push(Change {
+        diff.student(student);
+    }
+    diff.finish()
+}
+
+/// The previous run, as much of it as a regrade needs: each student's status and total, and
+/// for each answer its score, a fingerprint of its text and any override. Read from the
+/// previous `grades.json` one student at a time, so the answers' texts are never all in memory.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PreviousRun {
+    pub assignment: PreviousAssignment,
+    /// In id order.
+    pub students: Vec<PreviousStudent>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PreviousAssignment {
+    #[serde(default)]
+    pub rubric_fingerprint: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousStudent {
+    pub student: StudentId,
+    #[serde(flatten)]
+    pub status: SubmissionStatus,
+    pub total: Points,
+    pub questions: Vec<PreviousAnswer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousAnswer {
+    pub id: QuestionId,
+    pub score: Points,
+    /// A fingerprint of the answer's text.
+    #[serde(rename = "answer_text", deserialize_with = "text_fingerprint")]
+    pub answer: u64,
+    /// A TA's override: its comment.
+    #[serde(rename = "overridden", default, deserialize_with = "override_comment")]
+    pub manual: Option<String>,
+}
+
+fn text_fingerprint<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let text = std::borrow::Cow::<str>::deserialize(d)?;
+    Ok(fingerprint(&text))
+}
+
+fn override_comment<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Override>::deserialize(d)?.map(|o| o.comment))
+}
+
+/// 64-bit FNV-1a: answers compare by it, not by their text.
+fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl PreviousRun {
+    /// Read a `grades.json` written by an earlier run.
+    pub fn read(path: &std::path::Path) -> Result<PreviousRun, PreviousRunError> {
+        let file = std::fs::File::open(path).map_err(PreviousRunError::Io)?;
+        let mut run: PreviousRun =
+            serde_json::from_reader(std::io::BufReader::new(file)).map_err(PreviousRunError::NotAReport)?;
+        run.students.sort_by(|a, b| a.student.cmp(&b.student));
+        Ok(run)
+    }
+
+    /// The same summary of a report in memory.
+    pub fn of_report(report: &GradeReport) -> PreviousRun {
+        let mut students: Vec<PreviousStudent> = report
+            .students
+            .iter()
+            .map(|s| PreviousStudent {
+                student: s.student.clone(),
+                status: s.status.clone(),
+                total: s.total,
+                questions: s
+                    .questions
+                    .iter()
+                    .map(|q| PreviousAnswer {
+                        id: q.id.clone(),
+                        score: q.score,
+                        answer: fingerprint(&q.answer_text),
+                        manual: q.overridden.as_ref().map(|o| o.comment.clone()),
+                    })
+                    .collect(),
+            })
+            .collect();
+        students.sort_by(|a, b| a.student.cmp(&b.student));
+        PreviousRun {
+            assignment: PreviousAssignment {
+                rubric_fingerprint: report.assignment.rubric_fingerprint.clone(),
+            },
+            students,
+        }
+    }
+
+    /// A comparison of this run with the current one, fed one current student at a time.
+    pub fn diff(&self, current: &AssignmentInfo) -> RegradeDiff<'_> {
+        RegradeDiff {
+            rubric_changed: self.assignment.rubric_fingerprint != current.rubric_fingerprint,
+            previous: self,
+            seen: vec![false; self.students.len()],
+            changes: Vec::new(),
+        }
+    }
+
+    fn find(&self, id: &StudentId) -> Option<usize> {
+        let at = self.students.partition_point(|s| s.student < *id);
+        (self.students.get(at)?.student == *id).then_some(at)
+    }
+}
+
+/// Why the previous run's `grades.json` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PreviousRunError {
+    #[error(transparent)]
+    Io(std::io::Error),
+    #[error("not a rubricate grades.json ({0})")]
+    NotAReport(serde_json::Error),
+}
+
+/// Changes since a [`PreviousRun`], gathered one current student at a time.
+pub struct RegradeDiff<'p> {
+    previous: &'p PreviousRun,
+    rubric_changed: bool,
+    seen: Vec<bool>,
+    changes: Vec<Change>,
+}
+
+impl RegradeDiff<'_> {
+    /// Compare one student of the current run with the previous run.
+    pub fn student(&mut self, student: &StudentGrade) {
+        let Some(at) = self.previous.find(&student.student) else {
+            self.changes.push(Change {
                 student: student.student.clone(),
                 question: None,
                 old: None,
                 new: Some(student.total),
                 reason: ChangeReason::NewSubmission,
             });
-            continue;
+            return;
         };
+        self.seen[at] = true;
+        let before = &self.previous.students[at];
         for q in &student.questions {
             let old = before.questions.iter().find(|b| b.id == q.id);
             if old.map(|o| o.score) == Some(q.score) {
                 continue;
             }
+            let manual = q.overridden.as_ref().map(|o| (q.score, o.comment.as_str()));
             let reason = match old {
-                Some(o) if overrides_differ(o, q) => ChangeReason::Override,
-                Some(o) if o.answer_text != q.answer_text => ChangeReason::AnswerChanged,
-                None if status_changed(before, student) => ChangeReason::AnswerChanged,
-                _ if rubric_changed => ChangeReason::RubricChanged,
+                Some(o) if o.manual.as_deref().map(|c| (o.score, c)) != manual => ChangeReason::Override,
+                Some(o) if o.answer != fingerprint(&q.answer_text) => ChangeReason::AnswerChanged,
+                None if before.status != student.status => ChangeReason::AnswerChanged,
+                _ if self.rubric_changed => ChangeReason::RubricChanged,
                 _ => ChangeReason::GraderChanged,
             };
-            out.push(Change {
+            self.changes.push(Change {
                 student: student.student.clone(),
                 question: Some(q.id.clone()),
                 old: Some(old.map_or(Points::ZERO, |o| o.score)),
@@ -84,9 +221,17 @@ pub fn changes(previous: &GradeReport, current: &GradeReport) -> Vec<Change> {
             });
         }
     }
-    for before in &previous.students {
-        if !current.students.iter().any(|s| s.student == before.student) {
-            out.push(Change {
+
+    /// The changes, with the previous run's students that this run no longer has.
+    pub fn finish(mut self) -> Vec<Change> {
+        for (before, _) in self
+            .previous
+            .students
+            .iter()
+            .zip(&self.seen)
+            .filter(|(_, &seen)| !seen)
+        {
+            self.changes.push(Change {
                 student: before.student.clone(),
                 question: None,
                 old: Some(before.total),
@@ -94,18 +239,9 @@ pub fn changes(previous: &GradeReport, current: &GradeReport) -> Vec<Change> {
                 reason: ChangeReason::RemovedSubmission,
             });
         }
+        self.changes.sort_by(|a, b| a.student.cmp(&b.student));
+        self.changes
     }
-    out.sort_by(|a, b| a.student.cmp(&b.student));
-    out
-}
-
-fn overrides_differ(old: &QuestionGrade, new: &QuestionGrade) -> bool {
-    let manual = |q: &QuestionGrade| q.overridden.as_ref().map(|o| (q.score, o.comment.clone()));
-    manual(old) != manual(new)
-}
-
-fn status_changed(old: &StudentGrade, new: &StudentGrade) -> bool {
-    old.status != new.status
 }
 
 #[cfg(test)]

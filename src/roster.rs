@@ -300,12 +300,22 @@ impl Roster {
     ///
     /// Students end sorted by id. Applying the same roster again changes nothing.
     pub fn apply(&self, report: &mut GradeReport) {
+        self.match_students(&mut report.students, report.assignment.max_total);
+        report.students.sort_by(|a, b| {
+            a.student
+                .cmp(&b.student)
+                .then_with(|| a.submitted_as.cmp(&b.submitted_as))
+        });
+    }
+
+    /// [`Roster::apply`] without the final sort: the submissions keep their places, and the
+    /// roster's students without a submission are appended.
+    pub fn match_students(&self, students: &mut Vec<StudentGrade>, max_total: Points) {
         // Rows this method added on an earlier call are rebuilt below.
-        report.students.retain(|s| s.status != SubmissionStatus::Missing);
+        students.retain(|s| s.status != SubmissionStatus::Missing);
 
         // The submission's own id, whether or not an earlier call renamed it.
-        let original: Vec<String> = report
-            .students
+        let original: Vec<String> = students
             .iter()
             .map(|s| {
                 s.submitted_as
@@ -322,7 +332,7 @@ impl Roster {
         }
 
         // Every submission starts unmatched; winners are filled in below.
-        for (student, id) in report.students.iter_mut().zip(&original) {
+        for (student, id) in students.iter_mut().zip(&original) {
             student.student = StudentId(id.clone());
             student.submitted_as = None;
             student.roster = None;
@@ -346,7 +356,7 @@ impl Roster {
             losers.sort_unstable();
             for &i in claimants.iter().filter(|&&i| i != winner) {
                 push_once(
-                    &mut report.students[i].warnings,
+                    &mut students[i].warnings,
                     format!(
                         "This submission and `{}` both belong to roster student `{}`; `{}` was kept, \
                          so this one is not matched to the roster.",
@@ -355,7 +365,7 @@ impl Roster {
                 );
             }
 
-            let student = &mut report.students[winner];
+            let student = &mut students[winner];
             student.roster = Some(roster_student.entry());
             student.not_on_roster = false;
             if original[winner] != roster_student.id {
@@ -378,18 +388,11 @@ impl Roster {
             }
         }
 
-        let max_total = report.assignment.max_total;
         for (r, claimants) in claims.iter().enumerate() {
             if claimants.is_empty() {
-                report.students.push(missing(&self.students[r], max_total));
+                students.push(missing(&self.students[r], max_total));
             }
         }
-
-        report.students.sort_by(|a, b| {
-            a.student
-                .cmp(&b.student)
-                .then_with(|| a.submitted_as.cmp(&b.submitted_as))
-        });
     }
 
     /// How strongly a submission id claims roster student `r`: byte-equal beats equal ignoring

@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rubricate::grade::Grader;
-use rubricate::grades::{GradeReport, SubmissionStatus};
+use rubricate::grades::GradeReport;
 use rubricate::overrides::Overrides;
-use rubricate::regrade::changes;
+use rubricate::regrade::{PreviousRun, PreviousRunError};
 use rubricate::report::{
-    write_atomic, write_changes_csv, write_changes_text, write_outputs, ReportWriter, SummaryTable,
+    write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
 };
+use rubricate::run::{run, RunOptions, Source};
 
 use super::{error_chain, exit, fail, load_rubric, plural};
 
@@ -116,67 +117,47 @@ pub fn grade(args: GradeArgs) -> u8 {
         max_file_bytes: args.max_file_size,
         max_files: args.max_files,
     };
-    let skip = [args.out.clone()];
-    let progress = ProgressBar::new(args.quiet);
-    let graded = if args.single {
-        let student = args
-            .student
-            .clone()
-            .unwrap_or_else(|| single_id(&args.submissions));
-        grader.grade_single(&args.submissions, rubricate::ids::StudentId(student), &skip)
-    } else {
-        grader.grade_folder_observed(&args.submissions, &skip, &progress)
-    };
-    progress.finish();
-    let mut report = match graded {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string()),
-    };
+    let assignment = grader.assignment_info();
 
-    if let Some(path) = &args.roster {
-        match rubricate::roster::Roster::read_csv(path) {
-            Ok(roster) => roster.apply(&mut report),
+    let roster = match &args.roster {
+        Some(path) => match rubricate::roster::Roster::read_csv(path) {
+            Ok(roster) => Some(roster),
             Err(e) => return fail(&e.to_string()),
-        }
-    }
+        },
+        None => None,
+    };
 
     // The previous run: named, or the one in the output folder.
     let previous_path = args
         .previous
         .clone()
         .unwrap_or_else(|| args.out.join(rubricate::report::GRADES_JSON));
-    let previous: Option<GradeReport> = match std::fs::read_to_string(&previous_path) {
-        Ok(text) => match serde_json::from_str(&text) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                eprintln!(
-                    "warning: `{}` is not a rubricate grades.json ({e}); no regrade comparison",
-                    previous_path.display()
-                );
-                None
-            }
-        },
-        Err(e) if args.previous.is_some() => {
+    let previous = match PreviousRun::read(&previous_path) {
+        Ok(p) => Some(p),
+        Err(PreviousRunError::NotAReport(e)) => {
+            eprintln!(
+                "warning: `{}` is not a rubricate grades.json ({e}); no regrade comparison",
+                previous_path.display()
+            );
+            None
+        }
+        Err(PreviousRunError::Io(e)) if args.previous.is_some() => {
             return fail(&format!("cannot read `{}`: {e}", previous_path.display()))
         }
-        Err(_) => None,
+        Err(PreviousRunError::Io(_)) => None,
     };
 
     // Overrides: the file's, then those of the previous run that the file does not replace.
     let mut overrides = match &args.overrides {
-        Some(path) => match Overrides::read_csv(path, &report) {
+        Some(path) => match Overrides::read_csv(path, &assignment) {
             Ok(o) => o,
             Err(e) => return fail(&e.to_string()),
         },
         None => Overrides::default(),
     };
     if let Some(previous) = &previous {
-        overrides = overrides.or(Overrides::from_report(previous));
+        overrides = overrides.or(Overrides::from_previous(previous));
     }
-    for warning in overrides.apply(&mut report) {
-        eprintln!("warning: {warning}");
-    }
-    let changes = previous.as_ref().map(|p| changes(p, &report));
 
     let archived = match rubricate::history::archive_previous_run(&args.out) {
         Ok(a) => a,
@@ -187,38 +168,76 @@ pub fn grade(args: GradeArgs) -> u8 {
             ))
         }
     };
-    let written = match write_outputs(&report, &args.out) {
-        Ok(w) => w,
+
+    let skip = [args.out.clone()];
+    let source = if args.single {
+        let student = args
+            .student
+            .clone()
+            .unwrap_or_else(|| single_id(&args.submissions));
+        Source::Single {
+            root: &args.submissions,
+            student: rubricate::ids::StudentId(student),
+            skip: &skip,
+        }
+    } else {
+        Source::Folder {
+            root: &args.submissions,
+            skip: &skip,
+        }
+    };
+    let on_github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let options = RunOptions {
+        roster: roster.as_ref(),
+        overrides,
+        previous: previous.as_ref(),
+        // These outputs are built from the whole report at once.
+        keep_grades: !args.format.is_empty() || on_github,
+        fail_under: args.fail_under,
+    };
+    let progress = ProgressBar::new(args.quiet);
+    let outcome = run(&grader, source, &args.out, options, &progress);
+    progress.finish();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
         Err(e) => return fail(&error_chain(&e)),
     };
+    for warning in &outcome.override_warnings {
+        eprintln!("warning: {warning}");
+    }
+
     let mut extra: Vec<(&str, PathBuf)> = Vec::new();
-    for format in &args.format {
-        let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
-            Format::Canvas => ("canvas import", "canvas.csv", &rubricate::report::CanvasCsv),
-            Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
-            Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
-        };
-        let path = args.out.join(name);
-        if let Err(e) = write_atomic(&path, |out| writer.write(&report, out)) {
-            return fail(&error_chain(&e));
+    if let Some(report) = &outcome.report {
+        for format in &args.format {
+            let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
+                Format::Canvas => ("canvas import", "canvas.csv", &rubricate::report::CanvasCsv),
+                Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
+                Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
+            };
+            let path = args.out.join(name);
+            if let Err(e) = write_atomic(&path, |out| writer.write(report, out)) {
+                return fail(&error_chain(&e));
+            }
+            extra.push((label, path));
         }
-        extra.push((label, path));
+        if on_github {
+            github_actions(report, &args.submissions);
+        }
     }
-    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        github_actions(&report, &args.submissions);
-    }
+    let changes = &outcome.changes;
     let changes_csv = args.out.join("changes.csv");
-    if let Some(changes) = &changes {
+    if let Some(changes) = changes {
         if let Err(e) = write_atomic(&changes_csv, |out| write_changes_csv(changes, out)) {
             return fail(&error_chain(&e));
         }
     }
+    let written = &outcome.written;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
-        if let Err(e) = SummaryTable.write(&report, &mut stdout) {
+        if let Err(e) = SummaryTable.write_class(&outcome.class, &mut stdout) {
             return fail(&error_chain(&e));
         }
-        if let Some(changes) = &changes {
+        if let Some(changes) = changes {
             let _ = write_changes_text(changes, &mut stdout);
         }
         let _ = writeln!(
@@ -234,8 +253,8 @@ pub fn grade(args: GradeArgs) -> u8 {
         let _ = writeln!(
             stdout,
             "  feedback      {} ({} files)",
-            args.out.join(rubricate::report::FEEDBACK_DIR).display(),
-            written.feedback.len()
+            written.feedback_dir.display(),
+            written.feedback
         );
         if changes.is_some() {
             let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
@@ -247,30 +266,21 @@ pub fn grade(args: GradeArgs) -> u8 {
             let _ = writeln!(stdout, "  previous run  {}", archived.display());
         }
     }
-    let unreadable: Vec<_> = report
-        .students
-        .iter()
-        .filter_map(|s| match &s.status {
-            SubmissionStatus::Unreadable { reason } => Some((s.student.clone(), reason.clone())),
-            SubmissionStatus::Graded | SubmissionStatus::Missing => None,
-        })
-        .collect();
-    for (student, reason) in &unreadable {
+    for (student, reason) in &outcome.unreadable {
         eprintln!("warning: submission `{student}` could not be graded: {reason}");
     }
     if let Some(threshold) = args.fail_under {
-        let below: Vec<String> = report
-            .students
-            .iter()
-            .filter(|s| s.status == SubmissionStatus::Graded && s.total.as_f64() < threshold)
-            .map(|s| format!("{} ({})", s.student, s.total))
-            .collect();
-        if !below.is_empty() {
+        if !outcome.below.is_empty() {
+            let below: Vec<String> = outcome
+                .below
+                .iter()
+                .map(|(student, total)| format!("{student} ({total})"))
+                .collect();
             eprintln!("error: below --fail-under {threshold}: {}", below.join(", "));
             return exit::BELOW_THRESHOLD;
         }
     }
-    if unreadable.is_empty() {
+    if outcome.unreadable.is_empty() {
         exit::OK
     } else {
         exit::UNREADABLE

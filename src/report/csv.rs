@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::grades::{GradeReport, StudentGrade};
+use crate::grades::{AssignmentInfo, GradeReport, StudentGrade};
 use crate::ids::{Points, QuestionId};
 
 use super::{ReportError, ReportWriter};
@@ -17,24 +17,36 @@ pub struct GradesCsv;
 impl ReportWriter for GradesCsv {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
         let mut csv = ::csv::Writer::from_writer(out);
-
-        let questions: Vec<&QuestionId> = report.assignment.questions.iter().map(|q| &q.id).collect();
-        csv.write_record(
-            std::iter::once("student")
-                .chain(questions.iter().map(|id| id.as_str()))
-                .chain(std::iter::once("total")),
-        )?;
-
+        csv.write_record(GradesCsv::header(&report.assignment))?;
         for student in &report.students {
-            let mut row = Vec::with_capacity(questions.len() + 2);
-            row.push(spreadsheet_safe(student.student.as_str()));
-            row.extend(questions.iter().map(|id| score(student, id).to_string()));
-            row.push(student.total.to_string());
-            csv.write_record(&row)?;
+            csv.write_record(GradesCsv::row(&report.assignment, student))?;
         }
-
         csv.flush()?;
         Ok(())
+    }
+}
+
+impl GradesCsv {
+    /// The header row.
+    pub fn header(assignment: &AssignmentInfo) -> Vec<&str> {
+        std::iter::once("student")
+            .chain(assignment.questions.iter().map(|q| q.id.as_str()))
+            .chain(std::iter::once("total"))
+            .collect()
+    }
+
+    /// One student's row.
+    pub fn row(assignment: &AssignmentInfo, student: &StudentGrade) -> Vec<String> {
+        let mut row = Vec::with_capacity(assignment.questions.len() + 2);
+        row.push(spreadsheet_safe(student.student.as_str()));
+        row.extend(
+            assignment
+                .questions
+                .iter()
+                .map(|q| score(student, &q.id).to_string()),
+        );
+        row.push(student.total.to_string());
+        row
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::grades::GradeReport;
+use crate::grades::{AssignmentInfo, GradeReport, StudentGrade};
 
 use super::{ReportError, ReportWriter};
 
@@ -21,6 +21,52 @@ impl ReportWriter for GradesJson {
     }
 }
 
+/// `grades.json` written one student at a time, byte for byte what [`GradesJson`] writes for
+/// the whole report: serde_json renders the assignment and each student (in the worker threads,
+/// see [`GradesJson::student`]); this only places them in the report's object and array, indented
+/// to their depth (safe line by line: JSON strings never hold a raw newline).
+impl GradesJson {
+    /// Everything before the first student.
+    pub fn opening(assignment: &AssignmentInfo) -> Result<Vec<u8>, ReportError> {
+        let mut out = b"{\n  \"assignment\": ".to_vec();
+        out.extend(indented(&serde_json::to_vec_pretty(assignment)?, 2));
+        out.extend_from_slice(b",\n  \"students\": [");
+        Ok(out)
+    }
+
+    /// One student, to follow the opening (`first`) or the previous student.
+    pub fn student(student: &StudentGrade, first: bool) -> Result<Vec<u8>, ReportError> {
+        let mut out = if first {
+            b"\n    ".to_vec()
+        } else {
+            b",\n    ".to_vec()
+        };
+        out.extend(indented(&serde_json::to_vec_pretty(student)?, 4));
+        Ok(out)
+    }
+
+    /// Everything after the last student.
+    pub fn closing(students: usize) -> &'static [u8] {
+        if students == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        }
+    }
+}
+
+/// Every line after the first indented by `by` spaces.
+fn indented(json: &[u8], by: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for &byte in json {
+        out.push(byte);
+        if byte == b'\n' {
+            out.extend(std::iter::repeat_n(b' ', by));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,6 +75,24 @@ mod tests {
     #[test]
     fn grades_json_snapshot() {
         insta::assert_snapshot!(GradesJson.render(&fixture::report()).unwrap());
+    }
+
+    #[test]
+    fn streamed_json_is_the_whole_reports_byte_for_byte() {
+        let mut report = fixture::report();
+        for students in [report.students.len(), 1, 0] {
+            report.students.truncate(students);
+            let mut streamed = GradesJson::opening(&report.assignment).unwrap();
+            for (i, s) in report.students.iter().enumerate() {
+                streamed.extend(GradesJson::student(s, i == 0).unwrap());
+            }
+            streamed.extend_from_slice(GradesJson::closing(report.students.len()));
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                GradesJson.render(&report).unwrap(),
+                "{students} students"
+            );
+        }
     }
 
     #[test]

@@ -13,8 +13,6 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, BufWriter, Write};
-
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::class::ClassReport;
@@ -28,6 +26,7 @@ mod check;
 mod csv;
 mod explain;
 mod feedback;
+mod folder;
 mod github;
 mod gradescope;
 mod html;
@@ -48,6 +47,7 @@ pub use self::check::write_check;
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
+pub use self::folder::{feedback_file_names, render_student, OutputFolder, WrittenFiles};
 pub use self::github::{annotations, step_summary};
 pub use self::gradescope::GradescopeJson;
 pub use self::html::HtmlReport;
@@ -115,116 +115,25 @@ pub enum ReportError {
     },
 }
 
-/// The files one [`write_outputs`] call wrote (all paths start with the `out_dir` it was given).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenFiles {
-    pub csv: PathBuf,
-    pub json: PathBuf,
-    pub review: PathBuf,
-    pub html: PathBuf,
-    /// One file per student, in the report's student order.
-    pub feedback: Vec<(StudentId, PathBuf)>,
-}
-
-impl WrittenFiles {
-    /// Every path written: the CSV, the JSON, the review queue, the HTML report, then the
-    /// feedback files.
-    pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        [
-            self.csv.as_path(),
-            self.json.as_path(),
-            self.review.as_path(),
-            self.html.as_path(),
-        ]
-        .into_iter()
-        .chain(self.feedback.iter().map(|(_, p)| p.as_path()))
-    }
-
-    /// How many files were written.
-    pub fn len(&self) -> usize {
-        4 + self.feedback.len()
-    }
-
-    /// Always false: the CSV and JSON are always written.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-}
-
-/// Write `grades.csv`, `grades.json`, `review.csv`, `report.html` and `feedback/<student>.md` (one per student) into
-/// `out_dir`, creating the folders as needed.
+/// Write `grades.csv`, `grades.json`, `review.csv`, `report.html` and `feedback/<student>.md` (one
+/// per student) into `out_dir`, creating the folders as needed: a whole report through the same
+/// [`OutputFolder`] a run streams into.
 ///
-/// Each file is written to a temporary file in its target folder, then renamed over the target,
-/// so an interrupted or failed run never leaves a partially written file behind (files written
-/// before the failure are complete). Feedback files of students that are no longer in the report
-/// are left alone.
+/// Every file is written to a temporary file first and renamed into place only when all are
+/// complete, so an interrupted or failed run never leaves a partially written file behind.
+/// Feedback files of students that are no longer in the report are left alone.
 ///
 /// Student ids become file names; characters that are not safe in a file name are replaced by
 /// `_`, and two ids that would name the same file (also ignoring case, for case-insensitive file
 /// systems) are told apart by a `~2`, `~3`, ... suffix.
 pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFiles, ReportError> {
-    let feedback_dir = out_dir.join(FEEDBACK_DIR);
-    fs::create_dir_all(&feedback_dir).map_err(|source| ReportError::CreateDir {
-        path: feedback_dir.clone(),
-        source,
-    })?;
-
-    let csv = out_dir.join(GRADES_CSV);
-    let json = out_dir.join(GRADES_JSON);
-    let review = out_dir.join(REVIEW_CSV);
-    let html = out_dir.join(REPORT_HTML);
-
-    // Names are chosen in order (so collisions resolve the same way every run); every file is
-    // then written in parallel, each on its own, so the bytes do not depend on the threads.
-    let mut taken = HashSet::new();
-    let feedback: Vec<(StudentId, PathBuf)> = report
-        .students
-        .iter()
-        .map(|student| {
-            let name = unique_name(feedback_file_stem(&student.student), &mut taken);
-            (student.student.clone(), feedback_dir.join(format!("{name}.md")))
-        })
-        .collect();
-    let whole_files: [(&Path, &(dyn ReportWriter + Sync)); 4] = [
-        (&csv, &GradesCsv),
-        (&json, &GradesJson),
-        (&review, &ReviewCsv),
-        (&html, &HtmlReport),
-    ];
-    // Everything is rendered first and only then put in place, so a run interrupted while
-    // writing (Ctrl-C) leaves the previous run's files as they were.
-    let (whole, per_student) = rayon::join(
-        || {
-            whole_files
-                .par_iter()
-                .map(|(path, writer)| stage(path, |out| writer.write(report, out)))
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || {
-            report
-                .students
-                .par_iter()
-                .zip(&feedback)
-                .map(|(student, (_, path))| {
-                    stage(path, |out| {
-                        FeedbackMarkdown.write_student(&report.assignment, student, out)
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        },
-    );
-    let (whole, per_student) = (whole?, per_student?);
-    for staged in per_student.into_iter().chain(whole) {
-        staged.commit()?;
+    let mut folder = OutputFolder::create(out_dir, &report.assignment)?;
+    let names = feedback_file_names(report.students.iter().map(|s| &s.student));
+    for (i, (student, name)) in report.students.iter().zip(&names).enumerate() {
+        let json = render_student(&report.assignment, student, i == 0, &folder.staging().join(name))?;
+        folder.add(student, &json)?;
     }
-
-    Ok(WrittenFiles {
-        csv,
-        json,
-        review,
-        html,
-        feedback,
-    })
+    Ok(folder.finish()?.0)
 }
 
 /// Write `path` atomically: into a temporary file in the same folder, synced, then renamed over
@@ -245,7 +154,12 @@ pub fn remove_stale_temp_files(out_dir: &Path) -> io::Result<usize> {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with(".rubricate-") && name.ends_with(".tmp") {
-                fs::remove_file(entry.path())?;
+                // Staged feedback files are in a folder of that name.
+                if entry.file_type()?.is_dir() {
+                    fs::remove_dir_all(entry.path())?;
+                } else {
+                    fs::remove_file(entry.path())?;
+                }
                 removed += 1;
             }
         }
@@ -276,15 +190,62 @@ pub fn stage(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
 ) -> Result<Staged, ReportError> {
-    let in_file = |source: ReportError| ReportError::File {
-        path: path.to_path_buf(),
-        source: Box::new(source),
-    };
+    let mut open = open_staged(path)?;
+    render(&mut open).map_err(|e| open.error(e))?;
+    open.finish()
+}
+
+/// A temporary file beside its target, being written.
+pub struct OpenStaged {
+    out: BufWriter<tempfile::NamedTempFile>,
+    target: PathBuf,
+}
+
+impl Write for OpenStaged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl OpenStaged {
+    /// `source`, as a failure to write this file.
+    pub fn error(&self, source: ReportError) -> ReportError {
+        match source {
+            already @ ReportError::File { .. } => already,
+            source => ReportError::File {
+                path: self.target.clone(),
+                source: Box::new(source),
+            },
+        }
+    }
+
+    /// Flush and sync the file; it is then ready to be put in place.
+    pub fn finish(self) -> Result<Staged, ReportError> {
+        let target = self.target;
+        let in_file = |e: io::Error| ReportError::File {
+            path: target.clone(),
+            source: Box::new(ReportError::Io(e)),
+        };
+        let tmp = self.out.into_inner().map_err(|e| in_file(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(in_file)?;
+        // Closed now (many open files would run out of descriptors); the path stays.
+        Ok(Staged {
+            temp: tmp.into_temp_path(),
+            target,
+        })
+    }
+}
+
+/// Open a temporary file in `path`'s folder to write `path`'s content into.
+pub fn open_staged(path: &Path) -> Result<OpenStaged, ReportError> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-
     let mut builder = tempfile::Builder::new();
     builder.prefix(".rubricate-").suffix(".tmp");
     // NamedTempFile defaults to 0o600; outputs are ordinary files (0o666 minus the umask), like
@@ -294,21 +255,12 @@ pub fn stage(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .map_err(|e| in_file(ReportError::Io(e)))?;
-
-    {
-        let mut out = BufWriter::new(tmp.as_file_mut());
-        render(&mut out).map_err(in_file)?;
-        out.flush().map_err(|e| in_file(ReportError::Io(e)))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| in_file(ReportError::Io(e)))?;
-    // Closed now (a class's worth of open files would run out of descriptors); the path stays.
-    Ok(Staged {
-        temp: tmp.into_temp_path(),
+    let tmp = builder.tempfile_in(dir).map_err(|e| ReportError::File {
+        path: path.to_path_buf(),
+        source: Box::new(ReportError::Io(e)),
+    })?;
+    Ok(OpenStaged {
+        out: BufWriter::new(tmp),
         target: path.to_path_buf(),
     })
 }
@@ -369,18 +321,14 @@ mod tests {
 
         assert_eq!(written.csv, out_dir.join("grades.csv"));
         assert_eq!(written.json, out_dir.join("grades.json"));
-        assert_eq!(written.feedback.len(), report.students.len());
+        assert_eq!(written.feedback, report.students.len());
         assert_eq!(written.review, out_dir.join("review.csv"));
         assert_eq!(written.html, out_dir.join("report.html"));
         assert_eq!(written.len(), 4 + report.students.len());
-        for path in written.paths() {
+        for path in [&written.csv, &written.json, &written.review, &written.html] {
             assert!(path.is_file(), "{} was not written", path.display());
         }
-        let names: Vec<String> = written
-            .feedback
-            .iter()
-            .map(|(_, p)| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let names = feedback_file_names(report.students.iter().map(|s| &s.student));
         assert_eq!(
             names,
             ["aokonkwo.md", "brennan, _finn_.md", "gtanaka.md"],
@@ -419,7 +367,7 @@ mod tests {
         FeedbackMarkdown
             .write_student(&report.assignment, &report.students[1], &mut one)
             .unwrap();
-        assert_eq!(fs::read(&written.feedback[1].1).unwrap(), one);
+        assert_eq!(fs::read(written.feedback_dir.join(&names[1])).unwrap(), one);
 
         // The CSV parses back with the right header and one row per student.
         let mut rdr = ::csv::Reader::from_path(&written.csv).unwrap();

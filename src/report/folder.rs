@@ -1,0 +1,176 @@
+//! The output folder of a run, written one student at a time, so that memory does not grow with
+//! the class: `grades.csv` and `grades.json` grow row by row in temporary files, each student's
+//! feedback goes into a staging folder, and what the class-wide reports need is gathered in a
+//! [`ClassTally`]. Nothing is in place until [`OutputFolder::finish`] renames it all, so an
+//! interrupted or failed run leaves the previous run's files as they were.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::class::{ClassReport, ClassTally};
+use crate::grades::{AssignmentInfo, StudentGrade};
+use crate::ids::StudentId;
+
+use super::html::DETAILED_STUDENTS;
+use super::{
+    feedback_file_stem, open_staged, unique_name, ClassWriter, FeedbackMarkdown, GradesCsv, GradesJson,
+    HtmlReport, OpenStaged, ReportError, ReviewCsv, Staged, FEEDBACK_DIR, GRADES_CSV, GRADES_JSON,
+    REPORT_HTML, REVIEW_CSV,
+};
+
+/// The files a run wrote (all paths start with the output folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFiles {
+    pub csv: PathBuf,
+    pub json: PathBuf,
+    pub review: PathBuf,
+    pub html: PathBuf,
+    /// The folder of per-student feedback files, and how many were written.
+    pub feedback_dir: PathBuf,
+    pub feedback: usize,
+}
+
+impl WrittenFiles {
+    /// How many files were written.
+    pub fn len(&self) -> usize {
+        4 + self.feedback
+    }
+
+    /// Always false: the CSV and JSON are always written.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Feedback file names (`<stem>.md`) for students in report order: ids made safe as file names,
+/// told apart by `~2`, `~3`, ... when two would name the same file (ignoring case). Chosen in
+/// order, so collisions resolve the same way every run.
+pub fn feedback_file_names<'a>(ids: impl IntoIterator<Item = &'a StudentId>) -> Vec<String> {
+    let mut taken = HashSet::new();
+    ids.into_iter()
+        .map(|id| format!("{}.md", unique_name(feedback_file_stem(id), &mut taken)))
+        .collect()
+}
+
+/// One student's part of the outputs, rendered where it was graded (a worker thread): the
+/// feedback file is written into the staging folder, the `grades.json` part is returned.
+pub fn render_student(
+    assignment: &AssignmentInfo,
+    student: &StudentGrade,
+    first: bool,
+    feedback: &Path,
+) -> Result<Vec<u8>, ReportError> {
+    let mut markdown = Vec::new();
+    FeedbackMarkdown.write_student(assignment, student, &mut markdown)?;
+    // Not synced one by one (a class is many small files); they are renamed into place only
+    // after every report is complete.
+    fs::write(feedback, markdown).map_err(|e| ReportError::File {
+        path: feedback.to_path_buf(),
+        source: Box::new(e.into()),
+    })?;
+    GradesJson::student(student, first)
+}
+
+/// An output folder being written; see the module docs.
+pub struct OutputFolder {
+    dir: PathBuf,
+    assignment: AssignmentInfo,
+    staging: tempfile::TempDir,
+    csv: ::csv::Writer<OpenStaged>,
+    json: OpenStaged,
+    tally: ClassTally,
+    students: usize,
+}
+
+impl OutputFolder {
+    /// Start writing into `dir` (created as needed).
+    pub fn create(dir: &Path, assignment: &AssignmentInfo) -> Result<OutputFolder, ReportError> {
+        let feedback_dir = dir.join(FEEDBACK_DIR);
+        fs::create_dir_all(&feedback_dir).map_err(|source| ReportError::CreateDir {
+            path: feedback_dir.clone(),
+            source,
+        })?;
+        let staging = tempfile::Builder::new()
+            .prefix(".rubricate-")
+            .suffix(".tmp")
+            .tempdir_in(dir)
+            .map_err(|source| ReportError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        let mut csv = ::csv::Writer::from_writer(open_staged(&dir.join(GRADES_CSV))?);
+        csv.write_record(GradesCsv::header(assignment))?;
+        let json_path = dir.join(GRADES_JSON);
+        let mut json = open_staged(&json_path)?;
+        json.write_all(&GradesJson::opening(assignment)?)
+            .map_err(|e| json.error(e.into()))?;
+        Ok(OutputFolder {
+            dir: dir.to_path_buf(),
+            assignment: assignment.clone(),
+            staging,
+            csv,
+            json,
+            tally: ClassTally::new(assignment.clone(), DETAILED_STUDENTS)?,
+            students: 0,
+        })
+    }
+
+    /// Where the next students' feedback files are staged ([`render_student`] writes them).
+    pub fn staging(&self) -> &Path {
+        self.staging.path()
+    }
+
+    /// Add the next student (in report order) with the `grades.json` part [`render_student`]
+    /// returned for them.
+    pub fn add(&mut self, student: &StudentGrade, json: &[u8]) -> Result<(), ReportError> {
+        self.csv.write_record(GradesCsv::row(&self.assignment, student))?;
+        self.json.write_all(json).map_err(|e| self.json.error(e.into()))?;
+        self.tally.add(student)?;
+        self.students += 1;
+        Ok(())
+    }
+
+    /// Write the class-wide reports, then put every file in place.
+    pub fn finish(mut self) -> Result<(WrittenFiles, ClassReport), ReportError> {
+        self.json
+            .write_all(GradesJson::closing(self.students))
+            .map_err(|e| self.json.error(e.into()))?;
+        let csv = self
+            .csv
+            .into_inner()
+            .map_err(|e| ReportError::Io(e.into_error()))?
+            .finish()?;
+        let json = self.json.finish()?;
+        let class = self.tally.finish()?;
+        let written = WrittenFiles {
+            csv: self.dir.join(GRADES_CSV),
+            json: self.dir.join(GRADES_JSON),
+            review: self.dir.join(REVIEW_CSV),
+            html: self.dir.join(REPORT_HTML),
+            feedback_dir: self.dir.join(FEEDBACK_DIR),
+            feedback: self.students,
+        };
+        let class_files: [(&Path, &dyn ClassWriter); 2] =
+            [(&written.review, &ReviewCsv), (&written.html, &HtmlReport)];
+        let mut staged: Vec<Staged> = vec![csv, json];
+        for (path, writer) in class_files {
+            staged.push(super::stage(path, |out| writer.write_class(&class, out))?);
+        }
+
+        // Everything is complete: feedback first, then the reports that point at it.
+        for entry in fs::read_dir(self.staging.path()).map_err(ReportError::Io)? {
+            let entry = entry.map_err(ReportError::Io)?;
+            let target = written.feedback_dir.join(entry.file_name());
+            fs::rename(entry.path(), &target).map_err(|e| ReportError::File {
+                path: target,
+                source: Box::new(e.into()),
+            })?;
+        }
+        for file in staged {
+            file.commit()?;
+        }
+        Ok((written, class))
+    }
+}

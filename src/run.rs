@@ -1,0 +1,242 @@
+//! One `grade` run, streamed from the submissions folder to the output folder.
+//!
+//! First the plan: find the submissions, settle whose each one is (the roster renames and adds
+//! students), and put them in report order (by student id). Then the students are graded in
+//! parallel a chunk at a time; each worker also applies the TA's overrides and renders the
+//! student's feedback file and `grades.json` part, and the chunk is handed in order to the
+//! [`OutputFolder`], the regrade comparison and the run's counts. Memory holds the plan, one
+//! chunk of full grades and the class tally, not the class's answers, and the outputs are the
+//! same bytes whatever the thread count.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::class::ClassReport;
+use crate::grade::{Grader, Progress};
+use crate::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
+use crate::ids::{Points, StudentId};
+use crate::overrides::Overrides;
+use crate::regrade::{Change, PreviousRun};
+use crate::report::{feedback_file_names, render_student, OutputFolder, ReportError, WrittenFiles};
+use crate::roster::Roster;
+use crate::submission::{discover, discover_single, DiscoverError, Submission};
+
+/// Students graded per parallel step, per worker thread: enough to keep every thread busy,
+/// few enough that a step's full grades take little memory.
+const CHUNK_PER_THREAD: usize = 16;
+
+/// What to grade.
+pub enum Source<'a> {
+    /// Every submission in a folder (skipping `skip`, such as the output folder).
+    Folder { root: &'a Path, skip: &'a [PathBuf] },
+    /// One student's submission: a folder of answer files, or one file.
+    Single {
+        root: &'a Path,
+        student: StudentId,
+        skip: &'a [PathBuf],
+    },
+}
+
+/// The settings of one run besides the rubric and the folders.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    pub roster: Option<&'a Roster>,
+    pub overrides: Overrides,
+    /// The previous run, to report what changed.
+    pub previous: Option<&'a PreviousRun>,
+    /// Keep every student's full grade, for outputs that need the whole report at once
+    /// (JUnit, Gradescope, GitHub annotations, Canvas); memory then grows with the class.
+    pub keep_grades: bool,
+    /// List the graded students whose total is below this many points.
+    pub fail_under: Option<f64>,
+}
+
+/// What a run wrote and found.
+pub struct RunOutcome {
+    pub written: WrittenFiles,
+    pub class: ClassReport,
+    /// Changes since the previous run, when one was given.
+    pub changes: Option<Vec<Change>>,
+    /// Overrides that matched no graded answer.
+    pub override_warnings: Vec<String>,
+    /// Submissions that could not be graded, with the reason.
+    pub unreadable: Vec<(StudentId, String)>,
+    /// Graded students below `fail_under`, with their totals.
+    pub below: Vec<(StudentId, Points)>,
+    /// Every full grade, with `keep_grades`.
+    pub report: Option<GradeReport>,
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// One entry of the report, before grading: whose it is and where it comes from.
+struct Planned {
+    /// The submission to grade; `None` for a roster student who submitted nothing.
+    submission: Option<usize>,
+    /// The roster's verdict (id, entry, warnings), when a roster was given; for a student with
+    /// no submission, the whole (empty) grade.
+    identity: Option<Box<StudentGrade>>,
+    feedback_file: String,
+}
+
+/// Grade `source` with `grader` into the output folder `out`.
+pub fn run(
+    grader: &Grader<'_>,
+    source: Source<'_>,
+    out: &Path,
+    options: RunOptions<'_>,
+    progress: &dyn Progress,
+) -> Result<RunOutcome, RunError> {
+    let submissions = match source {
+        Source::Folder { root, skip } => discover(root, skip)?,
+        Source::Single { root, student, skip } => vec![discover_single(root, student, skip)?],
+    };
+    let plan = plan(grader, &submissions, options.roster);
+    progress.started(plan.len());
+
+    let assignment = grader.assignment_info();
+    let mut folder = OutputFolder::create(out, &assignment)?;
+    let mut overrides = options.overrides.by_student();
+    let mut diff = options.previous.map(|p| p.diff(&assignment));
+    let mut unreadable = Vec::new();
+    let mut below = Vec::new();
+    let mut kept = Vec::new();
+
+    let staging = folder.staging().to_path_buf();
+    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
+    for (step, entries) in plan.chunks(chunk).enumerate() {
+        let graded: Vec<_> = entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, planned)| {
+                let mut grade = match (planned.submission, &planned.identity) {
+                    (Some(at), identity) => {
+                        let mut grade = grader.grade_submission(&submissions[at]);
+                        if let Some(identity) = identity {
+                            settle(&mut grade, identity);
+                        }
+                        grade
+                    }
+                    (None, Some(missing)) => (**missing).clone(),
+                    (None, None) => unreachable!("a planned student has a submission or a roster entry"),
+                };
+                let used = overrides.apply(&mut grade);
+                progress.graded(&grade.student);
+                let first = step == 0 && i == 0;
+                let json = render_student(&assignment, &grade, first, &staging.join(&planned.feedback_file))?;
+                Ok::<_, ReportError>((grade, json, used))
+            })
+            .collect();
+        for result in graded {
+            let (grade, json, used) = result?;
+            folder.add(&grade, &json)?;
+            overrides.used(used);
+            if let Some(diff) = &mut diff {
+                diff.student(&grade);
+            }
+            match &grade.status {
+                SubmissionStatus::Unreadable { reason } => {
+                    unreadable.push((grade.student.clone(), reason.clone()));
+                }
+                SubmissionStatus::Graded => {
+                    if options.fail_under.is_some_and(|t| grade.total.as_f64() < t) {
+                        below.push((grade.student.clone(), grade.total));
+                    }
+                }
+                SubmissionStatus::Missing => {}
+            }
+            if options.keep_grades {
+                kept.push(grade);
+            }
+        }
+    }
+
+    let (written, class) = folder.finish()?;
+    Ok(RunOutcome {
+        written,
+        class,
+        changes: diff.map(|d| d.finish()),
+        override_warnings: overrides.unused(),
+        unreadable,
+        below,
+        report: options.keep_grades.then_some(GradeReport {
+            assignment,
+            students: kept,
+        }),
+    })
+}
+
+/// The report's entries in order: the roster settles whose each submission is and adds the
+/// students who submitted nothing; everyone is sorted by id; feedback file names are chosen.
+fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>) -> Vec<Planned> {
+    let max_total = grader.rubric.max_total();
+    let mut order: Vec<(usize, Option<StudentGrade>)> = match roster {
+        None => (0..submissions.len()).map(|i| (i, None)).collect(),
+        Some(roster) => {
+            let mut skeletons: Vec<StudentGrade> = submissions
+                .iter()
+                .map(|s| skeleton(s.student.clone(), max_total))
+                .collect();
+            roster.match_students(&mut skeletons, max_total);
+            skeletons
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (i, Some(s)))
+                .collect()
+        }
+    };
+    let id = |(i, identity): &(usize, Option<StudentGrade>)| -> (StudentId, Option<String>) {
+        match identity {
+            Some(s) => (s.student.clone(), s.submitted_as.clone()),
+            None => (submissions[*i].student.clone(), None),
+        }
+    };
+    order.sort_by_cached_key(id);
+    let names = feedback_file_names(order.iter().map(|entry| match &entry.1 {
+        Some(s) => &s.student,
+        None => &submissions[entry.0].student,
+    }));
+    order
+        .into_iter()
+        .zip(names)
+        .map(|((i, identity), feedback_file)| Planned {
+            submission: (i < submissions.len()).then_some(i),
+            identity: identity.map(Box::new),
+            feedback_file,
+        })
+        .collect()
+}
+
+/// A submission's identity before grading: its own id, nothing else.
+fn skeleton(student: StudentId, max_total: Points) -> StudentGrade {
+    StudentGrade {
+        student,
+        files: Vec::new(),
+        status: SubmissionStatus::Graded,
+        total: Points::ZERO,
+        max_total,
+        questions: Vec::new(),
+        warnings: Vec::new(),
+        unknown_labels: Vec::new(),
+        roster: None::<RosterEntry>,
+        not_on_roster: false,
+        submitted_as: None,
+    }
+}
+
+/// Give a graded submission the identity the roster settled for it.
+fn settle(grade: &mut StudentGrade, identity: &StudentGrade) {
+    grade.student = identity.student.clone();
+    grade.submitted_as = identity.submitted_as.clone();
+    grade.roster = identity.roster.clone();
+    grade.not_on_roster = identity.not_on_roster;
+    grade.warnings.extend(identity.warnings.iter().cloned());
+}
