@@ -240,3 +240,200 @@ fn settle(grade: &mut StudentGrade, identity: &StudentGrade) {
     grade.not_on_roster = identity.not_on_roster;
     grade.warnings.extend(identity.warnings.iter().cloned());
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::grade::NoProgress;
+    use crate::overrides::ManualScore;
+    use crate::report::write_outputs;
+    use crate::roster::RosterStudent;
+    use crate::rubric::Rubric;
+
+    fn rubric() -> Rubric {
+        crate::rubric::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml"))
+            .unwrap()
+    }
+
+    /// A class of `n` students made from the bundled submissions (files and folders), with a
+    /// late resubmission, so it spans several chunks and exercises the roster.
+    fn class(root: &Path, n: usize) {
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions");
+        let mut sources: Vec<PathBuf> = fs::read_dir(&bundled)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        sources.sort();
+        for i in 0..n {
+            let source = &sources[i % sources.len()];
+            let ext = source.extension().unwrap().to_string_lossy();
+            let name = if i == 7 {
+                "s0007_late".to_string()
+            } else {
+                format!("s{i:04}")
+            };
+            fs::copy(source, root.join(format!("{name}.{ext}"))).unwrap();
+        }
+        fs::write(root.join("broken.pdf"), "%PDF").unwrap();
+    }
+
+    fn roster(n: usize) -> Roster {
+        Roster::from_students(
+            (0..n + 3)
+                .map(|i| RosterStudent {
+                    id: format!("s{i:04}"),
+                    name: format!("Student {i}"),
+                    email: format!("s{i}@example.edu"),
+                    lms_id: None,
+                    line: i as u64 + 2,
+                })
+                .collect(),
+        )
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((name, fs::read(entry.path()).unwrap()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_streamed_run_writes_what_the_whole_report_would() {
+        let rubric = rubric();
+        let grader = Grader::new(&rubric);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("submissions");
+        fs::create_dir(&root).unwrap();
+        let n = 150;
+        class(&root, n);
+        let roster = roster(n);
+        let mut overrides = Overrides::default();
+        overrides.by_answer.insert(
+            ("S0003".to_string(), crate::ids::QuestionId("1a".to_string())),
+            ManualScore {
+                points: Points::whole(1),
+                comment: "checked".into(),
+            },
+        );
+
+        // The whole report in memory, then written at once.
+        let mut report = grader.grade_folder(&root, &[]).unwrap();
+        roster.apply(&mut report);
+        assert!(overrides.apply(&mut report).is_empty());
+        let whole = dir.path().join("whole");
+        write_outputs(&report, &whole).unwrap();
+
+        // Streamed, in several chunks, with one thread and with two.
+        for threads in [1, 2] {
+            let out = dir.path().join(format!("streamed-{threads}"));
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let outcome = pool
+                .install(|| {
+                    let options = RunOptions {
+                        roster: Some(&roster),
+                        overrides: overrides.clone(),
+                        keep_grades: true,
+                        fail_under: Some(10.0),
+                        ..RunOptions::default()
+                    };
+                    run(
+                        &grader,
+                        Source::Folder {
+                            root: &root,
+                            skip: &[],
+                        },
+                        &out,
+                        options,
+                        &NoProgress,
+                    )
+                })
+                .unwrap();
+            assert!(report.students.len() > CHUNK_PER_THREAD * threads * 3);
+            assert_eq!(files(&out), files(&whole), "{threads} threads");
+            assert_eq!(outcome.written.feedback, report.students.len());
+            assert_eq!(outcome.class.counts.students, report.students.len());
+            assert_eq!(outcome.class.counts.missing, 3);
+            assert_eq!(outcome.unreadable.len(), 1);
+            assert!(outcome.override_warnings.is_empty());
+            let below: Vec<_> = report
+                .students
+                .iter()
+                .filter(|s| s.status == SubmissionStatus::Graded && s.total.as_f64() < 10.0)
+                .map(|s| (s.student.clone(), s.total))
+                .collect();
+            assert_eq!(outcome.below, below);
+            let kept = outcome.report.unwrap();
+            assert_eq!(
+                serde_json::to_string(&kept).unwrap(),
+                serde_json::to_string(&report).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_regrade_reads_the_previous_grades_json() {
+        let rubric = rubric();
+        let grader = Grader::new(&rubric);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("submissions");
+        fs::create_dir(&root).unwrap();
+        class(&root, 20);
+        let out = dir.path().join("out");
+        let keep = || RunOptions {
+            keep_grades: true,
+            ..RunOptions::default()
+        };
+        let folder = || Source::Folder {
+            root: &root,
+            skip: &[],
+        };
+        let first = run(&grader, folder(), &out, keep(), &NoProgress).unwrap();
+        assert!(first.changes.is_none());
+
+        // A resubmission, a new student and a removed one.
+        fs::copy(root.join("s0002.md"), root.join("s0000.md")).unwrap();
+        fs::copy(root.join("s0002.md"), root.join("s0100.md")).unwrap();
+        fs::remove_file(root.join("s0005.md")).unwrap();
+        let previous = PreviousRun::read(&out.join("grades.json")).unwrap();
+        let options = RunOptions {
+            previous: Some(&previous),
+            ..keep()
+        };
+        let second = run(&grader, folder(), &out, options, &NoProgress).unwrap();
+        let changes = second.changes.unwrap();
+        let reason = |id: &str| {
+            changes
+                .iter()
+                .filter(|c| c.student.as_str() == id)
+                .map(|c| c.reason)
+                .collect::<Vec<_>>()
+        };
+        use crate::regrade::ChangeReason::*;
+        assert_eq!(reason("s0100"), [NewSubmission]);
+        assert_eq!(reason("s0005"), [RemovedSubmission]);
+        assert!(!reason("s0000").is_empty());
+        assert!(reason("s0000").iter().all(|r| *r == AnswerChanged));
+        // The same as comparing the two whole reports in memory.
+        assert_eq!(
+            changes,
+            crate::regrade::changes(&first.report.unwrap(), &second.report.unwrap())
+        );
+    }
+}

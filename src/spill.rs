@@ -7,14 +7,18 @@
 //! leaves the process.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Where a record starts in its spill file.
-pub type Offset = u64;
+/// Where a record is in its spill file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offset {
+    at: u64,
+    len: u32,
+}
 
 /// An append-only file of records of one type.
 pub struct Spill<T> {
@@ -35,12 +39,15 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
         })
     }
 
-    /// Append `record`; returns where it starts.
+    /// Append `record`; returns where it is.
     pub fn push(&mut self, record: &T) -> io::Result<Offset> {
-        let at = self.written;
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
         self.out.write_all(&line)?;
+        let at = Offset {
+            at: self.written,
+            len: u32::try_from(line.len()).map_err(io::Error::other)?,
+        };
         self.written += line.len() as u64;
         self.len += 1;
         Ok(at)
@@ -92,13 +99,13 @@ impl<T: DeserializeOwned> SpillReader<T> {
         }))
     }
 
-    /// The record that starts at `offset` (from [`Spill::push`]).
+    /// The record at `offset` (from [`Spill::push`]).
     pub fn get(&self, offset: Offset) -> io::Result<T> {
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(offset))?;
-        let mut line = String::new();
-        BufReader::new(file).read_line(&mut line)?;
-        serde_json::from_str(&line).map_err(io::Error::from)
+        file.seek(SeekFrom::Start(offset.at))?;
+        let mut line = vec![0; offset.len as usize];
+        file.read_exact(&mut line)?;
+        serde_json::from_slice(&line).map_err(io::Error::from)
     }
 }
 

@@ -447,6 +447,25 @@ mod tests {
     }
 
     #[test]
+    fn stale_temp_files_and_staging_folders_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join(FEEDBACK_DIR)).unwrap();
+        fs::create_dir(out.join(".rubricate-abc.tmp")).unwrap();
+        fs::write(out.join(".rubricate-abc.tmp/jdoe.md"), "half").unwrap();
+        fs::write(out.join(".rubricate-def.tmp"), "half").unwrap();
+        fs::write(out.join(FEEDBACK_DIR).join(".rubricate-ghi.tmp"), "half").unwrap();
+        fs::write(out.join("grades.csv"), "kept").unwrap();
+        assert_eq!(remove_stale_temp_files(out).unwrap(), 3);
+        let left: Vec<_> = fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert_eq!(fs::read_dir(out.join(FEEDBACK_DIR)).unwrap().count(), 0);
+    }
+
+    #[test]
     fn student_ids_become_safe_distinct_file_names() {
         let stem = |s: &str| feedback_file_stem(&StudentId(s.to_string()));
         assert_eq!(stem("aokonkwo"), "aokonkwo");
