@@ -17,7 +17,7 @@ use crate::grade::{Grader, Progress};
 use crate::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, StudentId};
 use crate::overrides::Overrides;
-use crate::regrade::{Change, PreviousRun};
+use crate::regrade::{Change, PreviousRun, RegradeDiff};
 use crate::report::{feedback_file_names, render_student, OutputFolder, ReportError, WrittenFiles};
 use crate::roster::Roster;
 use crate::submission::{discover, discover_single, DiscoverError, Submission};
@@ -103,17 +103,22 @@ pub fn run(
     progress.started(plan.len());
 
     let assignment = grader.assignment_info();
-    let mut folder = OutputFolder::create(out, &assignment)?;
-    let mut overrides = options.overrides.by_student();
-    let mut diff = options.previous.map(|p| p.diff(&assignment));
-    let mut unreadable = Vec::new();
-    let mut below = Vec::new();
-    let mut kept = Vec::new();
-
+    let folder = OutputFolder::create(out, &assignment)?;
     let staging = folder.staging().to_path_buf();
-    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
-    for (step, entries) in plan.chunks(chunk).enumerate() {
-        let graded: Vec<_> = entries
+    let mut overrides = options.overrides.by_student();
+    let mut collected = Collected {
+        folder,
+        diff: options.previous.map(|p| p.diff(&assignment)),
+        fail_under: options.fail_under,
+        keep_grades: options.keep_grades,
+        used: Vec::new(),
+        unreadable: Vec::new(),
+        below: Vec::new(),
+        kept: Vec::new(),
+    };
+
+    let grade_chunk = |step: usize, entries: &[Planned]| -> Vec<Result<Graded<'_>, ReportError>> {
+        entries
             .par_iter()
             .enumerate()
             .map(|(i, planned)| {
@@ -132,33 +137,33 @@ pub fn run(
                 progress.graded(&grade.student);
                 let first = step == 0 && i == 0;
                 let json = render_student(&assignment, &grade, first, &staging.join(&planned.feedback_file))?;
-                Ok::<_, ReportError>((grade, json, used))
+                Ok(Graded { grade, json, used })
             })
-            .collect();
-        for result in graded {
-            let (grade, json, used) = result?;
-            folder.add(&grade, &json)?;
-            overrides.used(used);
-            if let Some(diff) = &mut diff {
-                diff.student(&grade);
-            }
-            match &grade.status {
-                SubmissionStatus::Unreadable { reason } => {
-                    unreadable.push((grade.student.clone(), reason.clone()));
-                }
-                SubmissionStatus::Graded => {
-                    if options.fail_under.is_some_and(|t| grade.total.as_f64() < t) {
-                        below.push((grade.student.clone(), grade.total));
-                    }
-                }
-                SubmissionStatus::Missing => {}
-            }
-            if options.keep_grades {
-                kept.push(grade);
-            }
-        }
+            .collect()
+    };
+    // Each chunk is handed to the output while the next one is graded.
+    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
+    let mut pending = Vec::new();
+    for (step, entries) in plan.chunks(chunk).enumerate() {
+        let (graded, handed) = rayon::join(
+            || grade_chunk(step, entries),
+            || collected.take(std::mem::take(&mut pending)),
+        );
+        handed?;
+        pending = graded;
     }
+    collected.take(pending)?;
 
+    let Collected {
+        folder,
+        diff,
+        used,
+        unreadable,
+        below,
+        kept,
+        ..
+    } = collected;
+    overrides.used(used);
     let (written, class) = folder.finish()?;
     Ok(RunOutcome {
         written,
@@ -172,6 +177,53 @@ pub fn run(
             students: kept,
         }),
     })
+}
+
+/// One student graded by a worker: the grade, its `grades.json` part, the overrides used.
+struct Graded<'o> {
+    grade: StudentGrade,
+    json: Vec<u8>,
+    used: Vec<&'o (String, crate::ids::QuestionId)>,
+}
+
+/// Where graded students go, in report order.
+struct Collected<'p, 'o> {
+    folder: OutputFolder,
+    diff: Option<RegradeDiff<'p>>,
+    fail_under: Option<f64>,
+    keep_grades: bool,
+    used: Vec<&'o (String, crate::ids::QuestionId)>,
+    unreadable: Vec<(StudentId, String)>,
+    below: Vec<(StudentId, Points)>,
+    kept: Vec<StudentGrade>,
+}
+
+impl<'o> Collected<'_, 'o> {
+    fn take(&mut self, graded: Vec<Result<Graded<'o>, ReportError>>) -> Result<(), ReportError> {
+        for result in graded {
+            let Graded { grade, json, used } = result?;
+            self.folder.add(&grade, &json)?;
+            self.used.extend(used);
+            if let Some(diff) = &mut self.diff {
+                diff.student(&grade);
+            }
+            match &grade.status {
+                SubmissionStatus::Unreadable { reason } => {
+                    self.unreadable.push((grade.student.clone(), reason.clone()));
+                }
+                SubmissionStatus::Graded => {
+                    if self.fail_under.is_some_and(|t| grade.total.as_f64() < t) {
+                        self.below.push((grade.student.clone(), grade.total));
+                    }
+                }
+                SubmissionStatus::Missing => {}
+            }
+            if self.keep_grades {
+                self.kept.push(grade);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The report's entries in order: the roster settles whose each submission is and adds the

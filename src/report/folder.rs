@@ -9,6 +9,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::class::{ClassReport, ClassTally};
 use crate::grades::{AssignmentInfo, StudentGrade};
 use crate::ids::StudentId;
@@ -160,14 +162,17 @@ impl OutputFolder {
         }
 
         // Everything is complete: feedback first, then the reports that point at it.
-        for entry in fs::read_dir(self.staging.path()).map_err(ReportError::Io)? {
-            let entry = entry.map_err(ReportError::Io)?;
-            let target = written.feedback_dir.join(entry.file_name());
-            fs::rename(entry.path(), &target).map_err(|e| ReportError::File {
-                path: target,
-                source: Box::new(e.into()),
+        fs::read_dir(self.staging.path())
+            .map_err(ReportError::Io)?
+            .par_bridge()
+            .try_for_each(|entry| {
+                let entry = entry.map_err(ReportError::Io)?;
+                let target = written.feedback_dir.join(entry.file_name());
+                fs::rename(entry.path(), &target).map_err(|e| ReportError::File {
+                    path: target,
+                    source: Box::new(e.into()),
+                })
             })?;
-        }
         for file in staged {
             file.commit()?;
         }
