@@ -10,7 +10,8 @@
 //! 6. [`grades`]: the result model that every report reads;
 //! 7. [`report`]: the writers (CSV, JSON, Markdown feedback, terminal summary).
 //!
-//! [`grade`] drives one run from a rubric and a folder to a [`grades::GradeReport`].
+//! [`grade`] grades one submission; [`run`] streams a whole folder, graded in parallel, into
+//! the output folder, gathering what the class-wide reports need in a [`class::ClassTally`].
 
 pub mod agreement;
 pub mod answers;
