@@ -1,6 +1,6 @@
-//! One grading run: rubric + submissions folder → [`GradeReport`]. Submissions are graded in
-//! parallel and reported in student-id order, so the report is identical whatever the thread
-//! count. A submission that cannot be read is reported and scored 0; the others go on.
+//! Grading: a [`Grader`] turns one student's submission into a [`StudentGrade`] (or a whole folder
+//! into a [`GradeReport`] in memory). A submission that cannot be read is reported and scored 0;
+//! the others go on. [`crate::run`] streams a folder through it into the output folder.
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +12,7 @@ use crate::ids::{Points, StudentId};
 use crate::rubric::Rubric;
 use crate::scoring::{score_question, AnswerInput};
 use crate::submission::{
-    discover, discover_single, display_path, read_document_within, DiscoverError, Document, Limits,
-    Submission,
+    discover, display_path, read_document_within, DiscoverError, Document, Limits, Submission,
 };
 
 /// Why a run could not start.
@@ -75,46 +74,17 @@ impl<'r> Grader<'r> {
         }
     }
 
-    /// Grade every submission in `root` (skipping the paths in `skip`, such as the output folder).
+    /// Grade every submission in `root` (skipping the paths in `skip`) into one report in
+    /// memory, for tools that compare whole reports (`agree`, tests). A `grade` run streams
+    /// instead: see [`crate::run`].
     pub fn grade_folder(&self, root: &Path, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
-        self.grade_folder_observed(root, skip, &NoProgress)
-    }
-
-    /// [`Grader::grade_folder`], telling `progress` how far it is (from the worker threads).
-    pub fn grade_folder_observed(
-        &self,
-        root: &Path,
-        skip: &[PathBuf],
-        progress: &dyn Progress,
-    ) -> Result<GradeReport, GradeError> {
         let submissions = discover(root, skip)?;
-        progress.started(submissions.len());
-        let mut students: Vec<StudentGrade> = submissions
-            .par_iter()
-            .map(|s| {
-                let grade = self.grade_submission(s);
-                progress.graded(&grade.student);
-                grade
-            })
-            .collect();
+        let mut students: Vec<StudentGrade> =
+            submissions.par_iter().map(|s| self.grade_submission(s)).collect();
         students.sort_by(|a, b| a.student.cmp(&b.student));
         Ok(GradeReport {
             assignment: self.assignment_info(),
             students,
-        })
-    }
-
-    /// Grade one student's whole submission: a folder of answer files, or one file.
-    pub fn grade_single(
-        &self,
-        root: &Path,
-        student: StudentId,
-        skip: &[PathBuf],
-    ) -> Result<GradeReport, GradeError> {
-        let submission = discover_single(root, student, skip)?;
-        Ok(GradeReport {
-            assignment: self.assignment_info(),
-            students: vec![self.grade_submission(&submission)],
         })
     }
 
