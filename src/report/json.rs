@@ -58,11 +58,14 @@ impl GradesJson {
 /// Every line after the first indented by `by` spaces.
 fn indented(json: &[u8], by: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    for &byte in json {
-        out.push(byte);
-        if byte == b'\n' {
-            out.extend(std::iter::repeat_n(b' ', by));
-        }
+    let mut lines = json.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', by));
+        out.extend_from_slice(line);
     }
     out
 }
