@@ -139,13 +139,6 @@ impl OutputFolder {
         self.json
             .write_all(GradesJson::closing(self.students))
             .map_err(|e| self.json.error(e.into()))?;
-        let csv = self
-            .csv
-            .into_inner()
-            .map_err(|e| ReportError::Io(e.into_error()))?
-            .finish()?;
-        let json = self.json.finish()?;
-        let class = self.tally.finish()?;
         let written = WrittenFiles {
             csv: self.dir.join(GRADES_CSV),
             json: self.dir.join(GRADES_JSON),
@@ -154,12 +147,22 @@ impl OutputFolder {
             feedback_dir: self.dir.join(FEEDBACK_DIR),
             feedback: self.students,
         };
-        let class_files: [(&Path, &dyn ClassWriter); 2] =
-            [(&written.review, &ReviewCsv), (&written.html, &HtmlReport)];
-        let mut staged: Vec<Staged> = vec![csv, json];
-        for (path, writer) in class_files {
-            staged.push(super::stage(path, |out| writer.write_class(&class, out))?);
-        }
+        // The gradebook and the JSON are synced to disk while the class-wide reports render.
+        let (csv, json) = (self.csv, self.json);
+        let (streamed, class) = rayon::join(
+            || -> Result<[Staged; 2], ReportError> {
+                let csv = csv.into_inner().map_err(|e| ReportError::Io(e.into_error()))?;
+                Ok([csv.finish()?, json.finish()?])
+            },
+            || -> Result<(ClassReport, [Staged; 2]), ReportError> {
+                let class = self.tally.finish()?;
+                let review = super::stage(&written.review, |out| ReviewCsv.write_class(&class, out))?;
+                let html = super::stage(&written.html, |out| HtmlReport.write_class(&class, out))?;
+                Ok((class, [review, html]))
+            },
+        );
+        let (class, class_files) = class?;
+        let staged = streamed?.into_iter().chain(class_files);
 
         // Everything is complete: feedback first, then the reports that point at it.
         fs::read_dir(self.staging.path())
