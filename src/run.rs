@@ -45,8 +45,10 @@ pub struct RunOptions<'a> {
     pub overrides: Overrides,
     /// The previous run, to report what changed.
     pub previous: Option<&'a PreviousRun>,
+    /// Also write `canvas.csv`.
+    pub canvas: bool,
     /// Keep every student's full grade, for outputs that need the whole report at once
-    /// (JUnit, Gradescope, GitHub annotations, Canvas); memory then grows with the class.
+    /// (JUnit, Gradescope, GitHub annotations); memory then grows with the class.
     pub keep_grades: bool,
     /// List the graded students whose total is below this many points.
     pub fail_under: Option<f64>,
@@ -103,7 +105,7 @@ pub fn run(
     progress.started(plan.len());
 
     let assignment = grader.assignment_info();
-    let folder = OutputFolder::create(out, &assignment)?;
+    let folder = OutputFolder::create(out, &assignment, options.canvas)?;
     let staging = folder.staging().to_path_buf();
     let mut overrides = options.overrides.by_student();
     let mut collected = Collected {
@@ -300,7 +302,7 @@ mod tests {
     use super::*;
     use crate::grade::NoProgress;
     use crate::overrides::ManualScore;
-    use crate::report::write_outputs;
+    use crate::report::{write_outputs, ReportWriter};
     use crate::roster::RosterStudent;
     use crate::rubric::Rubric;
 
@@ -402,6 +404,7 @@ mod tests {
                         roster: Some(&roster),
                         overrides: overrides.clone(),
                         keep_grades: true,
+                        canvas: true,
                         fail_under: Some(10.0),
                         ..RunOptions::default()
                     };
@@ -418,6 +421,9 @@ mod tests {
                 })
                 .unwrap();
             assert!(report.students.len() > CHUNK_PER_THREAD * threads * 3);
+            let canvas = fs::read_to_string(out.join("canvas.csv")).unwrap();
+            assert_eq!(canvas, crate::report::CanvasCsv.render(&report).unwrap());
+            fs::remove_file(out.join("canvas.csv")).unwrap();
             assert_eq!(files(&out), files(&whole), "{threads} threads");
             assert_eq!(outcome.written.feedback, report.students.len());
             assert_eq!(outcome.class.counts.students, report.students.len());

@@ -191,8 +191,9 @@ pub fn grade(args: GradeArgs) -> u8 {
         roster: roster.as_ref(),
         overrides,
         previous: previous.as_ref(),
+        canvas: args.format.contains(&Format::Canvas),
         // These outputs are built from the whole report at once.
-        keep_grades: !args.format.is_empty() || on_github,
+        keep_grades: args.format.iter().any(|f| *f != Format::Canvas) || on_github,
         fail_under: args.fail_under,
     };
     let progress = ProgressBar::new(args.quiet);
@@ -207,10 +208,13 @@ pub fn grade(args: GradeArgs) -> u8 {
     }
 
     let mut extra: Vec<(&str, PathBuf)> = Vec::new();
+    if let Some(canvas) = &outcome.written.canvas {
+        extra.push(("canvas import", canvas.clone()));
+    }
     if let Some(report) = &outcome.report {
         for format in &args.format {
             let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
-                Format::Canvas => ("canvas import", "canvas.csv", &rubricate::report::CanvasCsv),
+                Format::Canvas => continue,
                 Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
                 Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
             };
@@ -243,7 +247,9 @@ pub fn grade(args: GradeArgs) -> u8 {
         let _ = writeln!(
             stdout,
             "wrote {} files to {}:",
-            written.len() + usize::from(changes.is_some()),
+            written.len() - usize::from(written.canvas.is_some())
+                + extra.len()
+                + usize::from(changes.is_some()),
             args.out.display()
         );
         let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());

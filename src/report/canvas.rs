@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use crate::grades::{GradeReport, StudentGrade, SubmissionStatus};
+use crate::grades::{AssignmentInfo, GradeReport, StudentGrade, SubmissionStatus};
 
 use super::csv::spreadsheet_safe;
 use super::{ReportError, ReportWriter};
@@ -36,42 +36,61 @@ pub struct CanvasCsv;
 impl ReportWriter for CanvasCsv {
     fn write(&self, report: &GradeReport, out: &mut dyn Write) -> Result<(), ReportError> {
         let mut csv = ::csv::Writer::from_writer(out);
-
-        let title = spreadsheet_safe(&report.assignment.title);
-        csv.write_record(CANVAS_STUDENT_COLUMNS.iter().copied().chain([title.as_str()]))?;
-
-        let max_total = report.assignment.max_total.to_string();
-        csv.write_record(["    Points Possible", "", "", "", "", max_total.as_str()])?;
-
-        for student in &report.students {
-            let name = student
-                .roster
-                .as_ref()
-                .map(|r| r.name.as_str())
-                .filter(|name| !name.is_empty())
-                .unwrap_or(student.student.as_str());
-            let lms_id = student
-                .roster
-                .as_ref()
-                .and_then(|r| r.lms_id.as_deref())
-                .unwrap_or("");
-            let login = if student.not_on_roster {
-                ""
-            } else {
-                student.student.as_str()
-            };
-            csv.write_record([
-                spreadsheet_safe(name),
-                spreadsheet_safe(lms_id),
-                String::new(),
-                spreadsheet_safe(login),
-                String::new(),
-                score(student),
-            ])?;
+        for row in CanvasCsv::header(&report.assignment) {
+            csv.write_record(row)?;
         }
-
+        for student in &report.students {
+            csv.write_record(CanvasCsv::row(student))?;
+        }
         csv.flush()?;
         Ok(())
+    }
+}
+
+impl CanvasCsv {
+    /// The header row and the `Points Possible` row.
+    pub fn header(assignment: &AssignmentInfo) -> [Vec<String>; 2] {
+        let title = spreadsheet_safe(&assignment.title);
+        [
+            CANVAS_STUDENT_COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .chain([title])
+                .collect(),
+            ["    Points Possible", "", "", "", ""]
+                .iter()
+                .map(|c| c.to_string())
+                .chain([assignment.max_total.to_string()])
+                .collect(),
+        ]
+    }
+
+    /// One student's row.
+    pub fn row(student: &StudentGrade) -> [String; 6] {
+        let name = student
+            .roster
+            .as_ref()
+            .map(|r| r.name.as_str())
+            .filter(|name| !name.is_empty())
+            .unwrap_or(student.student.as_str());
+        let lms_id = student
+            .roster
+            .as_ref()
+            .and_then(|r| r.lms_id.as_deref())
+            .unwrap_or("");
+        let login = if student.not_on_roster {
+            ""
+        } else {
+            student.student.as_str()
+        };
+        [
+            spreadsheet_safe(name),
+            spreadsheet_safe(lms_id),
+            String::new(),
+            spreadsheet_safe(login),
+            String::new(),
+            score(student),
+        ]
     }
 }
 

@@ -17,9 +17,9 @@ use crate::ids::StudentId;
 
 use super::html::DETAILED_STUDENTS;
 use super::{
-    feedback_file_stem, open_staged, unique_name, ClassWriter, FeedbackMarkdown, GradesCsv, GradesJson,
-    HtmlReport, OpenStaged, ReportError, ReviewCsv, Staged, FEEDBACK_DIR, GRADES_CSV, GRADES_JSON,
-    REPORT_HTML, REVIEW_CSV,
+    feedback_file_stem, open_staged, unique_name, CanvasCsv, ClassWriter, FeedbackMarkdown, GradesCsv,
+    GradesJson, HtmlReport, OpenStaged, ReportError, ReviewCsv, Staged, CANVAS_CSV, FEEDBACK_DIR, GRADES_CSV,
+    GRADES_JSON, REPORT_HTML, REVIEW_CSV,
 };
 
 /// The files a run wrote (all paths start with the output folder).
@@ -32,12 +32,14 @@ pub struct WrittenFiles {
     /// The folder of per-student feedback files, and how many were written.
     pub feedback_dir: PathBuf,
     pub feedback: usize,
+    /// `canvas.csv`, when asked for.
+    pub canvas: Option<PathBuf>,
 }
 
 impl WrittenFiles {
     /// How many files were written.
     pub fn len(&self) -> usize {
-        4 + self.feedback
+        4 + self.feedback + usize::from(self.canvas.is_some())
     }
 
     /// Always false: the CSV and JSON are always written.
@@ -82,13 +84,18 @@ pub struct OutputFolder {
     staging: tempfile::TempDir,
     csv: ::csv::Writer<OpenStaged>,
     json: OpenStaged,
+    canvas: Option<::csv::Writer<OpenStaged>>,
     tally: ClassTally,
     students: usize,
 }
 
 impl OutputFolder {
-    /// Start writing into `dir` (created as needed).
-    pub fn create(dir: &Path, assignment: &AssignmentInfo) -> Result<OutputFolder, ReportError> {
+    /// Start writing into `dir` (created as needed); with `canvas`, also `canvas.csv`.
+    pub fn create(
+        dir: &Path,
+        assignment: &AssignmentInfo,
+        canvas: bool,
+    ) -> Result<OutputFolder, ReportError> {
         let feedback_dir = dir.join(FEEDBACK_DIR);
         fs::create_dir_all(&feedback_dir).map_err(|source| ReportError::CreateDir {
             path: feedback_dir.clone(),
@@ -108,7 +115,18 @@ impl OutputFolder {
         let mut json = open_staged(&json_path)?;
         json.write_all(&GradesJson::opening(assignment)?)
             .map_err(|e| json.error(e.into()))?;
+        let canvas = match canvas {
+            true => {
+                let mut canvas = ::csv::Writer::from_writer(open_staged(&dir.join(CANVAS_CSV))?);
+                for row in CanvasCsv::header(assignment) {
+                    canvas.write_record(row)?;
+                }
+                Some(canvas)
+            }
+            false => None,
+        };
         Ok(OutputFolder {
+            canvas,
             dir: dir.to_path_buf(),
             assignment: assignment.clone(),
             staging,
@@ -128,6 +146,9 @@ impl OutputFolder {
     /// returned for them.
     pub fn add(&mut self, student: &StudentGrade, json: &[u8]) -> Result<(), ReportError> {
         self.csv.write_record(GradesCsv::row(&self.assignment, student))?;
+        if let Some(canvas) = &mut self.canvas {
+            canvas.write_record(CanvasCsv::row(student))?;
+        }
         self.json.write_all(json).map_err(|e| self.json.error(e.into()))?;
         self.tally.add(student)?;
         self.students += 1;
@@ -146,13 +167,20 @@ impl OutputFolder {
             html: self.dir.join(REPORT_HTML),
             feedback_dir: self.dir.join(FEEDBACK_DIR),
             feedback: self.students,
+            canvas: self.canvas.is_some().then(|| self.dir.join(CANVAS_CSV)),
         };
         // The gradebook and the JSON are synced to disk while the class-wide reports render.
-        let (csv, json) = (self.csv, self.json);
+        let (csv, json, canvas) = (self.csv, self.json, self.canvas);
         let (streamed, class) = rayon::join(
-            || -> Result<[Staged; 2], ReportError> {
-                let csv = csv.into_inner().map_err(|e| ReportError::Io(e.into_error()))?;
-                Ok([csv.finish()?, json.finish()?])
+            || -> Result<Vec<Staged>, ReportError> {
+                let into_file = |csv: ::csv::Writer<OpenStaged>| {
+                    csv.into_inner().map_err(|e| ReportError::Io(e.into_error()))
+                };
+                let mut staged = vec![into_file(csv)?.finish()?, json.finish()?];
+                if let Some(canvas) = canvas {
+                    staged.push(into_file(canvas)?.finish()?);
+                }
+                Ok(staged)
             },
             || -> Result<(ClassReport, [Staged; 2]), ReportError> {
                 let class = self.tally.finish()?;

@@ -58,6 +58,8 @@ pub use self::summary::SummaryTable;
 
 /// File name of the gradebook inside the output folder.
 pub const GRADES_CSV: &str = "grades.csv";
+/// File name of the Canvas gradebook import inside the output folder (`--format canvas`).
+pub const CANVAS_CSV: &str = "canvas.csv";
 /// File name of the review queue inside the output folder.
 pub const REVIEW_CSV: &str = "review.csv";
 /// File name of the JSON report inside the output folder.
@@ -127,7 +129,7 @@ pub enum ReportError {
 /// `_`, and two ids that would name the same file (also ignoring case, for case-insensitive file
 /// systems) are told apart by a `~2`, `~3`, ... suffix.
 pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFiles, ReportError> {
-    let mut folder = OutputFolder::create(out_dir, &report.assignment)?;
+    let mut folder = OutputFolder::create(out_dir, &report.assignment, false)?;
     let names = feedback_file_names(report.students.iter().map(|s| &s.student));
     for (i, (student, name)) in report.students.iter().zip(&names).enumerate() {
         let json = render_student(&report.assignment, student, i == 0, &folder.staging().join(name))?;
