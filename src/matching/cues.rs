@@ -6,7 +6,7 @@
 use super::text::AnalyzedText;
 
 /// Single words that negate what follows them in the clause.
-const NEGATORS: &[&str] = &[
+pub(crate) const NEGATORS: &[&str] = &[
     "not",
     "no",
     "never",

@@ -4,6 +4,7 @@
 pub mod concept;
 pub mod cues;
 pub mod keywords;
+pub mod lexicon;
 pub mod pattern;
 pub mod subjects;
 pub mod text;

@@ -12,10 +12,12 @@
 //! must sit in one sentence.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::cues::is_negator;
+use super::cues::{is_negator, NEGATORS};
+use super::lexicon::{char_len, hash, Lexicon};
 use super::text::{stem, AnalyzedText};
 
 /// Words allowed between two consecutive phrase words ("predict *the* next word").
@@ -59,6 +61,87 @@ pub struct Phrase {
     /// The first bytes a matching answer word can start with: every word match needs the same
     /// first letter, so most start positions are refused by one lookup.
     first_bytes: FirstBytes,
+    /// For each place, the words one of which must match somewhere in the answer for the place
+    /// to be matched at all: most phrases are refused by these before any search.
+    needs: Vec<Vec<Need>>,
+}
+
+/// A word a place needs, with the hashes it is looked up by in an answer's lexicon.
+#[derive(Debug, Clone)]
+struct Need {
+    word: Word,
+    lower: u64,
+    stem: u64,
+    /// Characters in the word.
+    chars: usize,
+}
+
+impl Need {
+    fn new(word: Word) -> Need {
+        let (lower, stem, chars) = match &word {
+            Word::Fuzzy { lower, stem } => (hash(lower), hash(stem), char_len(lower)),
+            Word::Exact(lower) => (hash(lower), 0, char_len(lower)),
+            Word::Prefix(prefix) => (0, 0, char_len(prefix)),
+            Word::Negation => (0, 0, 0),
+        };
+        Need {
+            word,
+            lower,
+            stem,
+            chars,
+        }
+    }
+
+    /// Whether the answer's lexicon holds the word as written or by stem (or, rarely, a hash
+    /// collision says so).
+    fn found_whole(&self, lexicon: &Lexicon) -> bool {
+        match &self.word {
+            Word::Fuzzy { .. } => lexicon.has_lower(self.lower) || lexicon.has_stem(self.stem),
+            Word::Exact(_) => lexicon.has_lower(self.lower),
+            Word::Prefix(_) => false,
+            Word::Negation => negator_hashes().iter().any(|&h| lexicon.has_lower(h)),
+        }
+    }
+
+    /// Whether the word can match in a way [`Need::found_whole`] does not see: a fuzzy word
+    /// misspelt (five or more letters; shorter ones must be exact), or a prefix.
+    fn needs_scan(&self) -> bool {
+        match &self.word {
+            Word::Fuzzy { .. } => self.chars > 4,
+            Word::Prefix(_) => true,
+            Word::Exact(_) | Word::Negation => false,
+        }
+    }
+
+    /// Whether some form with the word's first byte matches it: the matches
+    /// [`Need::found_whole`] does not see. Fuzzy matches other than equal words or stems need
+    /// the same first byte and a length within the edits allowed.
+    fn found_by_scan(&self, text: &AnalyzedText) -> bool {
+        let (Word::Fuzzy { lower: first, .. } | Word::Prefix(first)) = &self.word else {
+            return false;
+        };
+        let Some(&byte) = first.as_bytes().first() else {
+            // An empty prefix matches any word.
+            return true;
+        };
+        let fuzzy = matches!(self.word, Word::Fuzzy { .. });
+        text.lexicon().starting_with(byte).iter().any(|entry| {
+            let chars = entry.chars as usize;
+            if fuzzy {
+                let limit = allowed_edits(chars.min(self.chars));
+                if limit == 0 || chars.abs_diff(self.chars) > limit {
+                    return false;
+                }
+            }
+            let (lower, stem) = text.form(entry.form as usize);
+            word_distance(&self.word, lower, stem).is_some()
+        })
+    }
+}
+
+fn negator_hashes() -> &'static [u64] {
+    static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
+    HASHES.get_or_init(|| NEGATORS.iter().map(|w| hash(w)).collect())
 }
 
 /// A set of bytes (a 256-bit mask).
@@ -173,11 +256,13 @@ impl Phrase {
             })
         });
         let first_bytes = FirstBytes::of(&slots[0]);
+        let needs = needs(&slots);
         Ok(Phrase {
             source: source.to_string(),
             slots,
             negates,
             first_bytes,
+            needs,
         })
     }
 }
@@ -208,6 +293,28 @@ impl Phrase {
         }
         format!(r"\b{out}\b")
     }
+}
+
+/// For each place, the words that can open its match, one of which must match some token (or
+/// two joined tokens) wherever the phrase matches: an alternative's first word against a
+/// token or a joined pair, its first two words joined against one token, or the place joined
+/// with a neighbouring place (`fine tune` ~ `finetune`) against one token.
+fn needs(slots: &[Slot]) -> Vec<Vec<Need>> {
+    (0..slots.len())
+        .map(|i| {
+            let slot = &slots[i];
+            let mut words: Vec<&Word> = Vec::new();
+            let own = slot.alternatives.iter().filter_map(|a| a.first());
+            let pairs = slot.pair_joins.iter().filter_map(|j| j.first()?.as_ref());
+            let previous = i.checked_sub(1).map_or(&[][..], |p| &slots[p].joins_next[..]);
+            for word in own.chain(pairs).chain(&slot.joins_next).chain(previous) {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+            words.into_iter().cloned().map(Need::new).collect()
+        })
+        .collect()
 }
 
 /// One written word becomes one or more phrase words: `fine-tune` is `fine` + `tune`, as the
@@ -288,14 +395,6 @@ pub fn allowed_edits(len: usize) -> usize {
         0..=4 => 0,
         5..=7 => 1,
         _ => 2,
-    }
-}
-
-fn char_len(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().count()
     }
 }
 
@@ -411,12 +510,39 @@ fn osa_within(a: &str, b: &str, limit: usize) -> usize {
     usize::from(previous[n])
 }
 
+impl Phrase {
+    /// Whether every place of the phrase has some word that matches somewhere in the answer: a
+    /// necessary condition for any match (see [`needs`]), cheap next to a search.
+    pub fn may_match(&self, text: &AnalyzedText) -> bool {
+        let lexicon = text.lexicon();
+        // Lookups first, for every place: a place that nothing finds and that no scan could
+        // rescue refuses the phrase before any scan is made.
+        let hopeless = |words: &Vec<Need>| {
+            !words.iter().any(|n| n.found_whole(lexicon)) && !words.iter().any(Need::needs_scan)
+        };
+        if self.needs.iter().any(hopeless) {
+            return false;
+        }
+        self.needs.iter().all(|words| {
+            words.iter().any(|n| n.found_whole(lexicon)) || words.iter().any(|n| n.found_by_scan(text))
+        })
+    }
+}
+
 /// Every non-overlapping match of `phrase` among the tokens in `scope`, left to right.
 pub fn find_phrase(
     phrase: &Phrase,
     text: &AnalyzedText,
     scope: &[std::ops::Range<usize>],
 ) -> Vec<PhraseMatch> {
+    if !phrase.may_match(text) {
+        return Vec::new();
+    }
+    search_phrase(phrase, text, scope)
+}
+
+/// [`find_phrase`] without the [`Phrase::may_match`] refusal.
+fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
     let mut ends = Vec::new();
     for range in scope {
@@ -802,6 +928,125 @@ mod tests {
                 check(a, b);
             }
         }
+    }
+
+    /// SplitMix64, for generated answers that are the same on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+        }
+    }
+
+    /// A word as a student might write it: misspelt, inflected, or glued to the next.
+    fn garble(word: &str, rng: &mut Rng) -> String {
+        let mut chars: Vec<char> = word.chars().collect();
+        match rng.below(10) {
+            0 if chars.len() > 2 => {
+                let i = rng.below(chars.len() - 1);
+                chars.swap(i, i + 1);
+            }
+            1 if chars.len() > 1 => {
+                chars.remove(1 + rng.below(chars.len() - 1));
+            }
+            2 => chars.insert(rng.below(chars.len() + 1), 'e'),
+            3 if !chars.is_empty() => {
+                let i = rng.below(chars.len());
+                chars[i] = 'a';
+            }
+            4 => chars.extend("ing".chars()),
+            5 => chars.extend("s-".chars()),
+            _ => {}
+        }
+        chars.into_iter().collect()
+    }
+
+    /// The prefilter never refuses a phrase that the full search finds: every phrase of the
+    /// bundled rubric against answers built from the rubric's own words, misspelt and glued.
+    #[test]
+    fn prefilter_never_drops_a_match() {
+        use crate::rubric::{ConceptRule, Pattern};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rubric = crate::rubric::load(&root.join("rubrics/finetuning-review.toml")).unwrap();
+        let mut phrases: Vec<&Phrase> = Vec::new();
+        for q in &rubric.questions {
+            let mut patterns: Vec<&Pattern> = q.subjects.iter().flat_map(|s| &s.names).collect();
+            for c in &q.concepts {
+                match &c.rule {
+                    ConceptRule::Patterns(set) => patterns.extend(set.asserted.iter().chain(&set.negated)),
+                    ConceptRule::Choice(choice) => {
+                        patterns.extend(choice.options.iter().flat_map(|o| &o.patterns));
+                        patterns.extend(&choice.accept);
+                    }
+                }
+                patterns.extend(c.partial.iter().flat_map(|p| &p.patterns));
+            }
+            patterns.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
+            phrases.extend(patterns.into_iter().filter_map(|p| match p {
+                Pattern::Phrase(p) => Some(p),
+                Pattern::Regex { .. } => None,
+            }));
+        }
+        let mut vocabulary: Vec<String> = ["the", "a", "not", "don't", "so", ",", ".", "?", "-", "/"]
+            .map(String::from)
+            .to_vec();
+        for phrase in &phrases {
+            for word in phrase.slots.iter().flat_map(|s| s.alternatives.iter().flatten()) {
+                vocabulary.push(match word {
+                    Word::Fuzzy { lower, .. } | Word::Exact(lower) => lower.clone(),
+                    Word::Prefix(p) => format!("{p}ed"),
+                    Word::Negation => "never".into(),
+                });
+            }
+        }
+        let mut rng = Rng(7);
+        let (mut found, mut refused) = (0, 0);
+        for _ in 0..200 {
+            // A run of one phrase's words makes matches likely; random words make near misses.
+            let mut words = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let phrase = phrases[rng.below(phrases.len())];
+                for slot in &phrase.slots {
+                    let alternative = &slot.alternatives[rng.below(slot.alternatives.len())];
+                    for word in alternative {
+                        if let Word::Fuzzy { lower, .. } | Word::Exact(lower) | Word::Prefix(lower) = word {
+                            words.push(garble(lower, &mut rng));
+                        }
+                    }
+                }
+                for _ in 0..rng.below(12) {
+                    words.push(garble(&vocabulary[rng.below(vocabulary.len())], &mut rng));
+                }
+            }
+            let mut answer = String::new();
+            for word in &words {
+                answer.push_str(word);
+                answer.push_str([" ", " ", " ", "", "-", ". "][rng.below(6)]);
+            }
+            let text = AnalyzedText::new(&answer);
+            let scope = std::slice::from_ref(&(0..text.tokens.len())).to_vec();
+            for phrase in &phrases {
+                let full = search_phrase(phrase, &text, &scope);
+                assert_eq!(
+                    find_phrase(phrase, &text, &scope),
+                    full,
+                    "{} in {answer}",
+                    phrase.source
+                );
+                found += usize::from(!full.is_empty());
+                refused += usize::from(!phrase.may_match(&text));
+            }
+        }
+        // Both sides exercised: phrases found, and phrases refused without a search.
+        assert!(
+            found > 1000 && refused > 10_000,
+            "{found} found, {refused} refused"
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
+use super::lexicon::Lexicon;
+
 /// A word of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -39,6 +41,9 @@ pub struct AnalyzedText {
     /// For each token, it and the next written as one word (`fine-tune` → `finetune`), lower
     /// case and stemmed, when they are joined by a hyphen or slash or nothing.
     pub joined: Vec<Option<(String, String)>>,
+    /// The forms above indexed: form `i` is token `i`'s, form `tokens.len() + i` is
+    /// `joined[i]` (empty when there is none). See [`AnalyzedText::form`].
+    lexicon: Lexicon,
 }
 
 fn stemmer() -> &'static Stemmer {
@@ -215,7 +220,17 @@ impl AnalyzedText {
                     (lower, stemmed)
                 })
             })
+            .collect::<Vec<_>>();
+        let forms: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|t| (t.lower.as_str(), t.stem.as_str()))
+            .chain(
+                joined
+                    .iter()
+                    .map(|j| j.as_ref().map_or(("", ""), |(l, s)| (l.as_str(), s.as_str()))),
+            )
             .collect();
+        let lexicon = Lexicon::new(&forms);
         AnalyzedText {
             text,
             tokens,
@@ -223,6 +238,22 @@ impl AnalyzedText {
             clauses,
             questions,
             joined,
+            lexicon,
+        }
+    }
+
+    /// The index of the answer's forms (tokens and joined pairs).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Form `i` of the [`lexicon`](Self::lexicon), as `(lower, stem)`.
+    pub fn form(&self, i: usize) -> (&str, &str) {
+        match self.tokens.get(i) {
+            Some(t) => (&t.lower, &t.stem),
+            None => self.joined[i - self.tokens.len()]
+                .as_ref()
+                .map_or(("", ""), |(l, s)| (l.as_str(), s.as_str())),
         }
     }
 
