@@ -3,10 +3,13 @@
 //! Scopes follow the clause or the sentence, so a cue never reaches across "so" or a comma
 //! into the answer the student actually chose.
 
+use std::sync::OnceLock;
+
+use super::lexicon::hash;
 use super::text::AnalyzedText;
 
 /// Single words that negate what follows them in the clause.
-pub(crate) const NEGATORS: &[&str] = &[
+const NEGATORS: &[&str] = &[
     "not",
     "no",
     "never",
@@ -174,6 +177,12 @@ const REJECTIONS: &[&[&str]] = &[
 /// Whether a word is a negation cue (used by phrases, where the word `not` stands for any).
 pub fn is_negator(word: &str) -> bool {
     NEGATORS.contains(&word)
+}
+
+/// The [`super::lexicon::hash`] of each negation cue, to look them up in an answer's lexicon.
+pub fn negator_hashes() -> &'static [u64] {
+    static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
+    HASHES.get_or_init(|| NEGATORS.iter().map(|w| hash(w)).collect())
 }
 
 /// How a matched span stands in its context.

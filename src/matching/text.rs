@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
+use super::cues::negator_hashes;
 use super::lexicon::Lexicon;
 
 /// A word of the answer.
@@ -44,6 +45,8 @@ pub struct AnalyzedText {
     /// The forms above indexed: form `i` is token `i`'s, form `tokens.len() + i` is
     /// `joined[i]` (empty when there is none). See [`AnalyzedText::form`].
     lexicon: Lexicon,
+    /// Some token or joined pair is a negation cue.
+    has_negator: bool,
 }
 
 fn stemmer() -> &'static Stemmer {
@@ -231,6 +234,7 @@ impl AnalyzedText {
             )
             .collect();
         let lexicon = Lexicon::new(&forms);
+        let has_negator = negator_hashes().iter().any(|&h| lexicon.has_lower(h));
         AnalyzedText {
             text,
             tokens,
@@ -239,7 +243,14 @@ impl AnalyzedText {
             questions,
             joined,
             lexicon,
+            has_negator,
         }
+    }
+
+    /// Whether some token or joined pair may be a negation cue (a hash collision can say so
+    /// wrongly; it never misses one).
+    pub fn has_negator(&self) -> bool {
+        self.has_negator
     }
 
     /// The index of the answer's forms (tokens and joined pairs).
