@@ -6,6 +6,7 @@ pub mod cues;
 pub mod keywords;
 pub mod lexicon;
 pub mod pattern;
+pub mod prefilter;
 pub mod subjects;
 pub mod text;
 

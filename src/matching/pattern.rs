@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::cues::is_negator;
-use super::lexicon::{char_len, hash, length_bits};
+use super::lexicon::char_len;
+use super::prefilter::Prefilter;
 use super::text::{stem, AnalyzedText};
 
 /// Words allowed between two consecutive phrase words ("predict *the* next word").
@@ -62,166 +63,7 @@ pub struct Phrase {
     first_bytes: FirstBytes,
     /// For each place, the words one of which must match somewhere in the answer for the place
     /// to be matched at all: most phrases are refused by these before any search.
-    needs: Vec<Vec<Needs>>,
-}
-
-/// Words one of which a place needs, behind a gate that refuses them all at once: the first
-/// bytes and lengths any of their matches must have. The words joining two places are many
-/// (every pair of members of two synonym groups) and long, so their gate is mostly shut.
-#[derive(Debug, Clone, Default)]
-struct Needs {
-    words: Vec<Need>,
-    /// Some word may match any form: no gate.
-    open: bool,
-    /// `(first byte, length bits)` that a form's lower-case form, or its stem, must have.
-    lowers: Vec<(u8, u64)>,
-    stems: Vec<(u8, u64)>,
-    /// Some word can match other than whole (see [`Need::needs_scan`]).
-    scan: bool,
-}
-
-impl Needs {
-    fn new(words: Vec<Need>) -> Needs {
-        let mut needs = Needs::default();
-        fn add(set: &mut Vec<(u8, u64)>, byte: u8, bits: u64) {
-            match set.iter_mut().find(|(b, _)| *b == byte) {
-                Some((_, have)) => *have |= bits,
-                None => set.push((byte, bits)),
-            }
-        }
-        for need in &words {
-            let c = need.chars;
-            match &need.word {
-                // Equal words, a misspelling (at most two edits of length), or an equal stem.
-                Word::Fuzzy { lower, stem } => match (lower.as_bytes().first(), stem.as_bytes().first()) {
-                    (Some(&l), Some(&s)) => {
-                        add(&mut needs.lowers, l, length_bits(c.saturating_sub(2), c + 2));
-                        let stem_chars = char_len(stem);
-                        add(&mut needs.stems, s, length_bits(stem_chars, stem_chars));
-                    }
-                    _ => needs.open = true,
-                },
-                Word::Exact(lower) => match lower.as_bytes().first() {
-                    Some(&l) => add(&mut needs.lowers, l, length_bits(c, c)),
-                    None => needs.open = true,
-                },
-                Word::Prefix(prefix) => match prefix.as_bytes().first() {
-                    Some(&l) => add(&mut needs.lowers, l, length_bits(c, usize::MAX)),
-                    None => needs.open = true,
-                },
-                Word::Negation => needs.open = true,
-            }
-        }
-        needs.scan = words.iter().any(Need::needs_scan);
-        needs.words = words;
-        needs
-    }
-
-    /// Whether any word may match in the answer, as far as first bytes and lengths tell.
-    fn admits(&self, text: &AnalyzedText) -> bool {
-        let lexicon = text.lexicon();
-        self.open
-            || self.lowers.iter().any(|&(b, bits)| lexicon.has_start(b, bits))
-            || self
-                .stems
-                .iter()
-                .any(|&(b, bits)| lexicon.has_stem_start(b, bits))
-    }
-
-    fn found_whole(&self, text: &AnalyzedText) -> bool {
-        !self.words.is_empty() && self.admits(text) && self.words.iter().any(|n| n.found_whole(text))
-    }
-
-    fn may_scan(&self, text: &AnalyzedText) -> bool {
-        self.scan && self.admits(text)
-    }
-
-    fn found_by_scan(&self, text: &AnalyzedText) -> bool {
-        self.may_scan(text) && self.words.iter().any(|n| n.found_by_scan(text))
-    }
-}
-
-/// A word a place needs, with the hashes it is looked up by in an answer's lexicon.
-#[derive(Debug, Clone)]
-struct Need {
-    word: Word,
-    lower: u64,
-    stem: u64,
-    /// Characters in the word.
-    chars: usize,
-}
-
-impl Need {
-    fn new(word: Word) -> Need {
-        let (lower, stem, chars) = match &word {
-            Word::Fuzzy { lower, stem } => (hash(lower), hash(stem), char_len(lower)),
-            Word::Exact(lower) => (hash(lower), 0, char_len(lower)),
-            Word::Prefix(prefix) => (0, 0, char_len(prefix)),
-            Word::Negation => (0, 0, 0),
-        };
-        Need {
-            word,
-            lower,
-            stem,
-            chars,
-        }
-    }
-
-    /// Whether the answer holds the word as written or by stem (or, rarely, a hash collision
-    /// says so).
-    fn found_whole(&self, text: &AnalyzedText) -> bool {
-        let lexicon = text.lexicon();
-        match &self.word {
-            Word::Fuzzy { .. } => lexicon.has_lower(self.lower) || lexicon.has_stem(self.stem),
-            Word::Exact(_) => lexicon.has_lower(self.lower),
-            Word::Prefix(_) => false,
-            Word::Negation => text.has_negator(),
-        }
-    }
-
-    /// Whether the word can match in a way [`Need::found_whole`] does not see: a fuzzy word
-    /// misspelt (five or more letters; shorter ones must be exact), or a prefix.
-    fn needs_scan(&self) -> bool {
-        match &self.word {
-            Word::Fuzzy { .. } => self.chars > 4,
-            Word::Prefix(_) => true,
-            Word::Exact(_) | Word::Negation => false,
-        }
-    }
-
-    /// Whether some form with the word's first byte matches it: the matches
-    /// [`Need::found_whole`] does not see. Fuzzy matches other than equal words or stems need
-    /// the same first byte and a length within the edits allowed.
-    fn found_by_scan(&self, text: &AnalyzedText) -> bool {
-        let (Word::Fuzzy { lower: first, .. } | Word::Prefix(first)) = &self.word else {
-            return false;
-        };
-        let Some(&byte) = first.as_bytes().first() else {
-            // An empty prefix matches any word.
-            return true;
-        };
-        let fuzzy = matches!(self.word, Word::Fuzzy { .. });
-        // Fuzzy matches need both words of five or more letters and at most two edits of length.
-        let lengths = if fuzzy {
-            length_bits(self.chars.saturating_sub(2).max(5), self.chars + 2)
-        } else {
-            u64::MAX
-        };
-        if !text.lexicon().has_start(byte, lengths) {
-            return false;
-        }
-        text.lexicon().starting_with(byte).iter().any(|entry| {
-            let chars = entry.chars as usize;
-            if fuzzy {
-                let limit = allowed_edits(chars.min(self.chars));
-                if limit == 0 || chars.abs_diff(self.chars) > limit {
-                    return false;
-                }
-            }
-            let (lower, stem) = text.form(entry.form as usize);
-            word_distance(&self.word, lower, stem).is_some()
-        })
-    }
+    needs: Prefilter,
 }
 
 /// A set of bytes (a 256-bit mask).
@@ -379,29 +221,18 @@ impl Phrase {
 /// two joined tokens) wherever the phrase matches: an alternative's first word against a
 /// token or a joined pair, its first two words joined against one token, or the place joined
 /// with a neighbouring place (`fine tune` ~ `finetune`) against one token.
-fn needs(slots: &[Slot]) -> Vec<Vec<Needs>> {
-    let group = |words: &mut dyn Iterator<Item = &Word>| {
-        let mut distinct: Vec<&Word> = Vec::new();
-        for word in words {
-            if !distinct.contains(&word) {
-                distinct.push(word);
-            }
-        }
-        Needs::new(distinct.into_iter().cloned().map(Need::new).collect())
-    };
-    (0..slots.len())
-        .map(|i| {
-            let slot = &slots[i];
-            let own = slot.alternatives.iter().filter_map(|a| a.first());
-            let pairs = slot.pair_joins.iter().filter_map(|j| j.first()?.as_ref());
-            let previous = i.checked_sub(1).map_or(&[][..], |p| &slots[p].joins_next[..]);
-            vec![
-                group(&mut own.chain(pairs)),
-                group(&mut slot.joins_next.iter()),
-                group(&mut previous.iter()),
-            ]
-        })
-        .collect()
+fn needs(slots: &[Slot]) -> Prefilter {
+    Prefilter::new(
+        (0..slots.len())
+            .map(|i| {
+                let slot = &slots[i];
+                let own = slot.alternatives.iter().filter_map(|a| a.first());
+                let pairs = slot.pair_joins.iter().filter_map(|j| j.first()?.as_ref());
+                let previous = i.checked_sub(1).map_or(&[][..], |p| &slots[p].joins_next[..]);
+                own.chain(pairs).chain(&slot.joins_next).chain(previous).collect()
+            })
+            .collect(),
+    )
 }
 
 /// One written word becomes one or more phrase words: `fine-tune` is `fine` + `tune`, as the
@@ -487,7 +318,7 @@ pub fn allowed_edits(len: usize) -> usize {
 
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
 #[inline]
-fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
+pub(super) fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     // Most comparisons are refused here, without a call: equal words, equal stems and fuzzy
     // matches all need the same first byte, of the word or of the stem.
     if let Word::Fuzzy { lower: w, stem: s } = word {
@@ -601,21 +432,7 @@ impl Phrase {
     /// Whether every place of the phrase has some word that matches somewhere in the answer: a
     /// necessary condition for any match (see [`needs`]), cheap next to a search.
     pub fn may_match(&self, text: &AnalyzedText) -> bool {
-        // Lookups first, for every place: a place that nothing finds and that no scan could
-        // rescue refuses the phrase before any scan is made.
-        let mut pending = Vec::new();
-        for (i, groups) in self.needs.iter().enumerate() {
-            if groups.iter().any(|g| g.found_whole(text)) {
-                continue;
-            }
-            if !groups.iter().any(|g| g.may_scan(text)) {
-                return false;
-            }
-            pending.push(i);
-        }
-        pending
-            .into_iter()
-            .all(|i| self.needs[i].iter().any(|g| g.found_by_scan(text)))
+        self.needs.admits(text)
     }
 }
 
