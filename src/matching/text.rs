@@ -1,6 +1,8 @@
 //! Text analysis: one answer's text becomes tokens (normalised, stemmed) grouped into
 //! sentences and clauses, the units that negation, hedging and subjects are scoped to.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -59,7 +61,23 @@ pub fn stem(word: &str) -> String {
     if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
-    stemmer().stem(word).into_owned()
+    // A class writes much the same words: each thread remembers the stems it has made, up to
+    // a bound, since stemming was a tenth of grading.
+    const REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static STEMS: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+    }
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(known) = stems.get(word) {
+            return known.to_string();
+        }
+        let stemmed = stemmer().stem(word).into_owned();
+        if stems.len() >= REMEMBERED {
+            stems.clear();
+        }
+        stems.insert(word.into(), stemmed.as_str().into());
+        stemmed
+    })
 }
 
 /// NFKC, invisible format characters removed, typographic apostrophes unified: so that
@@ -419,6 +437,21 @@ mod tests {
     fn wrapped_lines_continue_a_sentence() {
         let t = AnalyzedText::new("the encoder sees\nthe whole input\nBERT: yes");
         assert_eq!(t.sentences.len(), 2);
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmer_s() {
+        for word in [
+            "probing",
+            "probing",
+            "masked",
+            "fientuning",
+            "über",
+            "cafés",
+            "probing",
+        ] {
+            assert_eq!(stem(word), stemmer().stem(word));
+        }
     }
 
     #[test]
