@@ -16,6 +16,9 @@ use super::text::AnalyzedText;
 pub struct Prefilter {
     /// For each place, its groups: `groups[places[i]]`.
     places: Vec<Range<u32>>,
+    /// The places in the order they are tried: fewest words first, as the cheapest to look up
+    /// and the likeliest to be missing (one rare word rather than a synonym group).
+    order: Vec<usize>,
     groups: Vec<Group>,
     /// The words of every group, in group order; `words[i]` is `needs[i]`'s word.
     needs: Vec<Need>,
@@ -229,6 +232,12 @@ impl Prefilter {
             }
             filter.places.push(start..filter.groups.len() as u32);
         }
+        let words = |place: &Range<u32>| {
+            let groups = &filter.groups[place.start as usize..place.end as usize];
+            groups.iter().map(|g| g.needs.1 - g.needs.0).sum::<u32>()
+        };
+        filter.order = (0..filter.places.len()).collect();
+        filter.order.sort_by_key(|&i| words(&filter.places[i]));
         filter
     }
 
@@ -248,7 +257,8 @@ impl Prefilter {
                     && needs(g).any(|i| self.needs[i].found_by_scan(&self.words[i], text))
             })
         };
-        for (i, place) in self.places.iter().enumerate() {
+        for &i in &self.order {
+            let place = &self.places[i];
             let found = groups(place)
                 .iter()
                 .any(|g| g.admits(lexicon) && self.needs[needs(g)].iter().any(|n| n.found_whole(text)));
