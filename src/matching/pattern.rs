@@ -49,6 +49,9 @@ pub struct Slot {
     pub pair_joins: Vec<Vec<Option<Word>>>,
     /// This place's single words joined with the next place's (`fine tune` ~ `finetune`).
     pub joins_next: Vec<Word>,
+    /// The fewest characters of a word in `joins_next`, and of its stem: a token shorter than
+    /// both (by more than two edits) cannot match any of them, and most tokens are.
+    joins_shortest: (usize, usize),
 }
 
 /// A compiled phrase.
@@ -155,6 +158,7 @@ impl Phrase {
                 gap_before: if slots.is_empty() { 0 } else { gap },
                 pair_joins,
                 joins_next: Vec::new(),
+                joins_shortest: (0, 0),
             });
             gap = NARROW_GAP;
         }
@@ -165,6 +169,9 @@ impl Phrase {
             let joins: Vec<Word> = single_words(&slots[i])
                 .flat_map(|a| single_words(&slots[i + 1]).map(move |b| fuzzy(format!("{a}{b}"))))
                 .collect();
+            let shortest =
+                |part: fn(&Word) -> &str| joins.iter().map(|w| char_len(part(w))).min().unwrap_or(0);
+            slots[i].joins_shortest = (shortest(join_lower), shortest(join_stem));
             slots[i].joins_next = joins;
         }
         if gap == WIDE_GAP {
@@ -542,8 +549,12 @@ fn match_slots(
             ends.truncate(base);
         }
         // Two single-word places written as one token: `fine tune` ~ `finetune`.
-        if slot + 1 < phrase.slots.len() {
-            let token = &text.tokens[pos];
+        let (shortest, shortest_stem) = phrase.slots[slot].joins_shortest;
+        let token = &text.tokens[pos];
+        // Byte lengths bound character counts from above: a shorter token matches no join (an
+        // equal word or stem has its length; a misspelling is within two edits of it).
+        let long_enough = token.lower.len() + 2 >= shortest || token.stem.len() >= shortest_stem;
+        if slot + 1 < phrase.slots.len() && long_enough {
             for word in &phrase.slots[slot].joins_next {
                 if let Some(d) = word_distance(word, &token.lower, &token.stem) {
                     let next = Position {
@@ -561,6 +572,20 @@ fn match_slots(
         }
     }
     None
+}
+
+fn join_lower(word: &Word) -> &str {
+    match word {
+        Word::Fuzzy { lower, .. } => lower,
+        _ => "",
+    }
+}
+
+fn join_stem(word: &Word) -> &str {
+    match word {
+        Word::Fuzzy { stem, .. } => stem,
+        _ => "",
+    }
 }
 
 fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
