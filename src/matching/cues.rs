@@ -4,9 +4,10 @@
 //! into the answer the student actually chose.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::lexicon::hash;
+use super::lexicon::{hash, Fnv};
 use super::text::AnalyzedText;
 
 /// Single words that negate what follows them in the clause.
@@ -338,13 +339,13 @@ impl Cues {
 fn contains_cue(text: &AnalyzedText, range: std::ops::Range<usize>, cues: Cues) -> bool {
     // Cues by their first word, once per list: each token is then one lookup, not one
     // comparison per cue (this runs for every match of every pattern).
-    type ByFirst = HashMap<&'static str, Vec<&'static [&'static str]>>;
+    type ByFirst = HashMap<&'static str, Vec<&'static [&'static str]>, BuildHasherDefault<Fnv>>;
     static INDEXES: OnceLock<Vec<ByFirst>> = OnceLock::new();
     let indexes = INDEXES.get_or_init(|| {
         Cues::ALL
             .iter()
             .map(|cues| {
-                let mut by_first = ByFirst::new();
+                let mut by_first = ByFirst::default();
                 for cue in cues.list() {
                     by_first.entry(cue[0]).or_default().push(cue);
                 }

@@ -45,6 +45,28 @@ pub fn hash(word: &str) -> u64 {
     })
 }
 
+/// FNV-1a as a [`Hasher`](std::hash::Hasher), for maps keyed by short words (the stem cache,
+/// cue lists), where SipHash cost more than the lookup saved.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes
+            .iter()
+            .fold(start, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    }
+}
+
 /// A set of hashes, open addressing with linear probing: an answer has a hundred or so forms,
 /// and each phrase looks up dozens of words.
 #[derive(Debug, Clone, Default)]

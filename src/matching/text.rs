@@ -3,14 +3,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use super::cues::negator_hashes;
-use super::lexicon::Lexicon;
+use super::lexicon::{Fnv, Lexicon};
 
 /// A word of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,27 +80,6 @@ pub fn stem(word: &str) -> String {
         stems.insert(word.into(), stemmed.as_str().into());
         stemmed
     })
-}
-
-/// FNV-1a for the stem cache: words are short, and SipHash cost more than the lookup saved.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let start = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        self.0 = bytes
-            .iter()
-            .fold(start, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    }
 }
 
 /// NFKC, invisible format characters removed, typographic apostrophes unified: so that
