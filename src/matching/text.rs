@@ -141,6 +141,8 @@ impl AnalyzedText {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut i = 0;
         let mut gap_is_glue = false;
+        // Reused for every gap between words, rather than allocated for each.
+        let mut unquoted = String::new();
         let mut in_quote = false;
         while i < chars.len() {
             let (pos, c) = chars[i];
@@ -194,9 +196,10 @@ impl AnalyzedText {
             while i < chars.len() && !is_word_char(chars[i].1) {
                 i += 1;
             }
-            let run: String = chars[run_start..i].iter().map(|(_, c)| *c).collect();
+            let run_end = chars.get(i).map_or(text.len(), |&(at, _)| at);
+            let run = &text[chars[run_start].0..run_end];
             // Punctuation inside quotes ("passage ? [MASK]") does not end the answer's sentence.
-            let mut unquoted = String::with_capacity(run.len());
+            unquoted.clear();
             for c in run.chars() {
                 match c {
                     '"' => in_quote = !in_quote,
