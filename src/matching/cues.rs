@@ -3,6 +3,11 @@
 //! Scopes follow the clause or the sentence, so a cue never reaches across "so" or a comma
 //! into the answer the student actually chose.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::OnceLock;
+
+use super::lexicon::{hash, Fnv};
 use super::text::AnalyzedText;
 
 /// Single words that negate what follows them in the clause.
@@ -176,6 +181,12 @@ pub fn is_negator(word: &str) -> bool {
     NEGATORS.contains(&word)
 }
 
+/// The [`super::lexicon::hash`] of each negation cue, to look them up in an answer's lexicon.
+pub fn negator_hashes() -> &'static [u64] {
+    static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
+    HASHES.get_or_init(|| NEGATORS.iter().map(|w| hash(w)).collect())
+}
+
 /// How a matched span stands in its context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stance {
@@ -272,15 +283,15 @@ pub fn is_hedged(text: &AnalyzedText, at: usize) -> bool {
         return true;
     }
     let sentence = text.sentence_of(at);
-    if contains_cue(text, sentence, SENTENCE_HEDGES) {
+    if contains_cue(text, sentence, Cues::SentenceHedges) {
         return true;
     }
-    contains_cue(text, text.clause_of(at), CLAUSE_HEDGES)
+    contains_cue(text, text.clause_of(at), Cues::ClauseHedges)
 }
 
 /// Whether an option named at token `at` is rejected in its own clause.
 pub fn is_rejected(text: &AnalyzedText, at: usize) -> bool {
-    contains_cue(text, text.clause_of(at), REJECTIONS)
+    contains_cue(text, text.clause_of(at), Cues::Rejections)
 }
 
 /// Where hedging cues stand, for explanations: each cue's tokens and whether it hedges its
@@ -305,7 +316,62 @@ pub fn hedge_cues(text: &AnalyzedText) -> Vec<(std::ops::Range<usize>, &'static 
     found
 }
 
-fn contains_cue(text: &AnalyzedText, range: std::ops::Range<usize>, cues: &[&[&str]]) -> bool {
+/// The lists of multi-word cues looked for in a clause or sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cues {
+    ClauseHedges,
+    SentenceHedges,
+    Rejections,
+}
+
+impl Cues {
+    const ALL: [Cues; 3] = [Cues::ClauseHedges, Cues::SentenceHedges, Cues::Rejections];
+
+    fn list(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Cues::ClauseHedges => CLAUSE_HEDGES,
+            Cues::SentenceHedges => SENTENCE_HEDGES,
+            Cues::Rejections => REJECTIONS,
+        }
+    }
+}
+
+fn contains_cue(text: &AnalyzedText, range: std::ops::Range<usize>, cues: Cues) -> bool {
+    // Cues by their first word, once per list: each token is then one lookup, not one
+    // comparison per cue (this runs for every match of every pattern).
+    type ByFirst = HashMap<&'static str, Vec<&'static [&'static str]>, BuildHasherDefault<Fnv>>;
+    static INDEXES: OnceLock<Vec<ByFirst>> = OnceLock::new();
+    let indexes = INDEXES.get_or_init(|| {
+        Cues::ALL
+            .iter()
+            .map(|cues| {
+                let mut by_first = ByFirst::default();
+                for cue in cues.list() {
+                    by_first.entry(cue[0]).or_default().push(cue);
+                }
+                by_first
+            })
+            .collect()
+    });
+    let by_first = &indexes[cues as usize];
+    let words = &text.tokens[range];
+    (0..words.len()).any(|i| {
+        by_first.get(words[i].lower.as_str()).is_some_and(|candidates| {
+            candidates.iter().any(|cue| {
+                words.get(i..i + cue.len()).is_some_and(|window| {
+                    window
+                        .iter()
+                        .zip(cue.iter())
+                        .all(|(t, c)| t.lower == *c && !t.quoted)
+                })
+            })
+        })
+    })
+}
+
+/// [`contains_cue`] word by word, as it was: what the tests compare it with.
+#[cfg(test)]
+fn contains_cue_slowly(text: &AnalyzedText, range: std::ops::Range<usize>, cues: &[&[&str]]) -> bool {
     let words = &text.tokens[range];
     cues.iter().any(|cue| {
         words
@@ -397,6 +463,32 @@ mod tests {
             stance_of("Yes... actually no? It depends on the task.", "no"),
             Stance::Hedged
         );
+    }
+
+    #[test]
+    fn cue_lookup_agrees_with_the_word_by_word_scan() {
+        let answers = [
+            "maybe use soft prompting, or not",
+            "I'm not sure; it depends. Either way, i guess \"maybe\" both could work",
+            "full finetuning would be far too expensive and would not work, way too slow",
+            "you may or may not mask; hard to say. idk",
+            "may or may",
+        ];
+        for answer in answers {
+            let text = AnalyzedText::new(answer);
+            let n = text.tokens.len();
+            for list in Cues::ALL {
+                for from in 0..n {
+                    for to in from..=n {
+                        assert_eq!(
+                            contains_cue(&text, from..to, list),
+                            contains_cue_slowly(&text, from..to, list.list()),
+                            "{answer} {from}..{to}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 pub mod concept;
 pub mod cues;
 pub mod keywords;
+pub mod lexicon;
 pub mod pattern;
+pub mod prefilter;
 pub mod subjects;
 pub mod text;
 

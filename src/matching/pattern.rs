@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::cues::is_negator;
+use super::lexicon::char_len;
+use super::prefilter::Prefilter;
 use super::text::{stem, AnalyzedText};
 
 /// Words allowed between two consecutive phrase words ("predict *the* next word").
@@ -47,6 +49,9 @@ pub struct Slot {
     pub pair_joins: Vec<Vec<Option<Word>>>,
     /// This place's single words joined with the next place's (`fine tune` ~ `finetune`).
     pub joins_next: Vec<Word>,
+    /// The fewest characters of a word in `joins_next`, and of its stem: a token shorter than
+    /// both (by more than two edits) cannot match any of them, and most tokens are.
+    joins_shortest: (usize, usize),
 }
 
 /// A compiled phrase.
@@ -59,6 +64,9 @@ pub struct Phrase {
     /// The first bytes a matching answer word can start with: every word match needs the same
     /// first letter, so most start positions are refused by one lookup.
     first_bytes: FirstBytes,
+    /// For each place, the words one of which must match somewhere in the answer for the place
+    /// to be matched at all: most phrases are refused by these before any search.
+    needs: Prefilter,
 }
 
 /// A set of bytes (a 256-bit mask).
@@ -150,6 +158,7 @@ impl Phrase {
                 gap_before: if slots.is_empty() { 0 } else { gap },
                 pair_joins,
                 joins_next: Vec::new(),
+                joins_shortest: (0, 0),
             });
             gap = NARROW_GAP;
         }
@@ -160,6 +169,9 @@ impl Phrase {
             let joins: Vec<Word> = single_words(&slots[i])
                 .flat_map(|a| single_words(&slots[i + 1]).map(move |b| fuzzy(format!("{a}{b}"))))
                 .collect();
+            let shortest =
+                |part: fn(&Word) -> &str| joins.iter().map(|w| char_len(part(w))).min().unwrap_or(0);
+            slots[i].joins_shortest = (shortest(join_lower), shortest(join_stem));
             slots[i].joins_next = joins;
         }
         if gap == WIDE_GAP {
@@ -173,11 +185,13 @@ impl Phrase {
             })
         });
         let first_bytes = FirstBytes::of(&slots[0]);
+        let needs = needs(&slots);
         Ok(Phrase {
             source: source.to_string(),
             slots,
             negates,
             first_bytes,
+            needs,
         })
     }
 }
@@ -208,6 +222,24 @@ impl Phrase {
         }
         format!(r"\b{out}\b")
     }
+}
+
+/// For each place, the words that can open its match, one of which must match some token (or
+/// two joined tokens) wherever the phrase matches: an alternative's first word against a
+/// token or a joined pair, its first two words joined against one token, or the place joined
+/// with a neighbouring place (`fine tune` ~ `finetune`) against one token.
+fn needs(slots: &[Slot]) -> Prefilter {
+    Prefilter::new(
+        (0..slots.len())
+            .map(|i| {
+                let slot = &slots[i];
+                let own = slot.alternatives.iter().filter_map(|a| a.first());
+                let pairs = slot.pair_joins.iter().filter_map(|j| j.first()?.as_ref());
+                let previous = i.checked_sub(1).map_or(&[][..], |p| &slots[p].joins_next[..]);
+                own.chain(pairs).chain(&slot.joins_next).chain(previous).collect()
+            })
+            .collect(),
+    )
 }
 
 /// One written word becomes one or more phrase words: `fine-tune` is `fine` + `tune`, as the
@@ -291,17 +323,9 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
-fn char_len(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().count()
-    }
-}
-
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
 #[inline]
-fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
+pub(super) fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     // Most comparisons are refused here, without a call: equal words, equal stems and fuzzy
     // matches all need the same first byte, of the word or of the stem.
     if let Word::Fuzzy { lower: w, stem: s } = word {
@@ -411,12 +435,28 @@ fn osa_within(a: &str, b: &str, limit: usize) -> usize {
     usize::from(previous[n])
 }
 
+impl Phrase {
+    /// Whether every place of the phrase has some word that matches somewhere in the answer: a
+    /// necessary condition for any match (see [`needs`]), cheap next to a search.
+    pub fn may_match(&self, text: &AnalyzedText) -> bool {
+        self.needs.admits(text)
+    }
+}
+
 /// Every non-overlapping match of `phrase` among the tokens in `scope`, left to right.
 pub fn find_phrase(
     phrase: &Phrase,
     text: &AnalyzedText,
     scope: &[std::ops::Range<usize>],
 ) -> Vec<PhraseMatch> {
+    if !phrase.may_match(text) {
+        return Vec::new();
+    }
+    search_phrase(phrase, text, scope)
+}
+
+/// [`find_phrase`] without the [`Phrase::may_match`] refusal.
+fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
     let mut ends = Vec::new();
     for range in scope {
@@ -509,8 +549,12 @@ fn match_slots(
             ends.truncate(base);
         }
         // Two single-word places written as one token: `fine tune` ~ `finetune`.
-        if slot + 1 < phrase.slots.len() {
-            let token = &text.tokens[pos];
+        let (shortest, shortest_stem) = phrase.slots[slot].joins_shortest;
+        let token = &text.tokens[pos];
+        // Byte lengths bound character counts from above: a shorter token matches no join (an
+        // equal word or stem has its length; a misspelling is within two edits of it).
+        let long_enough = token.lower.len() + 2 >= shortest || token.stem.len() >= shortest_stem;
+        if slot + 1 < phrase.slots.len() && long_enough {
             for word in &phrase.slots[slot].joins_next {
                 if let Some(d) = word_distance(word, &token.lower, &token.stem) {
                     let next = Position {
@@ -528,6 +572,20 @@ fn match_slots(
         }
     }
     None
+}
+
+fn join_lower(word: &Word) -> &str {
+    match word {
+        Word::Fuzzy { lower, .. } => lower,
+        _ => "",
+    }
+}
+
+fn join_stem(word: &Word) -> &str {
+    match word {
+        Word::Fuzzy { stem, .. } => stem,
+        _ => "",
+    }
 }
 
 fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
@@ -802,6 +860,125 @@ mod tests {
                 check(a, b);
             }
         }
+    }
+
+    /// SplitMix64, for generated answers that are the same on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+        }
+    }
+
+    /// A word as a student might write it: misspelt, inflected, or glued to the next.
+    fn garble(word: &str, rng: &mut Rng) -> String {
+        let mut chars: Vec<char> = word.chars().collect();
+        match rng.below(10) {
+            0 if chars.len() > 2 => {
+                let i = rng.below(chars.len() - 1);
+                chars.swap(i, i + 1);
+            }
+            1 if chars.len() > 1 => {
+                chars.remove(1 + rng.below(chars.len() - 1));
+            }
+            2 => chars.insert(rng.below(chars.len() + 1), 'e'),
+            3 if !chars.is_empty() => {
+                let i = rng.below(chars.len());
+                chars[i] = 'a';
+            }
+            4 => chars.extend("ing".chars()),
+            5 => chars.extend("s-".chars()),
+            _ => {}
+        }
+        chars.into_iter().collect()
+    }
+
+    /// The prefilter never refuses a phrase that the full search finds: every phrase of the
+    /// bundled rubric against answers built from the rubric's own words, misspelt and glued.
+    #[test]
+    fn prefilter_never_drops_a_match() {
+        use crate::rubric::{ConceptRule, Pattern};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rubric = crate::rubric::load(&root.join("rubrics/finetuning-review.toml")).unwrap();
+        let mut phrases: Vec<&Phrase> = Vec::new();
+        for q in &rubric.questions {
+            let mut patterns: Vec<&Pattern> = q.subjects.iter().flat_map(|s| &s.names).collect();
+            for c in &q.concepts {
+                match &c.rule {
+                    ConceptRule::Patterns(set) => patterns.extend(set.asserted.iter().chain(&set.negated)),
+                    ConceptRule::Choice(choice) => {
+                        patterns.extend(choice.options.iter().flat_map(|o| &o.patterns));
+                        patterns.extend(&choice.accept);
+                    }
+                }
+                patterns.extend(c.partial.iter().flat_map(|p| &p.patterns));
+            }
+            patterns.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
+            phrases.extend(patterns.into_iter().filter_map(|p| match p {
+                Pattern::Phrase(p) => Some(p),
+                Pattern::Regex { .. } => None,
+            }));
+        }
+        let mut vocabulary: Vec<String> = ["the", "a", "not", "don't", "so", ",", ".", "?", "-", "/"]
+            .map(String::from)
+            .to_vec();
+        for phrase in &phrases {
+            for word in phrase.slots.iter().flat_map(|s| s.alternatives.iter().flatten()) {
+                vocabulary.push(match word {
+                    Word::Fuzzy { lower, .. } | Word::Exact(lower) => lower.clone(),
+                    Word::Prefix(p) => format!("{p}ed"),
+                    Word::Negation => "never".into(),
+                });
+            }
+        }
+        let mut rng = Rng(7);
+        let (mut found, mut refused) = (0, 0);
+        for _ in 0..200 {
+            // A run of one phrase's words makes matches likely; random words make near misses.
+            let mut words = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let phrase = phrases[rng.below(phrases.len())];
+                for slot in &phrase.slots {
+                    let alternative = &slot.alternatives[rng.below(slot.alternatives.len())];
+                    for word in alternative {
+                        if let Word::Fuzzy { lower, .. } | Word::Exact(lower) | Word::Prefix(lower) = word {
+                            words.push(garble(lower, &mut rng));
+                        }
+                    }
+                }
+                for _ in 0..rng.below(12) {
+                    words.push(garble(&vocabulary[rng.below(vocabulary.len())], &mut rng));
+                }
+            }
+            let mut answer = String::new();
+            for word in &words {
+                answer.push_str(word);
+                answer.push_str([" ", " ", " ", "", "-", ". "][rng.below(6)]);
+            }
+            let text = AnalyzedText::new(&answer);
+            let scope = std::slice::from_ref(&(0..text.tokens.len())).to_vec();
+            for phrase in &phrases {
+                let full = search_phrase(phrase, &text, &scope);
+                assert_eq!(
+                    find_phrase(phrase, &text, &scope),
+                    full,
+                    "{} in {answer}",
+                    phrase.source
+                );
+                found += usize::from(!full.is_empty());
+                refused += usize::from(!phrase.may_match(&text));
+            }
+        }
+        // Both sides exercised: phrases found, and phrases refused without a search.
+        assert!(
+            found > 1000 && refused > 10_000,
+            "{found} found, {refused} refused"
+        );
     }
 
     #[test]

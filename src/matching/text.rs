@@ -1,10 +1,16 @@
 //! Text analysis: one answer's text becomes tokens (normalised, stemmed) grouped into
 //! sentences and clauses, the units that negation, hedging and subjects are scoped to.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
+
+use super::cues::negator_hashes;
+use super::lexicon::{Fnv, Lexicon};
 
 /// A word of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +45,11 @@ pub struct AnalyzedText {
     /// For each token, it and the next written as one word (`fine-tune` → `finetune`), lower
     /// case and stemmed, when they are joined by a hyphen or slash or nothing.
     pub joined: Vec<Option<(String, String)>>,
+    /// The forms above indexed: form `i` is token `i`'s, form `tokens.len() + i` is
+    /// `joined[i]` (empty when there is none). See [`AnalyzedText::form`].
+    lexicon: Lexicon,
+    /// Some token or joined pair is a negation cue.
+    has_negator: bool,
 }
 
 fn stemmer() -> &'static Stemmer {
@@ -51,12 +62,33 @@ pub fn stem(word: &str) -> String {
     if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
-    stemmer().stem(word).into_owned()
+    // A class writes much the same words: each thread remembers the stems it has made, up to
+    // a bound, since stemming was a tenth of grading.
+    const REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static STEMS: RefCell<HashMap<Box<str>, Box<str>, BuildHasherDefault<Fnv>>> =
+            RefCell::new(HashMap::default());
+    }
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(known) = stems.get(word) {
+            return known.to_string();
+        }
+        let stemmed = stemmer().stem(word).into_owned();
+        if stems.len() >= REMEMBERED {
+            stems.clear();
+        }
+        stems.insert(word.into(), stemmed.as_str().into());
+        stemmed
+    })
 }
 
 /// NFKC, invisible format characters removed, typographic apostrophes unified: so that
 /// `mas\u{200b}ked` reads as `masked` and `don’t` as `don't`.
 pub fn normalize(text: &str) -> String {
+    // ASCII is its own NFKC form and holds no format characters: only the backtick changes.
+    if text.is_ascii() {
+        return text.replace('`', "'");
+    }
     text.nfkc()
         .filter(|c| !is_format_char(*c))
         .map(|c| match c {
@@ -109,6 +141,8 @@ impl AnalyzedText {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut i = 0;
         let mut gap_is_glue = false;
+        // Reused for every gap between words, rather than allocated for each.
+        let mut unquoted = String::new();
         let mut in_quote = false;
         while i < chars.len() {
             let (pos, c) = chars[i];
@@ -162,9 +196,10 @@ impl AnalyzedText {
             while i < chars.len() && !is_word_char(chars[i].1) {
                 i += 1;
             }
-            let run: String = chars[run_start..i].iter().map(|(_, c)| *c).collect();
+            let run_end = chars.get(i).map_or(text.len(), |&(at, _)| at);
+            let run = &text[chars[run_start].0..run_end];
             // Punctuation inside quotes ("passage ? [MASK]") does not end the answer's sentence.
-            let mut unquoted = String::with_capacity(run.len());
+            unquoted.clear();
             for c in run.chars() {
                 match c {
                     '"' => in_quote = !in_quote,
@@ -215,7 +250,18 @@ impl AnalyzedText {
                     (lower, stemmed)
                 })
             })
+            .collect::<Vec<_>>();
+        let forms: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|t| (t.lower.as_str(), t.stem.as_str()))
+            .chain(
+                joined
+                    .iter()
+                    .map(|j| j.as_ref().map_or(("", ""), |(l, s)| (l.as_str(), s.as_str()))),
+            )
             .collect();
+        let lexicon = Lexicon::new(&forms);
+        let has_negator = negator_hashes().iter().any(|&h| lexicon.has_lower(h));
         AnalyzedText {
             text,
             tokens,
@@ -223,6 +269,29 @@ impl AnalyzedText {
             clauses,
             questions,
             joined,
+            lexicon,
+            has_negator,
+        }
+    }
+
+    /// Whether some token or joined pair may be a negation cue (a hash collision can say so
+    /// wrongly; it never misses one).
+    pub fn has_negator(&self) -> bool {
+        self.has_negator
+    }
+
+    /// The index of the answer's forms (tokens and joined pairs).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Form `i` of the [`lexicon`](Self::lexicon), as `(lower, stem)`.
+    pub fn form(&self, i: usize) -> (&str, &str) {
+        match self.tokens.get(i) {
+            Some(t) => (&t.lower, &t.stem),
+            None => self.joined[i - self.tokens.len()]
+                .as_ref()
+                .map_or(("", ""), |(l, s)| (l.as_str(), s.as_str())),
         }
     }
 
@@ -346,6 +415,18 @@ mod tests {
     }
 
     #[test]
+    fn ascii_normalises_as_nfkc_does() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let slow: String = ascii
+            .nfkc()
+            .filter(|c| !is_format_char(*c))
+            .map(|c| if c == '`' { '\'' } else { c })
+            .collect();
+        assert_eq!(normalize(&ascii), slow);
+        assert_eq!(normalize("don`t"), "don't");
+    }
+
+    #[test]
     fn zero_width_characters_are_removed() {
         let t = AnalyzedText::new("mas\u{200b}ked in\u{00ad}puts");
         assert_eq!(t.tokens[0].lower, "masked");
@@ -377,6 +458,21 @@ mod tests {
     fn wrapped_lines_continue_a_sentence() {
         let t = AnalyzedText::new("the encoder sees\nthe whole input\nBERT: yes");
         assert_eq!(t.sentences.len(), 2);
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmer_s() {
+        for word in [
+            "probing",
+            "probing",
+            "masked",
+            "fientuning",
+            "über",
+            "cafés",
+            "probing",
+        ] {
+            assert_eq!(stem(word), stemmer().stem(word));
+        }
     }
 
     #[test]
