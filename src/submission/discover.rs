@@ -2,6 +2,8 @@
 //! list of files to read. Nothing is read here; a submission with no readable file is still
 //! returned so that the run reports it instead of silently dropping a student.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -73,6 +75,7 @@ pub fn discover(root: &Path, skip: &[PathBuf]) -> Result<Vec<Submission>, Discov
     };
 
     let mut submissions: Vec<Submission> = Vec::new();
+    let mut by_student: HashMap<StudentId, usize> = HashMap::new();
     let top = WalkDir::new(root)
         .min_depth(1)
         .max_depth(1)
@@ -83,20 +86,26 @@ pub fn discover(root: &Path, skip: &[PathBuf]) -> Result<Vec<Submission>, Discov
         if walker.ignored(&entry) {
             continue;
         }
-        let Some(student) = walker.student_id(&entry) else {
+        let kind = walker.kind_of(&entry);
+        let Some(student) = walker.student_id(&entry, &kind) else {
             continue;
         };
-        let files = match walker.kind(entry.path()) {
+        let files = match kind {
             EntryKind::File => vec![walker.file(entry.path())],
             EntryKind::Dir => walker.folder_files(entry.path())?,
             EntryKind::Outside => Vec::new(),
         };
-        match submissions.iter_mut().find(|s| s.student == student) {
-            Some(existing) => {
+        match by_student.entry(student) {
+            Entry::Occupied(at) => {
+                let existing = &mut submissions[*at.get()];
                 existing.files.extend(files);
                 existing.files.sort_by(|a, b| a.display.cmp(&b.display));
             }
-            None => submissions.push(Submission { student, files }),
+            Entry::Vacant(slot) => {
+                let student = slot.key().clone();
+                slot.insert(submissions.len());
+                submissions.push(Submission { student, files });
+            }
         }
     }
     submissions.sort_by(|a, b| a.student.cmp(&b.student));
@@ -153,22 +162,41 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn ignored(&self, entry: &DirEntry) -> bool {
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        hidden || self.skipped(entry.path())
+        hidden || self.skipped(entry)
     }
 
-    fn skipped(&self, path: &Path) -> bool {
-        if self.skip.is_empty() {
+    fn skipped(&self, entry: &DirEntry) -> bool {
+        let path = entry.path();
+        if self.skip.iter().any(|s| s == path) {
+            return true;
+        }
+        // Below the canonical root, an entry that is not a link can only be a skipped path of
+        // the same name; resolving every entry would cost a system call per path component.
+        let may_be_skipped =
+            entry.path_is_symlink() || self.skip.iter().any(|s| s.file_name() == Some(entry.file_name()));
+        if !may_be_skipped {
             return false;
         }
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        self.skip.iter().any(|s| *s == canonical || s == path)
+        self.skip.iter().any(|s| *s == canonical)
     }
 
-    fn student_id(&self, entry: &DirEntry) -> Option<StudentId> {
+    /// [`Walker::kind`], from the directory listing unless the entry is a link.
+    fn kind_of(&self, entry: &DirEntry) -> EntryKind {
+        if entry.path_is_symlink() {
+            self.kind(entry.path())
+        } else if entry.file_type().is_dir() {
+            EntryKind::Dir
+        } else {
+            EntryKind::File
+        }
+    }
+
+    fn student_id(&self, entry: &DirEntry, kind: &EntryKind) -> Option<StudentId> {
         let path = entry.path();
         let name = if entry.file_type().is_dir() {
             path.file_name()
-        } else if matches!(self.kind(path), EntryKind::Dir) {
+        } else if matches!(kind, EntryKind::Dir) {
             // A link to a folder inside the root: named like a folder.
             path.file_name()
         } else {
@@ -222,7 +250,7 @@ impl Walker<'_> {
             if entry.file_type().is_dir() || Format::from_path(entry.path()).is_none() {
                 continue;
             }
-            if matches!(self.kind(entry.path()), EntryKind::File) {
+            if matches!(self.kind_of(&entry), EntryKind::File) {
                 files.push(self.file(entry.path()));
             }
         }
