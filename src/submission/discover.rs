@@ -178,7 +178,7 @@ impl Walker<'_> {
             return false;
         }
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        self.skip.iter().any(|s| *s == canonical)
+        self.skip.contains(&canonical)
     }
 
     /// [`Walker::kind`], from the directory listing unless the entry is a link.
