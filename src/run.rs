@@ -18,7 +18,9 @@ use crate::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, StudentId};
 use crate::overrides::Overrides;
 use crate::regrade::{Change, PreviousRun, RegradeDiff};
-use crate::report::{feedback_file_names, render_student, OutputFolder, ReportError, WrittenFiles};
+use crate::report::{
+    feedback_file_names, render_student, OutputFolder, RenderedStudent, ReportError, WrittenFiles,
+};
 use crate::roster::Roster;
 use crate::submission::{discover, discover_single, DiscoverError, Submission};
 
@@ -106,7 +108,6 @@ pub fn run(
 
     let assignment = grader.assignment_info();
     let folder = OutputFolder::create(out, &assignment, options.canvas)?;
-    let staging = folder.staging().to_path_buf();
     let mut overrides = options.overrides.by_student();
     let mut collected = Collected {
         folder,
@@ -119,8 +120,8 @@ pub fn run(
         kept: Vec::new(),
     };
 
-    let grade_chunk = |step: usize, entries: &[Planned]| -> Vec<Result<Graded<'_>, ReportError>> {
-        entries
+    let grade_chunk = |step: usize, entries: std::ops::Range<usize>| -> Vec<Result<Graded, ReportError>> {
+        plan[entries]
             .par_iter()
             .enumerate()
             .map(|(i, planned)| {
@@ -138,15 +139,21 @@ pub fn run(
                 let used = overrides.apply(&mut grade);
                 progress.graded(&grade.student);
                 let first = step == 0 && i == 0;
-                let json = render_student(&assignment, &grade, first, &staging.join(&planned.feedback_file))?;
-                Ok(Graded { grade, json, used })
+                let rendered = render_student(&assignment, &grade, first)?;
+                Ok(Graded {
+                    grade,
+                    rendered,
+                    feedback_file: &planned.feedback_file,
+                    used,
+                })
             })
             .collect()
     };
     // Each chunk is handed to the output while the next one is graded.
     let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
     let mut pending = Vec::new();
-    for (step, entries) in plan.chunks(chunk).enumerate() {
+    for (step, start) in (0..plan.len()).step_by(chunk).enumerate() {
+        let entries = start..plan.len().min(start + chunk);
         let (graded, handed) = rayon::join(
             || grade_chunk(step, entries),
             || collected.take(std::mem::take(&mut pending)),
@@ -181,10 +188,11 @@ pub fn run(
     })
 }
 
-/// One student graded by a worker: the grade, its `grades.json` part, the overrides used.
-struct Graded<'o> {
+/// One student graded by a worker: the grade, its rendered outputs, the overrides used.
+struct Graded<'p, 'o> {
     grade: StudentGrade,
-    json: Vec<u8>,
+    rendered: RenderedStudent,
+    feedback_file: &'p str,
     used: Vec<&'o (String, crate::ids::QuestionId)>,
 }
 
@@ -201,10 +209,15 @@ struct Collected<'p, 'o> {
 }
 
 impl<'o> Collected<'_, 'o> {
-    fn take(&mut self, graded: Vec<Result<Graded<'o>, ReportError>>) -> Result<(), ReportError> {
+    fn take(&mut self, graded: Vec<Result<Graded<'_, 'o>, ReportError>>) -> Result<(), ReportError> {
         for result in graded {
-            let Graded { grade, json, used } = result?;
-            self.folder.add(&grade, &json)?;
+            let Graded {
+                grade,
+                rendered,
+                feedback_file,
+                used,
+            } = result?;
+            self.folder.add(&grade, &rendered, feedback_file)?;
             self.used.extend(used);
             if let Some(diff) = &mut self.diff {
                 diff.student(&grade);

@@ -58,23 +58,26 @@ pub fn feedback_file_names<'a>(ids: impl IntoIterator<Item = &'a StudentId>) -> 
         .collect()
 }
 
-/// One student's part of the outputs, rendered where it was graded (a worker thread): the
-/// feedback file is written into the staging folder, the `grades.json` part is returned.
+/// One student's part of the outputs, rendered where it was graded (a worker thread).
+pub struct RenderedStudent {
+    /// `feedback/<student>.md`.
+    pub feedback: Vec<u8>,
+    /// The student's part of `grades.json`.
+    pub json: Vec<u8>,
+}
+
+/// Render `student`'s feedback and `grades.json` part (`first`: the first student of the run).
 pub fn render_student(
     assignment: &AssignmentInfo,
     student: &StudentGrade,
     first: bool,
-    feedback: &Path,
-) -> Result<Vec<u8>, ReportError> {
-    let mut markdown = Vec::new();
-    FeedbackMarkdown.write_student(assignment, student, &mut markdown)?;
-    // Not synced one by one (a class is many small files); they are renamed into place only
-    // after every report is complete.
-    fs::write(feedback, markdown).map_err(|e| ReportError::File {
-        path: feedback.to_path_buf(),
-        source: Box::new(e.into()),
-    })?;
-    GradesJson::student(student, first)
+) -> Result<RenderedStudent, ReportError> {
+    let mut feedback = Vec::new();
+    FeedbackMarkdown.write_student(assignment, student, &mut feedback)?;
+    Ok(RenderedStudent {
+        feedback,
+        json: GradesJson::student(student, first)?,
+    })
 }
 
 /// An output folder being written; see the module docs.
@@ -137,19 +140,29 @@ impl OutputFolder {
         })
     }
 
-    /// Where the next students' feedback files are staged ([`render_student`] writes them).
-    pub fn staging(&self) -> &Path {
-        self.staging.path()
-    }
-
-    /// Add the next student (in report order) with the `grades.json` part [`render_student`]
-    /// returned for them.
-    pub fn add(&mut self, student: &StudentGrade, json: &[u8]) -> Result<(), ReportError> {
+    /// Add the next student (in report order), rendered by [`render_student`], with the name of
+    /// their feedback file (from [`feedback_file_names`]).
+    pub fn add(
+        &mut self,
+        student: &StudentGrade,
+        rendered: &RenderedStudent,
+        feedback_file: &str,
+    ) -> Result<(), ReportError> {
+        // Files are created from this one thread: creating them from every worker made them
+        // queue on the folder's lock in the kernel. Not synced one by one (a class is many
+        // small files); they are renamed into place only after every report is complete.
+        let feedback = self.staging.path().join(feedback_file);
+        fs::write(&feedback, &rendered.feedback).map_err(|e| ReportError::File {
+            path: feedback,
+            source: Box::new(e.into()),
+        })?;
         self.csv.write_record(GradesCsv::row(&self.assignment, student))?;
         if let Some(canvas) = &mut self.canvas {
             canvas.write_record(CanvasCsv::row(student))?;
         }
-        self.json.write_all(json).map_err(|e| self.json.error(e.into()))?;
+        self.json
+            .write_all(&rendered.json)
+            .map_err(|e| self.json.error(e.into()))?;
         self.tally.add(student)?;
         self.students += 1;
         Ok(())

@@ -47,7 +47,7 @@ pub use self::check::write_check;
 pub use self::csv::{spreadsheet_safe, GradesCsv};
 pub use self::explain::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
-pub use self::folder::{feedback_file_names, render_student, OutputFolder, WrittenFiles};
+pub use self::folder::{feedback_file_names, render_student, OutputFolder, RenderedStudent, WrittenFiles};
 pub use self::github::{annotations, step_summary};
 pub use self::gradescope::GradescopeJson;
 pub use self::html::HtmlReport;
@@ -132,8 +132,8 @@ pub fn write_outputs(report: &GradeReport, out_dir: &Path) -> Result<WrittenFile
     let mut folder = OutputFolder::create(out_dir, &report.assignment, false)?;
     let names = feedback_file_names(report.students.iter().map(|s| &s.student));
     for (i, (student, name)) in report.students.iter().zip(&names).enumerate() {
-        let json = render_student(&report.assignment, student, i == 0, &folder.staging().join(name))?;
-        folder.add(student, &json)?;
+        let rendered = render_student(&report.assignment, student, i == 0)?;
+        folder.add(student, &rendered, name)?;
     }
     Ok(folder.finish()?.0)
 }
