@@ -105,7 +105,7 @@ struct QueueKey {
 
 /// A full grade kept for the HTML report, with how many review items it has.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct StudentPage {
     pub grade: StudentGrade,
     pub review_items: usize,
 }
@@ -122,9 +122,9 @@ pub struct ClassTally {
     review: Spill<ReviewItem>,
     keys: Vec<QueueKey>,
     /// Everyone, while the class is no larger than `pages`.
-    everyone: Option<Vec<Page>>,
+    everyone: Option<Vec<StudentPage>>,
     /// The most doubtful students, by (lowest confidence, id), at most `pages`.
-    doubtful: BTreeMap<(u64, StudentId), Page>,
+    doubtful: BTreeMap<(u64, StudentId), StudentPage>,
 }
 
 impl ClassTally {
@@ -226,7 +226,7 @@ impl ClassTally {
             });
         }
 
-        let page = || Page {
+        let page = || StudentPage {
             grade: student.clone(),
             review_items: items.len(),
         };
@@ -266,7 +266,7 @@ impl ClassTally {
         let pages = match self.everyone {
             Some(everyone) => everyone,
             None => {
-                let mut pages: Vec<Page> = self.doubtful.into_values().collect();
+                let mut pages: Vec<StudentPage> = self.doubtful.into_values().collect();
                 pages.sort_by(|a, b| a.grade.student.cmp(&b.grade.student));
                 pages
             }
@@ -295,7 +295,7 @@ pub struct ClassReport {
     review: SpillReader<ReviewItem>,
     queue: Vec<Offset>,
     /// Full grades of the students with a page in the HTML report, in id order.
-    pub pages: Vec<Page>,
+    pub pages: Vec<StudentPage>,
 }
 
 impl ClassReport {

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::class::{ClassReport, ClassTally, ConceptRate, Page as ClassPage, QuestionTally};
+use crate::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, StudentPage};
 use crate::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId};
 use crate::review::{ReviewItem, REVIEW_BELOW};
@@ -266,7 +266,7 @@ fn review_row(item: &ReviewItem) -> ReviewRow {
     }
 }
 
-fn student_section(page: &ClassPage) -> StudentSection {
+fn student_section(page: &StudentPage) -> StudentSection {
     let s = &page.grade;
     let (status, unreadable_reason) = match &s.status {
         SubmissionStatus::Graded => ("graded", None),
