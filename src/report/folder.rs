@@ -223,3 +223,50 @@ impl OutputFolder {
         Ok((written, class))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture_report;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_run_stopped_before_finishing_leaves_the_previous_files_as_they_were() {
+        let report = fixture_report();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join(FEEDBACK_DIR)).unwrap();
+        fs::write(out.join(GRADES_CSV), "previous run\n").unwrap();
+        fs::write(out.join(FEEDBACK_DIR).join("aokonkwo.md"), "previous feedback\n").unwrap();
+        let before = listing(out);
+
+        let mut folder = OutputFolder::create(out, &report.assignment, true).unwrap();
+        let names = feedback_file_names(report.students.iter().map(|s| &s.student));
+        for (i, (student, name)) in report.students.iter().zip(&names).enumerate() {
+            let rendered = render_student(&report.assignment, student, i == 0).unwrap();
+            folder.add(student, &rendered, name).unwrap();
+        }
+        // Stopped by an error before `finish` (a killed run leaves its temporary files behind;
+        // the next run removes them first, see `remove_stale_temp_files`).
+        drop(folder);
+
+        assert_eq!(listing(out), before, "no temporary file or folder is left");
+        assert_eq!(
+            fs::read_to_string(out.join(GRADES_CSV)).unwrap(),
+            "previous run\n"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join(FEEDBACK_DIR).join("aokonkwo.md")).unwrap(),
+            "previous feedback\n"
+        );
+    }
+}
