@@ -187,12 +187,7 @@ impl<'r> Grader<'r> {
 }
 
 /// A short, stable fingerprint of a text (64-bit FNV-1a, hex): the same on every platform and
-/// Rust version, unlike `std`'s hasher, so reports from different runs compare.
+/// Rust version, so reports from different runs compare.
 pub fn fingerprint(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", crate::fnv::hash(text))
 }

@@ -19,6 +19,7 @@ pub mod check;
 pub mod class;
 pub mod examples;
 pub mod explain;
+pub mod fnv;
 pub mod grade;
 pub mod grades;
 pub mod history;

@@ -104,11 +104,9 @@ fn override_comment<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Str
     Ok(Option::<Override>::deserialize(d)?.map(|o| o.comment))
 }
 
-/// 64-bit FNV-1a: answers compare by it, not by their text.
+/// Answers compare by a hash of their text, not by the text.
 fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    crate::fnv::hash(text)
 }
 
 impl PreviousRun {

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::lexicon::{hash, Fnv};
+use super::lexicon::hash;
 use super::text::AnalyzedText;
+use crate::fnv::Fnv;
 
 /// Single words that negate what follows them in the clause.
 const NEGATORS: &[&str] = &[
@@ -184,7 +185,7 @@ pub fn is_negator(word: &str) -> bool {
 /// The [`super::lexicon::hash`] of each negation cue, to look them up in an answer's lexicon.
 pub fn negator_hashes() -> &'static [u64] {
     static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
-    HASHES.get_or_init(|| NEGATORS.iter().map(|w| hash(w)).collect())
+    HASHES.get_or_init(|| NEGATORS.iter().map(hash).collect())
 }
 
 /// How a matched span stands in its context.

@@ -37,35 +37,9 @@ pub fn char_len(text: &str) -> usize {
     }
 }
 
-/// FNV-1a: short words, no allocation, and a collision only lets a phrase through to the full
-/// search, never refuses one.
-pub fn hash(word: &str) -> u64 {
-    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// FNV-1a as a [`Hasher`](std::hash::Hasher), for maps keyed by short words (the stem cache,
-/// cue lists), where SipHash cost more than the lookup saved.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let start = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        self.0 = bytes
-            .iter()
-            .fold(start, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    }
-}
+/// A word's hash: no allocation, and a collision only lets a phrase through to the full search,
+/// never refuses one.
+pub use crate::fnv::hash;
 
 /// A set of hashes, open addressing with linear probing: an answer has a hundred or so forms,
 /// and each phrase looks up dozens of words.

@@ -10,7 +10,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use super::cues::negator_hashes;
-use super::lexicon::{Fnv, Lexicon};
+use super::lexicon::Lexicon;
+use crate::fnv::Fnv;
 
 /// A word of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
