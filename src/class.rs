@@ -304,7 +304,7 @@ impl ClassReport {
         self.lines.iter()
     }
 
-    /// The review queue, most doubtful first (see [`crate::review::queue_order`]).
+    /// The review queue: least confident first, then by student, then by question.
     pub fn review_queue(&self) -> impl Iterator<Item = io::Result<ReviewItem>> + '_ {
         self.queue.iter().map(|&at| self.review.get(at))
     }

@@ -1,10 +1,11 @@
-//! The review queue: the answers a human should look at, most doubtful first. Built from the
-//! grade report's confidences and flags, so every writer (review.csv, the HTML report) shows
+//! The review queue: the answers a human should look at, most doubtful first. Each student's
+//! items come from their grade's confidences and flags ([`review_items`]); the class's queue is
+//! ordered by [`crate::class::ClassTally`], so every writer (review.csv, the HTML report) shows
 //! the same queue.
 
 use serde::{Deserialize, Serialize};
 
-use crate::grades::{Flag, GradeReport, StudentGrade, SubmissionStatus};
+use crate::grades::{Flag, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Answers with a confidence below this go to the queue.
@@ -25,19 +26,18 @@ pub struct ReviewItem {
     pub location: String,
 }
 
-/// The queue, most doubtful first (then by student and question, so it is deterministic).
-pub fn review_queue(report: &GradeReport) -> Vec<ReviewItem> {
+/// The whole queue sorted in memory: least confident first, then by student, then by question.
+/// The definition the class tally's queue (sorted by keys, items on disk) is tested against.
+#[cfg(test)]
+pub(crate) fn review_queue(report: &crate::grades::GradeReport) -> Vec<ReviewItem> {
     let mut items: Vec<ReviewItem> = report.students.iter().flat_map(review_items).collect();
-    items.sort_by(queue_order);
+    items.sort_by(|a, b| {
+        a.confidence
+            .total_cmp(&b.confidence)
+            .then_with(|| a.student.cmp(&b.student))
+            .then_with(|| a.question.cmp(&b.question))
+    });
     items
-}
-
-/// The queue's order: least confident first, then by student, then by question.
-pub fn queue_order(a: &ReviewItem, b: &ReviewItem) -> std::cmp::Ordering {
-    a.confidence
-        .total_cmp(&b.confidence)
-        .then_with(|| a.student.cmp(&b.student))
-        .then_with(|| a.question.cmp(&b.question))
 }
 
 /// One student's items of the queue, unordered.
@@ -98,8 +98,8 @@ mod tests {
 
     #[test]
     fn queue_is_ordered_by_confidence_and_skips_confident_answers() {
-        let report = fixture_report();
-        let queue = review_queue(&report);
+        let class = crate::class::ClassTally::of_report(&fixture_report(), 0).unwrap();
+        let queue: Vec<ReviewItem> = class.review_queue().map(Result::unwrap).collect();
         assert!(!queue.is_empty());
         assert!(queue.windows(2).all(|w| w[0].confidence <= w[1].confidence));
         assert!(queue.iter().all(|i| i.confidence < REVIEW_BELOW));
