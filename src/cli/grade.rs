@@ -207,10 +207,8 @@ pub fn grade(args: GradeArgs) -> u8 {
         eprintln!("warning: {warning}");
     }
 
-    let mut extra: Vec<(&str, PathBuf)> = Vec::new();
-    if let Some(canvas) = &outcome.written.canvas {
-        extra.push(("canvas import", canvas.clone()));
-    }
+    // Outputs built from the whole report (canvas.csv is written with the run's other files).
+    let mut whole_report: Vec<(&str, PathBuf)> = Vec::new();
     if let Some(report) = &outcome.report {
         for format in &args.format {
             let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
@@ -222,7 +220,7 @@ pub fn grade(args: GradeArgs) -> u8 {
             if let Err(e) = write_atomic(&path, |out| writer.write(report, out)) {
                 return fail(&error_chain(&e));
             }
-            extra.push((label, path));
+            whole_report.push((label, path));
         }
         if on_github {
             github_actions(report, &args.submissions);
@@ -247,9 +245,7 @@ pub fn grade(args: GradeArgs) -> u8 {
         let _ = writeln!(
             stdout,
             "wrote {} files to {}:",
-            written.len() - usize::from(written.canvas.is_some())
-                + extra.len()
-                + usize::from(changes.is_some()),
+            written.len() + whole_report.len() + usize::from(changes.is_some()),
             args.out.display()
         );
         let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
@@ -265,7 +261,11 @@ pub fn grade(args: GradeArgs) -> u8 {
         if changes.is_some() {
             let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
         }
-        for (label, path) in &extra {
+        let canvas = written.canvas.as_ref().map(|path| ("canvas import", path));
+        for (label, path) in canvas
+            .into_iter()
+            .chain(whole_report.iter().map(|(l, p)| (*l, p)))
+        {
             let _ = writeln!(stdout, "  {label:<13} {}", path.display());
         }
         if let Some(archived) = &archived {
