@@ -112,11 +112,6 @@ impl Overrides {
         Ok(Overrides { by_answer })
     }
 
-    /// The overrides recorded in an earlier run's report.
-    pub fn from_report(report: &GradeReport) -> Overrides {
-        Overrides::from_previous(&crate::regrade::PreviousRun::of_report(report))
-    }
-
     /// The overrides recorded in an earlier run, as a regrade reads it.
     pub fn from_previous(run: &crate::regrade::PreviousRun) -> Overrides {
         let mut by_answer = BTreeMap::new();
@@ -251,7 +246,8 @@ mod tests {
         assert!(q.flags.contains(&Flag::Overridden));
         assert_eq!(report.students[0].total, before - Points::whole(1));
         // Carried to the next run from the report itself.
-        assert_eq!(Overrides::from_report(&report), overrides);
+        let previous = crate::regrade::PreviousRun::of_report(&report);
+        assert_eq!(Overrides::from_previous(&previous), overrides);
     }
 
     #[test]

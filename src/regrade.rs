@@ -113,15 +113,14 @@ impl PreviousRun {
     /// Read a `grades.json` written by an earlier run.
     pub fn read(path: &std::path::Path) -> Result<PreviousRun, PreviousRunError> {
         let file = std::fs::File::open(path).map_err(PreviousRunError::Io)?;
-        let mut run: PreviousRun =
+        let run: PreviousRun =
             serde_json::from_reader(std::io::BufReader::new(file)).map_err(PreviousRunError::NotAReport)?;
-        run.students.sort_by(|a, b| a.student.cmp(&b.student));
-        Ok(run)
+        Ok(run.sorted())
     }
 
     /// The same summary of a report in memory.
     pub fn of_report(report: &GradeReport) -> PreviousRun {
-        let mut students: Vec<PreviousStudent> = report
+        let students = report
             .students
             .iter()
             .map(|s| PreviousStudent {
@@ -140,13 +139,19 @@ impl PreviousRun {
                     .collect(),
             })
             .collect();
-        students.sort_by(|a, b| a.student.cmp(&b.student));
         PreviousRun {
             assignment: PreviousAssignment {
                 rubric_fingerprint: report.assignment.rubric_fingerprint.clone(),
             },
             students,
         }
+        .sorted()
+    }
+
+    /// Students in id order, which [`PreviousRun::find`] searches by.
+    fn sorted(mut self) -> PreviousRun {
+        self.students.sort_by(|a, b| a.student.cmp(&b.student));
+        self
     }
 
     /// A comparison of this run with the current one, fed one current student at a time.
