@@ -1,14 +1,14 @@
-//! Report writers: they only format a [`GradeReport`] the engine already computed.
+//! Report writers: they only format what the engine already computed.
 //!
-//! Every writer implements [`ReportWriter`] and writes into any `std::io::Write` (a file, stdout,
-//! or a `Vec<u8>` in tests):
+//! Every writer implements [`ReportWriter`] (a whole [`GradeReport`]) and writes into any
+//! `std::io::Write` (a file, stdout, or a `Vec<u8>` in tests). The class-wide ones (summary table,
+//! review queue, HTML report) also implement [`ClassWriter`], which reads a [`ClassReport`]
+//! gathered one student at a time; the per-student ones (gradebook and Canvas rows, the
+//! `grades.json` parts, feedback) have row functions a streamed run calls student by student.
 //!
-//! - [`GradesCsv`]: the gradebook, one row per student, one column per question;
-//! - [`GradesJson`]: the serde form of the whole report;
-//! - [`FeedbackMarkdown`]: per-student feedback a TA can send or paste;
-//! - [`SummaryTable`]: the short plain-text table printed after a run.
-//!
-//! [`write_outputs`] writes the files of a run into an output folder, each one atomically.
+//! [`OutputFolder`] writes a run's files into an output folder as the students are graded, and
+//! puts them in place only when all are complete; [`write_outputs`] does the same for a whole
+//! report.
 
 use std::collections::HashSet;
 use std::fs;
