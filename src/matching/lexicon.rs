@@ -84,7 +84,7 @@ impl HashSet {
     }
 }
 
-/// The bits of [`Lexicon::lengths`] for words of `from..=to` characters.
+/// The bits of the lexicon's length bitmaps for words of `from..=to` characters.
 pub fn length_bits(from: usize, to: usize) -> u64 {
     let (from, to) = (from.min(63), to.min(63));
     if from > to {

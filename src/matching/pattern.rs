@@ -437,7 +437,7 @@ fn osa_within(a: &str, b: &str, limit: usize) -> usize {
 
 impl Phrase {
     /// Whether every place of the phrase has some word that matches somewhere in the answer: a
-    /// necessary condition for any match (see [`needs`]), cheap next to a search.
+    /// necessary condition for any match (see `needs`), cheap next to a search.
     pub fn may_match(&self, text: &AnalyzedText) -> bool {
         self.needs.admits(text)
     }
