@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rubricate::answers::{split, LabelIndex};
+use rubricate::answers::split;
+use rubricate::grade::Grader;
 use rubricate::matching::match_answer;
 use rubricate::matching::text::AnalyzedText;
 use rubricate::rubric::{self, Rubric};
@@ -47,12 +48,7 @@ fn normalise_and_tokenise(bencher: divan::Bencher) {
 #[divan::bench]
 fn split_a_submission(bencher: divan::Bencher) {
     let rubric = rubric();
-    let index = LabelIndex::new(
-        rubric
-            .questions
-            .iter()
-            .map(|q| (q.id.clone(), q.extra_labels.clone())),
-    );
+    let index = Grader::new(&rubric).labels;
     let documents = [document("aokonkwo.md")];
     bencher.bench(|| split(divan::black_box(&documents), &index));
 }
@@ -71,7 +67,7 @@ fn match_one_answer(bencher: divan::Bencher, question: &str) {
 #[divan::bench]
 fn grade_a_submission(bencher: divan::Bencher) {
     let rubric = rubric();
-    let grader = rubricate::grade::Grader::new(&rubric);
+    let grader = Grader::new(&rubric);
     let documents = [document("aokonkwo.md")];
     bencher.bench(|| {
         grader.grade_documents(

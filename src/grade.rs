@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::answers::{split, LabelIndex};
 use crate::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus};
-use crate::ids::{Points, StudentId};
+use crate::ids::StudentId;
 use crate::rubric::Rubric;
 use crate::scoring::{score_question, AnswerInput};
 use crate::submission::{
@@ -171,17 +171,12 @@ impl<'r> Grader<'r> {
 
     fn unreadable(&self, student: StudentId, files: Vec<String>, reason: String) -> StudentGrade {
         StudentGrade {
-            student,
             files,
-            status: SubmissionStatus::Unreadable { reason },
-            total: Points::ZERO,
-            max_total: self.rubric.max_total(),
-            questions: Vec::new(),
-            warnings: Vec::new(),
-            unknown_labels: Vec::new(),
-            roster: None,
-            not_on_roster: false,
-            submitted_as: None,
+            ..StudentGrade::without_answers(
+                student,
+                SubmissionStatus::Unreadable { reason },
+                self.rubric.max_total(),
+            )
         }
     }
 }

@@ -70,6 +70,24 @@ pub struct RosterEntry {
 }
 
 impl StudentGrade {
+    /// A grade with no answers and 0 points: an unreadable or missing submission, or a
+    /// submission's identity before it is graded.
+    pub fn without_answers(student: StudentId, status: SubmissionStatus, max_total: Points) -> StudentGrade {
+        StudentGrade {
+            student,
+            files: Vec::new(),
+            status,
+            total: Points::ZERO,
+            max_total,
+            questions: Vec::new(),
+            warnings: Vec::new(),
+            unknown_labels: Vec::new(),
+            roster: None,
+            not_on_roster: false,
+            submitted_as: None,
+        }
+    }
+
     /// Every flag raised on any of this student's answers, in question order.
     pub fn flags(&self) -> impl Iterator<Item = (&QuestionId, &Flag)> {
         self.questions

@@ -411,17 +411,12 @@ impl Roster {
 /// A roster student with no submission.
 fn missing(student: &RosterStudent, max_total: Points) -> StudentGrade {
     StudentGrade {
-        student: StudentId(student.id.clone()),
-        files: Vec::new(),
-        status: SubmissionStatus::Missing,
-        total: Points::ZERO,
-        max_total,
-        questions: Vec::new(),
-        warnings: Vec::new(),
-        unknown_labels: Vec::new(),
         roster: Some(student.entry()),
-        not_on_roster: false,
-        submitted_as: None,
+        ..StudentGrade::without_answers(
+            StudentId(student.id.clone()),
+            SubmissionStatus::Missing,
+            max_total,
+        )
     }
 }
 

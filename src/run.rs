@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::class::ClassReport;
 use crate::grade::{Grader, Progress};
-use crate::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
+use crate::grades::{GradeReport, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, StudentId};
 use crate::overrides::Overrides;
 use crate::regrade::{Change, PreviousRun, RegradeDiff};
@@ -250,7 +250,9 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
         Some(roster) => {
             let mut skeletons: Vec<StudentGrade> = submissions
                 .iter()
-                .map(|s| skeleton(s.student.clone(), max_total))
+                .map(|s| {
+                    StudentGrade::without_answers(s.student.clone(), SubmissionStatus::Graded, max_total)
+                })
                 .collect();
             roster.match_students(&mut skeletons, max_total);
             skeletons
@@ -280,23 +282,6 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
             feedback_file,
         })
         .collect()
-}
-
-/// A submission's identity before grading: its own id, nothing else.
-fn skeleton(student: StudentId, max_total: Points) -> StudentGrade {
-    StudentGrade {
-        student,
-        files: Vec::new(),
-        status: SubmissionStatus::Graded,
-        total: Points::ZERO,
-        max_total,
-        questions: Vec::new(),
-        warnings: Vec::new(),
-        unknown_labels: Vec::new(),
-        roster: None::<RosterEntry>,
-        not_on_roster: false,
-        submitted_as: None,
-    }
 }
 
 /// Give a graded submission the identity the roster settled for it.
