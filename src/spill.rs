@@ -24,7 +24,6 @@ pub struct Offset {
 pub struct Spill<T> {
     out: BufWriter<File>,
     written: u64,
-    len: usize,
     record: PhantomData<fn() -> T>,
 }
 
@@ -34,7 +33,6 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
         Ok(Spill {
             out: BufWriter::new(tempfile::tempfile()?),
             written: 0,
-            len: 0,
             record: PhantomData,
         })
     }
@@ -49,17 +47,7 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
             len: u32::try_from(line.len()).map_err(io::Error::other)?,
         };
         self.written += line.len() as u64;
-        self.len += 1;
         Ok(at)
-    }
-
-    /// How many records were pushed.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Stop writing; the records can now be read back.
@@ -67,7 +55,6 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
         let file = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
         Ok(SpillReader {
             file,
-            len: self.len,
             record: PhantomData,
         })
     }
@@ -76,19 +63,10 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
 /// The records of a finished [`Spill`].
 pub struct SpillReader<T> {
     file: File,
-    len: usize,
     record: PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned> SpillReader<T> {
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Every record, in the order pushed.
     pub fn iter(&self) -> io::Result<impl Iterator<Item = io::Result<T>> + '_> {
         let mut file = &self.file;
@@ -121,7 +99,6 @@ mod tests {
             .iter()
             .map(|w| spill.push(&w.to_string()).unwrap())
             .collect();
-        assert_eq!(spill.len(), 4);
         let reader = spill.finish().unwrap();
         let back: Vec<String> = reader.iter().unwrap().map(Result::unwrap).collect();
         assert_eq!(back, words);
@@ -135,7 +112,6 @@ mod tests {
     #[test]
     fn an_empty_spill_reads_as_nothing() {
         let spill: Spill<u32> = Spill::new().unwrap();
-        assert!(spill.is_empty());
         let reader = spill.finish().unwrap();
         assert_eq!(reader.iter().unwrap().count(), 0);
     }
