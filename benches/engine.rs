@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use rubricate::answers::split;
-use rubricate::grade::Grader;
+use rubricate::grading::grader::Grader;
 use rubricate::matching::match_answer;
 use rubricate::matching::text::AnalyzedText;
 use rubricate::rubric::{self, Rubric};

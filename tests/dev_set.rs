@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rubricate::grade::Grader;
+use rubricate::grading::grader::Grader;
 use rubricate::rubric;
 
 fn root() -> &'static Path {

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use rubricate::grade::Grader;
-use rubricate::grades::StudentGrade;
+use rubricate::grading::grader::Grader;
+use rubricate::grading::grades::StudentGrade;
 use rubricate::ids::{Points, StudentId};
 use rubricate::rubric::{self, Rubric};
 use rubricate::submission::{read_document, Document, SourceLine, SubmissionFile};

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use rubricate::grades::AnswerLocation;
+use rubricate::grading::grades::AnswerLocation;
 use rubricate::rubric::Rubric;
-use rubricate::scoring::{score_question, AnswerInput};
+use rubricate::grading::scoring::{score_question, AnswerInput};
 
 fn rubric() -> &'static Rubric {
     static RUBRIC: OnceLock<Rubric> = OnceLock::new();
@@ -23,6 +23,6 @@ fuzz_target!(|text: &str| {
         let location = AnswerLocation { file: "x".into(), line: 1, label: question.id.to_string() };
         let grade = score_question(question, AnswerInput::Found { location, text, answered_twice: false });
         assert!(grade.score <= grade.max);
-        let _ = rubricate::explain::explain(question, text, AnswerLocation { file: "x".into(), line: 1, label: String::new() });
+        let _ = rubricate::authoring::explain::explain(question, text, AnswerLocation { file: "x".into(), line: 1, label: String::new() });
     }
 });

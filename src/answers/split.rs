@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::grades::AnswerLocation;
+use crate::grading::grades::AnswerLocation;
 use crate::ids::QuestionId;
 use crate::submission::{display_path, Document};
 

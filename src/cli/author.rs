@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rubricate::grade::Grader;
+use rubricate::grading::grader::Grader;
 use rubricate::rubric::{self, RubricError};
 
 use super::{error_chain, exit, fail, load_rubric, plural, rubric_failure};
@@ -106,7 +106,7 @@ pub fn test_examples(args: TestArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return rubric_failure(&e),
     };
-    let results = rubricate::examples::run_examples(&rubric);
+    let results = rubricate::authoring::examples::run_examples(&rubric);
     let mut out = std::io::stdout().lock();
     let file = args.rubric.display();
     for r in &results {
@@ -147,12 +147,12 @@ pub fn test_examples(args: TestArgs) -> u8 {
 }
 
 pub fn agree(args: AgreeArgs) -> u8 {
-    use rubricate::agreement::{compare, GradeTable};
+    use rubricate::authoring::agreement::{compare, GradeTable};
     let expected = match GradeTable::read_csv(&args.expected) {
         Ok(t) => t,
         Err(e) => return fail(&e.to_string()),
     };
-    let report: Option<rubricate::grades::GradeReport> = match &args.grades {
+    let report: Option<rubricate::grading::grades::GradeReport> = match &args.grades {
         Some(path) if path.extension().is_some_and(|x| x == "json") => {
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
@@ -205,7 +205,7 @@ pub fn agree(args: AgreeArgs) -> u8 {
 }
 
 pub fn explain(args: ExplainArgs) -> u8 {
-    use rubricate::grades::AnswerLocation;
+    use rubricate::grading::grades::AnswerLocation;
     let (_, rubric) = match load_rubric(args.rubric.clone()) {
         Ok(loaded) => loaded,
         Err(code) => return code,
@@ -252,7 +252,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
         }
         (None, None) => return fail("give the answer text or --file"),
     };
-    let explanation = rubricate::explain::explain(question, &text, location);
+    let explanation = rubricate::authoring::explain::explain(question, &text, location);
     let mut out = anstream::stdout().lock();
     match rubricate::report::write_explanation(&explanation, &mut out) {
         Ok(()) => exit::OK,

@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rubricate::grade::Grader;
-use rubricate::grades::GradeReport;
-use rubricate::overrides::Overrides;
-use rubricate::regrade::{PreviousRun, PreviousRunError};
+use rubricate::course::overrides::Overrides;
+use rubricate::course::regrade::{PreviousRun, PreviousRunError};
+use rubricate::course::run::{run, RunOptions, Source};
+use rubricate::grading::grader::Grader;
+use rubricate::grading::grades::GradeReport;
 use rubricate::report::{
     write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
 };
-use rubricate::run::{run, RunOptions, Source};
 
 use super::{error_chain, exit, fail, load_rubric, plural};
 
@@ -102,7 +102,7 @@ pub fn grade(args: GradeArgs) -> u8 {
     }
     // One run at a time writes into an output folder; taken before grading, so a second run
     // is refused at once rather than after all its work.
-    let _lock = match rubricate::lock::OutputLock::acquire(&args.out) {
+    let _lock = match rubricate::course::lock::OutputLock::acquire(&args.out) {
         Ok(lock) => lock,
         Err(e) => return fail(&e.to_string()),
     };
@@ -120,7 +120,7 @@ pub fn grade(args: GradeArgs) -> u8 {
     let assignment = grader.assignment_info();
 
     let roster = match &args.roster {
-        Some(path) => match rubricate::roster::Roster::read_csv(path) {
+        Some(path) => match rubricate::course::roster::Roster::read_csv(path) {
             Ok(roster) => Some(roster),
             Err(e) => return fail(&e.to_string()),
         },
@@ -159,7 +159,7 @@ pub fn grade(args: GradeArgs) -> u8 {
         overrides = overrides.or(Overrides::from_previous(previous));
     }
 
-    let archived = match rubricate::history::archive_previous_run(&args.out) {
+    let archived = match rubricate::course::history::archive_previous_run(&args.out) {
         Ok(a) => a,
         Err(e) => {
             return fail(&format!(
@@ -353,7 +353,7 @@ impl ProgressBar {
     }
 }
 
-impl rubricate::grade::Progress for ProgressBar {
+impl rubricate::grading::grader::Progress for ProgressBar {
     fn started(&self, submissions: usize) {
         if let Some(bar) = &self.0 {
             bar.set_length(submissions as u64);

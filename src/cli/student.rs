@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rubricate::grade::Grader;
+use rubricate::grading::grader::Grader;
 use rubricate::report::write_atomic;
 use rubricate::rubric;
 
@@ -56,7 +56,7 @@ pub fn check(args: CheckArgs) -> u8 {
                 }
             }
         }
-        let report = rubricate::check::check(&grader, &documents);
+        let report = rubricate::authoring::check::check(&grader, &documents);
         let mut out = anstream::stdout().lock();
         if let Err(e) = rubricate::report::write_check(&report, &mut out) {
             return fail(&error_chain(&e));

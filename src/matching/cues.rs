@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use super::lexicon::hash;
 use super::text::AnalyzedText;
-use crate::fnv::Fnv;
+use crate::matching::fnv::Fnv;
 
 /// Single words that negate what follows them in the clause.
 const NEGATORS: &[&str] = &[

@@ -39,7 +39,7 @@ pub fn char_len(text: &str) -> usize {
 
 /// A word's hash: no allocation, and a collision only lets a phrase through to the full search,
 /// never refuses one.
-pub use crate::fnv::hash;
+pub use crate::matching::fnv::hash;
 
 /// A set of hashes, open addressing with linear probing: an answer has a hundred or so forms,
 /// and each phrase looks up dozens of words.

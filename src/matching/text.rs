@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::cues::negator_hashes;
 use super::lexicon::Lexicon;
-use crate::fnv::Fnv;
+use crate::matching::fnv::Fnv;
 
 /// A word of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

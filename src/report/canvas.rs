@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use crate::grades::{AssignmentInfo, GradeReport, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{AssignmentInfo, GradeReport, StudentGrade, SubmissionStatus};
 
 use super::csv::spreadsheet_safe;
 use super::{ReportError, ReportWriter};
@@ -104,7 +104,7 @@ fn score(student: &StudentGrade) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grades::{AssignmentInfo, QuestionInfo, RosterEntry};
+    use crate::grading::grades::{AssignmentInfo, QuestionInfo, RosterEntry};
     use crate::ids::{Points, QuestionId, StudentId};
 
     fn student(id: &str, total: f64, roster: Option<(&str, Option<&str>)>) -> StudentGrade {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::regrade::Change;
+use crate::course::regrade::Change;
 
 use super::csv::spreadsheet_safe;
 use super::ReportError;

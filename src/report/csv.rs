@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::grades::{AssignmentInfo, GradeReport, StudentGrade};
+use crate::grading::grades::{AssignmentInfo, GradeReport, StudentGrade};
 use crate::ids::{Points, QuestionId};
 
 use super::{ReportError, ReportWriter};

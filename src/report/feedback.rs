@@ -4,7 +4,7 @@ use std::io::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::grades::{
+use crate::grading::grades::{
     AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
     Visibility,
 };
@@ -320,7 +320,7 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grades::Evidence;
+    use crate::grading::grades::Evidence;
     use crate::report::fixture;
 
     #[test]

@@ -2,7 +2,7 @@
 //! of everything (missed, partial, negated, hedged, wrong choice, contradicted, cancelled,
 //! misconception, a missing answer, a CSV-hostile id and quotes), and one unreadable submission.
 
-use crate::grades::{
+use crate::grading::grades::{
     AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, Outcome, QuestionGrade,
     QuestionInfo, StudentGrade, SubmissionStatus,
 };

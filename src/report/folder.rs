@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::class::{ClassReport, ClassTally};
-use crate::grades::{AssignmentInfo, StudentGrade};
+use crate::course::class::{ClassReport, ClassTally};
+use crate::grading::grades::{AssignmentInfo, StudentGrade};
 use crate::ids::StudentId;
 
 use super::html::DETAILED_STUDENTS;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::grades::{GradeReport, SubmissionStatus, Visibility};
+use crate::grading::grades::{GradeReport, SubmissionStatus, Visibility};
 
 use super::feedback::one_line;
 use super::ReportError;

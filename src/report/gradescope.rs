@@ -6,7 +6,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::grades::{GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus, Visibility};
+use crate::grading::grades::{
+    GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus, Visibility,
+};
 
 use super::feedback::{concept_line, one_line};
 use super::{ReportError, ReportWriter};

@@ -15,10 +15,10 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, StudentPage};
-use crate::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
+use crate::course::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, StudentPage};
+use crate::course::review::{ReviewItem, REVIEW_BELOW};
+use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId};
-use crate::review::{ReviewItem, REVIEW_BELOW};
 
 use super::{ClassWriter, ReportError, ReportWriter};
 
@@ -732,7 +732,7 @@ impl ConceptChart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grades::{Evidence, Override};
+    use crate::grading::grades::{Evidence, Override};
     use crate::ids::StudentId;
     use crate::report::fixture_report;
 
@@ -1026,7 +1026,7 @@ mod tests {
         }
         let html = HtmlReport.render(&report).unwrap();
         let pages = html.matches("<details class=\"student\"").count();
-        let queued: std::collections::BTreeSet<_> = crate::review::review_queue(&report)
+        let queued: std::collections::BTreeSet<_> = crate::course::review::review_queue(&report)
             .into_iter()
             .map(|i| i.student)
             .collect();

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::grades::{GradeReport, Outcome, SubmissionStatus, Visibility};
+use crate::grading::grades::{GradeReport, Outcome, SubmissionStatus, Visibility};
 
 use super::feedback::{concept_line, one_line};
 use super::{ReportError, ReportWriter};

@@ -15,16 +15,16 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::class::ClassReport;
-use crate::grades::GradeReport;
+use crate::course::class::ClassReport;
+use crate::grading::grades::GradeReport;
 use crate::ids::StudentId;
 
-mod agreement;
+mod agreement_table;
 mod canvas;
 mod changes;
-mod check;
+mod check_printout;
 mod csv;
-mod explain;
+mod explain_printout;
 mod feedback;
 mod folder;
 mod github;
@@ -40,12 +40,12 @@ mod fixture;
 #[cfg(test)]
 pub(crate) use fixture::report as fixture_report;
 
-pub use self::agreement::write_agreement;
+pub use self::agreement_table::write_agreement;
 pub use self::canvas::CanvasCsv;
 pub use self::changes::{write_changes_csv, write_changes_text};
-pub use self::check::write_check;
+pub use self::check_printout::write_check;
 pub use self::csv::{spreadsheet_safe, GradesCsv};
-pub use self::explain::write_explanation;
+pub use self::explain_printout::write_explanation;
 pub use self::feedback::FeedbackMarkdown;
 pub use self::folder::{feedback_file_names, render_student, OutputFolder, RenderedStudent, WrittenFiles};
 pub use self::github::{annotations, step_summary};

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use crate::class::{ClassReport, ClassTally};
-use crate::grades::GradeReport;
+use crate::course::class::{ClassReport, ClassTally};
+use crate::grading::grades::GradeReport;
 
 use super::csv::spreadsheet_safe;
 use super::{ClassWriter, ReportError, ReportWriter};

@@ -6,8 +6,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use std::collections::BTreeMap;
 
-use crate::class::{ClassReport, ClassTally, StudentLine};
-use crate::grades::{GradeReport, SubmissionStatus};
+use crate::course::class::{ClassReport, ClassTally, StudentLine};
+use crate::grading::grades::{GradeReport, SubmissionStatus};
 use crate::ids::Points;
 
 use super::{ClassWriter, ReportError, ReportWriter};

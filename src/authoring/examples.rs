@@ -2,10 +2,10 @@
 //! a student's answer and compared with the score and findings it expects, so a course can
 //! check a rubric change in CI before it grades anyone.
 
-use crate::grades::{Evidence, Outcome, QuestionGrade};
+use crate::grading::grades::{Evidence, Outcome, QuestionGrade};
+use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::{Points, QuestionId};
 use crate::rubric::{Example, Question, Rubric};
-use crate::scoring::{score_question, AnswerInput};
 
 /// How one example fared.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ pub fn run_examples(rubric: &Rubric) -> Vec<ExampleResult> {
 }
 
 fn run_example(question: &Question, number: usize, example: &Example, file: &str) -> ExampleResult {
-    let location = crate::grades::AnswerLocation {
+    let location = crate::grading::grades::AnswerLocation {
         file: file.to_string(),
         line: example.line,
         label: format!("example {number}"),

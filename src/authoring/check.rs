@@ -4,10 +4,10 @@
 //! to students.
 
 use crate::answers::split;
-use crate::grade::Grader;
-use crate::grades::{AnswerLocation, QuestionGrade};
+use crate::grading::grader::Grader;
+use crate::grading::grades::{AnswerLocation, QuestionGrade};
+use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::QuestionId;
-use crate::scoring::{score_question, AnswerInput};
 use crate::submission::Document;
 
 /// What a self-check found for one question.

@@ -1,11 +1,11 @@
 //! The review queue: the answers a human should look at, most doubtful first. Each student's
 //! items come from their grade's confidences and flags ([`review_items`]); the class's queue is
-//! ordered by [`crate::class::ClassTally`], so every writer (review.csv, the HTML report) shows
+//! ordered by [`crate::course::class::ClassTally`], so every writer (review.csv, the HTML report) shows
 //! the same queue.
 
 use serde::{Deserialize, Serialize};
 
-use crate::grades::{Flag, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{Flag, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Answers with a confidence below this go to the queue.
@@ -29,7 +29,7 @@ pub struct ReviewItem {
 /// The whole queue sorted in memory: least confident first, then by student, then by question.
 /// The definition the class tally's queue (sorted by keys, items on disk) is tested against.
 #[cfg(test)]
-pub(crate) fn review_queue(report: &crate::grades::GradeReport) -> Vec<ReviewItem> {
+pub(crate) fn review_queue(report: &crate::grading::grades::GradeReport) -> Vec<ReviewItem> {
     let mut items: Vec<ReviewItem> = report.students.iter().flat_map(review_items).collect();
     items.sort_by(|a, b| {
         a.confidence
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn queue_is_ordered_by_confidence_and_skips_confident_answers() {
-        let class = crate::class::ClassTally::of_report(&fixture_report(), 0).unwrap();
+        let class = crate::course::class::ClassTally::of_report(&fixture_report(), 0).unwrap();
         let queue: Vec<ReviewItem> = class.review_queue().map(Result::unwrap).collect();
         assert!(!queue.is_empty());
         assert!(queue.windows(2).all(|w| w[0].confidence <= w[1].confidence));

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::grades::{AssignmentInfo, GradeReport, Override, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{AssignmentInfo, GradeReport, Override, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
 
 /// Why a score changed.
@@ -106,7 +106,7 @@ fn override_comment<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Str
 
 /// Answers compare by a hash of their text, not by the text.
 fn fingerprint(text: &str) -> u64 {
-    crate::fnv::hash(text)
+    crate::matching::fnv::hash(text)
 }
 
 impl PreviousRun {
@@ -250,7 +250,7 @@ impl RegradeDiff<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grades::Override;
+    use crate::grading::grades::Override;
     use crate::report::fixture_report;
 
     #[test]

@@ -1,16 +1,16 @@
 //! Grading: a [`Grader`] turns one student's submission into a [`StudentGrade`] (or a whole folder
 //! into a [`GradeReport`] in memory). A submission that cannot be read is reported and scored 0;
-//! the others go on. [`crate::run`] streams a folder through it into the output folder.
+//! the others go on. [`crate::course::run`] streams a folder through it into the output folder.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::answers::{split, LabelIndex};
-use crate::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus};
+use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::StudentId;
 use crate::rubric::Rubric;
-use crate::scoring::{score_question, AnswerInput};
 use crate::submission::{
     discover, display_path, read_document_within, DiscoverError, Document, Limits, Submission,
 };
@@ -76,7 +76,7 @@ impl<'r> Grader<'r> {
 
     /// Grade every submission in `root` (skipping the paths in `skip`) into one report in
     /// memory, for tools that compare whole reports (`agree`, tests). A `grade` run streams
-    /// instead: see [`crate::run`].
+    /// instead: see [`crate::course::run`].
     pub fn grade_folder(&self, root: &Path, skip: &[PathBuf]) -> Result<GradeReport, GradeError> {
         let submissions = discover(root, skip)?;
         let mut students: Vec<StudentGrade> =
@@ -184,5 +184,5 @@ impl<'r> Grader<'r> {
 /// A short, stable fingerprint of a text (64-bit FNV-1a, hex): the same on every platform and
 /// Rust version, so reports from different runs compare.
 pub fn fingerprint(text: &str) -> String {
-    format!("{:016x}", crate::fnv::hash(text))
+    format!("{:016x}", crate::matching::fnv::hash(text))
 }

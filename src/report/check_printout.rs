@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use crate::check::CheckReport;
-use crate::grades::{Outcome, Visibility};
+use crate::authoring::check::CheckReport;
+use crate::grading::grades::{Outcome, Visibility};
 use crate::ids::Points;
 
 use super::feedback::{concept_line, one_line, pt};

@@ -12,16 +12,16 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::class::ClassReport;
-use crate::grade::{Grader, Progress};
-use crate::grades::{GradeReport, StudentGrade, SubmissionStatus};
+use crate::course::class::ClassReport;
+use crate::course::overrides::Overrides;
+use crate::course::regrade::{Change, PreviousRun, RegradeDiff};
+use crate::course::roster::Roster;
+use crate::grading::grader::{Grader, Progress};
+use crate::grading::grades::{GradeReport, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, StudentId};
-use crate::overrides::Overrides;
-use crate::regrade::{Change, PreviousRun, RegradeDiff};
 use crate::report::{
     feedback_file_names, render_student, OutputFolder, RenderedStudent, ReportError, WrittenFiles,
 };
-use crate::roster::Roster;
 use crate::submission::{discover, discover_single, DiscoverError, Submission};
 
 /// Students graded per parallel step, per worker thread: enough to keep every thread busy,
@@ -298,10 +298,10 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::grade::NoProgress;
-    use crate::overrides::ManualScore;
+    use crate::course::overrides::ManualScore;
+    use crate::course::roster::RosterStudent;
+    use crate::grading::grader::NoProgress;
     use crate::report::{write_outputs, ReportWriter};
-    use crate::roster::RosterStudent;
     use crate::rubric::Rubric;
 
     fn rubric() -> Rubric {
@@ -481,7 +481,7 @@ mod tests {
                 .map(|c| c.reason)
                 .collect::<Vec<_>>()
         };
-        use crate::regrade::ChangeReason::*;
+        use crate::course::regrade::ChangeReason::*;
         assert_eq!(reason("s0100"), [NewSubmission]);
         assert_eq!(reason("s0005"), [RemovedSubmission]);
         assert!(!reason("s0000").is_empty());
@@ -489,7 +489,7 @@ mod tests {
         // The same as comparing the two whole reports in memory.
         assert_eq!(
             changes,
-            crate::regrade::changes(&first.report.unwrap(), &second.report.unwrap())
+            crate::course::regrade::changes(&first.report.unwrap(), &second.report.unwrap())
         );
     }
 }

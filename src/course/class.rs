@@ -4,7 +4,7 @@
 //! - counts and per-question score and concept tallies, in memory (their size depends on the
 //!   rubric, not on the class);
 //! - each student's summary line and review items, spilled to temporary files (see
-//!   [`crate::spill`]) with only a small sort key per review item kept in memory;
+//!   [`crate::course::spill`]) with only a small sort key per review item kept in memory;
 //! - full grades only for the students the HTML report gives a page: everyone in a class of
 //!   at most `pages` students, else the `pages` most doubtful students of the review queue.
 //!
@@ -15,10 +15,10 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use crate::grades::{AssignmentInfo, Flag, GradeReport, Outcome, StudentGrade, SubmissionStatus};
+use crate::course::review::{review_items, ReviewItem};
+use crate::course::spill::{Offset, Spill, SpillReader};
+use crate::grading::grades::{AssignmentInfo, Flag, GradeReport, Outcome, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId, StudentId};
-use crate::review::{review_items, ReviewItem};
-use crate::spill::{Offset, Spill, SpillReader};
 
 /// One student as the summary table shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,8 +323,8 @@ impl ClassReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::review::review_queue;
     use crate::report::fixture_report;
-    use crate::review::review_queue;
 
     #[test]
     fn the_tally_agrees_with_the_whole_report() {

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use crate::agreement::{Agreement, QuestionAgreement, Score};
-use crate::grades::{GradeReport, Outcome};
+use crate::authoring::agreement::{Agreement, QuestionAgreement, Score};
+use crate::grading::grades::{GradeReport, Outcome};
 
 use super::ReportError;
 

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::explain::Explanation;
-use crate::grades::Outcome;
+use crate::authoring::explain::Explanation;
+use crate::grading::grades::Outcome;
 use crate::matching::cues::{self, Stance};
 
 use super::ReportError;

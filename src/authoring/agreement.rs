@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::grades::GradeReport;
+use crate::grading::grades::GradeReport;
 
 /// Scores by student and question, as in a `grades.csv`.
 #[derive(Debug, Clone, PartialEq)]

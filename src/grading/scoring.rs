@@ -2,7 +2,7 @@
 //! results with evidence, feedback and flags, applying the rubric's rules in a fixed order:
 //! concepts and choices, then keyword lists, misconceptions, wrong choices and contradictions.
 
-use crate::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
+use crate::grading::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
 use crate::rubric::{Cancels, ConceptRule, LongAnswers, MisconceptionEffect, Question, Visibility};
@@ -360,7 +360,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::grades::Outcome;
+    use crate::grading::grades::Outcome;
     use crate::rubric::{parse, Rubric};
 
     const RUBRIC: &str = r#"

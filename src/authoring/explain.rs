@@ -5,13 +5,13 @@
 
 use std::ops::Range;
 
-use crate::grades::{AnswerLocation, QuestionGrade};
+use crate::grading::grades::{AnswerLocation, QuestionGrade};
+use crate::grading::scoring::{score_question, AnswerInput};
 use crate::matching::concept::{trace, PatternTrace};
 use crate::matching::cues;
 use crate::matching::subjects::{scopes, Scopes};
 use crate::matching::text::AnalyzedText;
 use crate::rubric::Question;
-use crate::scoring::{score_question, AnswerInput};
 
 /// What the engine saw in one answer, and the grade.
 pub struct Explanation<'q> {

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{GradeReport, RosterEntry, StudentGrade, SubmissionStatus};
 use crate::ids::{Points, StudentId};
 
 /// Header names accepted for the student id column (compared case-insensitively; earlier
@@ -454,7 +454,7 @@ fn fold(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grades::AssignmentInfo;
+    use crate::grading::grades::AssignmentInfo;
 
     fn roster_of(ids: &[&str]) -> Roster {
         Roster::from_students(

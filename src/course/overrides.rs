@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::grades::{AssignmentInfo, Flag, GradeReport, Override, StudentGrade};
+use crate::grading::grades::{AssignmentInfo, Flag, GradeReport, Override, StudentGrade};
 use crate::ids::{Points, QuestionId};
 
 /// One manual decision.
@@ -113,7 +113,7 @@ impl Overrides {
     }
 
     /// The overrides recorded in an earlier run, as a regrade reads it.
-    pub fn from_previous(run: &crate::regrade::PreviousRun) -> Overrides {
+    pub fn from_previous(run: &crate::course::regrade::PreviousRun) -> Overrides {
         let mut by_answer = BTreeMap::new();
         for student in &run.students {
             for q in &student.questions {
@@ -246,7 +246,7 @@ mod tests {
         assert!(q.flags.contains(&Flag::Overridden));
         assert_eq!(report.students[0].total, before - Points::whole(1));
         // Carried to the next run from the report itself.
-        let previous = crate::regrade::PreviousRun::of_report(&report);
+        let previous = crate::course::regrade::PreviousRun::of_report(&report);
         assert_eq!(Overrides::from_previous(&previous), overrides);
     }
 

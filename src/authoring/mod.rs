@@ -1,0 +1,12 @@
+//! Tools for rubric authors and students, computed on the engine; their printouts live in
+//! [`crate::report`] (`*_table`, `*_printout`).
+//!
+//! - [`examples`]: a rubric's worked examples graded and compared (`rubricate test`);
+//! - [`agreement`]: the autograder against human grades (`rubricate agree`);
+//! - [`explain`]: everything the engine saw in one answer (`rubricate explain`);
+//! - [`check`]: a student's self-check of one answer file (`rubricate check`).
+
+pub mod agreement;
+pub mod check;
+pub mod examples;
+pub mod explain;

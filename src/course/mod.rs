@@ -1,0 +1,22 @@
+//! The course's workflow around the engine: one `grade` run over a class and what it carries
+//! from run to run.
+//!
+//! - [`run`]: the run, streamed from the submissions folder to the output folder, graded in
+//!   parallel and written in id order;
+//! - [`class`] and [`spill`]: what the class-wide reports need, gathered one student at a time
+//!   and kept in temporary files rather than memory;
+//! - [`roster`]: who should have submitted, and which file is whose;
+//! - [`overrides`]: a TA's manual scores, applied after grading on every run;
+//! - [`regrade`] and [`history`]: what changed since the previous run, and its files kept;
+//! - [`review`]: the review queue, most doubtful answers first;
+//! - [`lock`]: one run at a time per output folder.
+
+pub mod class;
+pub mod history;
+pub mod lock;
+pub mod overrides;
+pub mod regrade;
+pub mod review;
+pub mod roster;
+pub mod run;
+pub mod spill;
