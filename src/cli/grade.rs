@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rubricate::course::overrides::Overrides;
 use rubricate::course::regrade::{PreviousRun, PreviousRunError};
-use rubricate::course::run::{run, RunOptions, Source};
+use rubricate::course::run::{run, RunOptions, RunOutcome, Source};
 use rubricate::grading::grader::Grader;
 use rubricate::grading::grades::GradeReport;
 use rubricate::report::{
@@ -71,121 +71,38 @@ pub enum Format {
     Junit,
 }
 
+/// `rubricate grade`: check the inputs, plan the run, grade, write what needs the whole
+/// report, print the summary, and turn the outcome into an exit code.
 pub fn grade(args: GradeArgs) -> u8 {
-    let (rubric_path, rubric) = match load_rubric(args.rubric.clone()) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    if !rubric.warnings.is_empty() && !args.quiet {
-        let n = rubric.warnings.len();
-        eprintln!(
-            "note: rubric `{}` has {n} warning{}; `rubricate lint {}` shows them",
-            rubric_path.display(),
-            plural(n),
-            rubric_path.display()
-        );
+    match grade_steps(&args) {
+        Ok(code) | Err(code) => code,
     }
-    let readable = args.submissions.is_dir() || (args.single && args.submissions.is_file());
-    if !readable {
-        return fail(&format!(
-            "submissions folder `{}` does not exist or is not a folder",
-            args.submissions.display()
-        ));
-    }
-    if let Some(jobs) = args.jobs {
-        if let Err(e) = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()
-        {
-            return fail(&format!("cannot start {jobs} worker threads: {e}"));
-        }
-    }
+}
+
+/// The steps of [`grade`]; `Err` carries the exit code of a step that failed (already reported).
+fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
+    let rubric = load_rubric_noting_warnings(args)?;
+    check_submissions_exist(args)?;
+    start_worker_threads(args.jobs)?;
     // One run at a time writes into an output folder; taken before grading, so a second run
     // is refused at once rather than after all its work.
-    let _lock = match rubricate::course::lock::OutputLock::acquire(&args.out) {
-        Ok(lock) => lock,
-        Err(e) => return fail(&e.to_string()),
-    };
-    if let Err(e) = rubricate::report::remove_stale_temp_files(&args.out) {
-        eprintln!(
-            "warning: cannot remove temporary files left in `{}`: {e}",
-            args.out.display()
-        );
-    }
+    let _lock = lock_output_folder(&args.out)?;
     let mut grader = Grader::new(&rubric);
     grader.limits = rubricate::submission::Limits {
         max_file_bytes: args.max_file_size,
         max_files: args.max_files,
     };
-    let assignment = grader.assignment_info();
-
-    let roster = match &args.roster {
-        Some(path) => match rubricate::course::roster::Roster::read_csv(path) {
-            Ok(roster) => Some(roster),
-            Err(e) => return fail(&e.to_string()),
-        },
-        None => None,
-    };
-
-    // The previous run: named, or the one in the output folder.
-    let previous_path = args
-        .previous
-        .clone()
-        .unwrap_or_else(|| args.out.join(rubricate::report::GRADES_JSON));
-    let previous = match PreviousRun::read(&previous_path) {
-        Ok(p) => Some(p),
-        Err(PreviousRunError::NotAReport(e)) => {
-            eprintln!(
-                "warning: `{}` is not a rubricate grades.json ({e}); no regrade comparison",
-                previous_path.display()
-            );
-            None
-        }
-        Err(PreviousRunError::Io(e)) if args.previous.is_some() => {
-            return fail(&format!("cannot read `{}`: {e}", previous_path.display()))
-        }
-        Err(PreviousRunError::Io(_)) => None,
-    };
-
-    // Overrides: the file's, then those of the previous run that the file does not replace.
-    let mut overrides = match &args.overrides {
-        Some(path) => match Overrides::read_csv(path, &assignment) {
-            Ok(o) => o,
-            Err(e) => return fail(&e.to_string()),
-        },
-        None => Overrides::default(),
-    };
-    if let Some(previous) = &previous {
-        overrides = overrides.or(Overrides::from_previous(previous));
-    }
-
-    let archived = match rubricate::course::history::archive_previous_run(&args.out) {
-        Ok(a) => a,
-        Err(e) => {
-            return fail(&format!(
-                "cannot keep the previous run in `{}`: {e}",
-                args.out.display()
-            ))
-        }
-    };
+    let roster = read_roster(args)?;
+    let previous = read_previous_run(args)?;
+    let overrides = read_overrides(args, &grader, previous.as_ref())?;
+    let archived = rubricate::course::history::archive_previous_run(&args.out).map_err(|e| {
+        fail(&format!(
+            "cannot keep the previous run in `{}`: {e}",
+            args.out.display()
+        ))
+    })?;
 
     let skip = [args.out.clone()];
-    let source = if args.single {
-        let student = args
-            .student
-            .clone()
-            .unwrap_or_else(|| single_id(&args.submissions));
-        Source::Single {
-            root: &args.submissions,
-            student: rubricate::ids::StudentId(student),
-            skip: &skip,
-        }
-    } else {
-        Source::Folder {
-            root: &args.submissions,
-            skip: &skip,
-        }
-    };
     let on_github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let options = RunOptions {
         roster: roster.as_ref(),
@@ -197,84 +114,234 @@ pub fn grade(args: GradeArgs) -> u8 {
         fail_under: args.fail_under,
     };
     let progress = ProgressBar::new(args.quiet);
-    let outcome = run(&grader, source, &args.out, options, &progress);
+    let outcome = run(&grader, source(args, &skip), &args.out, options, &progress);
     progress.finish();
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(e) => return fail(&error_chain(&e)),
-    };
+    let outcome = outcome.map_err(|e| fail(&error_chain(&e)))?;
     for warning in &outcome.override_warnings {
         eprintln!("warning: {warning}");
     }
 
-    // Outputs built from the whole report (canvas.csv is written with the run's other files).
-    let mut whole_report: Vec<(&str, PathBuf)> = Vec::new();
-    if let Some(report) = &outcome.report {
-        for format in &args.format {
-            let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
-                Format::Canvas => continue,
-                Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
-                Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
-            };
-            let path = args.out.join(name);
-            if let Err(e) = write_atomic(&path, |out| writer.write(report, out)) {
-                return fail(&error_chain(&e));
-            }
-            whole_report.push((label, path));
-        }
-        if on_github {
-            github_actions(report, &args.submissions);
-        }
-    }
-    let changes = &outcome.changes;
-    let changes_csv = args.out.join("changes.csv");
-    if let Some(changes) = changes {
-        if let Err(e) = write_atomic(&changes_csv, |out| write_changes_csv(changes, out)) {
-            return fail(&error_chain(&e));
-        }
-    }
-    let written = &outcome.written;
+    let whole_report = write_whole_report_outputs(args, &outcome, on_github)?;
+    let changes_csv = write_changes(args, &outcome)?;
     if !args.quiet {
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = SummaryTable.write_class(&outcome.class, &mut stdout) {
-            return fail(&error_chain(&e));
-        }
-        if let Some(changes) = changes {
-            let _ = write_changes_text(changes, &mut stdout);
-        }
-        let _ = writeln!(
-            stdout,
-            "wrote {} files to {}:",
-            written.len() + whole_report.len() + usize::from(changes.is_some()),
-            args.out.display()
-        );
-        let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
-        let _ = writeln!(stdout, "  full report   {}", written.json.display());
-        let _ = writeln!(stdout, "  review queue  {}", written.review.display());
-        let _ = writeln!(stdout, "  html report   {}", written.html.display());
-        let _ = writeln!(
-            stdout,
-            "  feedback      {} ({} files)",
-            written.feedback_dir.display(),
-            written.feedback
-        );
-        if changes.is_some() {
-            let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
-        }
-        let canvas = written.canvas.as_ref().map(|path| ("canvas import", path));
-        for (label, path) in canvas
-            .into_iter()
-            .chain(whole_report.iter().map(|(l, p)| (*l, p)))
-        {
-            let _ = writeln!(stdout, "  {label:<13} {}", path.display());
-        }
-        if let Some(archived) = &archived {
-            let _ = writeln!(stdout, "  previous run  {}", archived.display());
-        }
+        print_summary(
+            args,
+            &outcome,
+            &whole_report,
+            changes_csv.as_deref(),
+            archived.as_deref(),
+        )?;
     }
     for (student, reason) in &outcome.unreadable {
         eprintln!("warning: submission `{student}` could not be graded: {reason}");
     }
+    Ok(exit_code(args, &outcome))
+}
+
+/// The rubric, with a one-line note when it has lint warnings.
+fn load_rubric_noting_warnings(args: &GradeArgs) -> Result<rubricate::rubric::Rubric, u8> {
+    let (rubric_path, rubric) = load_rubric(args.rubric.clone())?;
+    if !rubric.warnings.is_empty() && !args.quiet {
+        let n = rubric.warnings.len();
+        eprintln!(
+            "note: rubric `{}` has {n} warning{}; `rubricate lint {}` shows them",
+            rubric_path.display(),
+            plural(n),
+            rubric_path.display()
+        );
+    }
+    Ok(rubric)
+}
+
+fn check_submissions_exist(args: &GradeArgs) -> Result<(), u8> {
+    let readable = args.submissions.is_dir() || (args.single && args.submissions.is_file());
+    if readable {
+        Ok(())
+    } else {
+        Err(fail(&format!(
+            "submissions folder `{}` does not exist or is not a folder",
+            args.submissions.display()
+        )))
+    }
+}
+
+fn start_worker_threads(jobs: Option<usize>) -> Result<(), u8> {
+    let Some(jobs) = jobs else { return Ok(()) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build_global()
+        .map_err(|e| fail(&format!("cannot start {jobs} worker threads: {e}")))
+}
+
+/// The output folder's lock, and the temporary files an interrupted run left there removed.
+fn lock_output_folder(out: &Path) -> Result<rubricate::course::lock::OutputLock, u8> {
+    let lock = rubricate::course::lock::OutputLock::acquire(out).map_err(|e| fail(&e.to_string()))?;
+    if let Err(e) = rubricate::report::remove_stale_temp_files(out) {
+        eprintln!(
+            "warning: cannot remove temporary files left in `{}`: {e}",
+            out.display()
+        );
+    }
+    Ok(lock)
+}
+
+fn read_roster(args: &GradeArgs) -> Result<Option<rubricate::course::roster::Roster>, u8> {
+    match &args.roster {
+        Some(path) => rubricate::course::roster::Roster::read_csv(path)
+            .map(Some)
+            .map_err(|e| fail(&e.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// The previous run: named, or the one in the output folder. A named one must be readable.
+fn read_previous_run(args: &GradeArgs) -> Result<Option<PreviousRun>, u8> {
+    let previous_path = args
+        .previous
+        .clone()
+        .unwrap_or_else(|| args.out.join(rubricate::report::GRADES_JSON));
+    match PreviousRun::read(&previous_path) {
+        Ok(p) => Ok(Some(p)),
+        Err(PreviousRunError::NotAReport(e)) => {
+            eprintln!(
+                "warning: `{}` is not a rubricate grades.json ({e}); no regrade comparison",
+                previous_path.display()
+            );
+            Ok(None)
+        }
+        Err(PreviousRunError::Io(e)) if args.previous.is_some() => {
+            Err(fail(&format!("cannot read `{}`: {e}", previous_path.display())))
+        }
+        Err(PreviousRunError::Io(_)) => Ok(None),
+    }
+}
+
+/// Overrides: the file's, then those of the previous run that the file does not replace.
+fn read_overrides(
+    args: &GradeArgs,
+    grader: &Grader<'_>,
+    previous: Option<&PreviousRun>,
+) -> Result<Overrides, u8> {
+    let mut overrides = match &args.overrides {
+        Some(path) => {
+            Overrides::read_csv(path, &grader.assignment_info()).map_err(|e| fail(&e.to_string()))?
+        }
+        None => Overrides::default(),
+    };
+    if let Some(previous) = previous {
+        overrides = overrides.or(Overrides::from_previous(previous));
+    }
+    Ok(overrides)
+}
+
+/// Where the submissions come from: one student's (`--single`) or a folder of students.
+fn source<'a>(args: &'a GradeArgs, skip: &'a [PathBuf]) -> Source<'a> {
+    if args.single {
+        let student = args
+            .student
+            .clone()
+            .unwrap_or_else(|| single_id(&args.submissions));
+        Source::Single {
+            root: &args.submissions,
+            student: rubricate::ids::StudentId(student),
+            skip,
+        }
+    } else {
+        Source::Folder {
+            root: &args.submissions,
+            skip,
+        }
+    }
+}
+
+/// The outputs built from the whole report (canvas.csv is written with the run's other files),
+/// and GitHub's annotations; returns each file written with its label.
+fn write_whole_report_outputs(
+    args: &GradeArgs,
+    outcome: &RunOutcome,
+    on_github: bool,
+) -> Result<Vec<(&'static str, PathBuf)>, u8> {
+    let mut written = Vec::new();
+    let Some(report) = &outcome.report else {
+        return Ok(written);
+    };
+    for format in &args.format {
+        let (label, name, writer): (&str, &str, &dyn ReportWriter) = match format {
+            Format::Canvas => continue,
+            Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
+            Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
+        };
+        let path = args.out.join(name);
+        write_atomic(&path, |out| writer.write(report, out)).map_err(|e| fail(&error_chain(&e)))?;
+        written.push((label, path));
+    }
+    if on_github {
+        github_actions(report, &args.submissions);
+    }
+    Ok(written)
+}
+
+/// `changes.csv`, on a regrade; returns its path when written.
+fn write_changes(args: &GradeArgs, outcome: &RunOutcome) -> Result<Option<PathBuf>, u8> {
+    let Some(changes) = &outcome.changes else {
+        return Ok(None);
+    };
+    let path = args.out.join("changes.csv");
+    write_atomic(&path, |out| write_changes_csv(changes, out)).map_err(|e| fail(&error_chain(&e)))?;
+    Ok(Some(path))
+}
+
+/// The summary table, what changed, and where each file went.
+fn print_summary(
+    args: &GradeArgs,
+    outcome: &RunOutcome,
+    whole_report: &[(&str, PathBuf)],
+    changes_csv: Option<&Path>,
+    archived: Option<&Path>,
+) -> Result<(), u8> {
+    let mut stdout = std::io::stdout().lock();
+    SummaryTable
+        .write_class(&outcome.class, &mut stdout)
+        .map_err(|e| fail(&error_chain(&e)))?;
+    if let Some(changes) = &outcome.changes {
+        let _ = write_changes_text(changes, &mut stdout);
+    }
+    let written = &outcome.written;
+    let _ = writeln!(
+        stdout,
+        "wrote {} files to {}:",
+        written.len() + whole_report.len() + usize::from(outcome.changes.is_some()),
+        args.out.display()
+    );
+    let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
+    let _ = writeln!(stdout, "  full report   {}", written.json.display());
+    let _ = writeln!(stdout, "  review queue  {}", written.review.display());
+    let _ = writeln!(stdout, "  html report   {}", written.html.display());
+    let _ = writeln!(
+        stdout,
+        "  feedback      {} ({} files)",
+        written.feedback_dir.display(),
+        written.feedback
+    );
+    if let Some(changes_csv) = changes_csv {
+        let _ = writeln!(stdout, "  changes       {}", changes_csv.display());
+    }
+    let canvas = written.canvas.as_ref().map(|path| ("canvas import", path));
+    for (label, path) in canvas
+        .into_iter()
+        .chain(whole_report.iter().map(|(l, p)| (*l, p)))
+    {
+        let _ = writeln!(stdout, "  {label:<13} {}", path.display());
+    }
+    if let Some(archived) = archived {
+        let _ = writeln!(stdout, "  previous run  {}", archived.display());
+    }
+    Ok(())
+}
+
+/// 3 when a total is below `--fail-under` (the students are named), else 1 when some
+/// submission could not be read, else 0.
+fn exit_code(args: &GradeArgs, outcome: &RunOutcome) -> u8 {
     if let Some(threshold) = args.fail_under {
         if !outcome.below.is_empty() {
             let below: Vec<String> = outcome

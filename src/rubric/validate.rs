@@ -192,32 +192,70 @@ impl Validator<'_> {
             .collect()
     }
 
+    /// One question: its subjects, concepts, misconceptions, exclusive groups and worked
+    /// examples, each checked against the others; problems are reported in that order.
     fn question(
         &mut self,
         q: &RawQuestion,
         option_sets: &BTreeMap<String, Vec<(String, Vec<Pattern>)>>,
     ) -> Option<Question> {
         let max = self.points(&q.points);
-        let subjects: Vec<Subject> = q
-            .subjects
+        let subjects = self.subjects(q);
+        let ids = self.unique_concept_ids(q);
+        let concept_ids: Vec<String> = q.concepts.iter().map(|c| c.id.get_ref().clone()).collect();
+        let mut concepts = Vec::new();
+        for c in &q.concepts {
+            concepts.push(self.concept(c, q, max, &subjects, option_sets, &concept_ids)?);
+        }
+        let misconceptions = q
+            .misconceptions
+            .iter()
+            .map(|m| self.misconception(m, &subjects, &concept_ids))
+            .collect();
+        let exclusive = self.exclusive_groups(q, &concept_ids);
+        self.check_points_reachable(q, max, &concepts, &exclusive);
+        let examples = q.examples.iter().map(|e| self.example(e, q, max, &ids)).collect();
+        Some(Question {
+            id: QuestionId(q.id.get_ref().clone()),
+            max,
+            prompt: q.prompt.trim().to_string(),
+            visibility: self.visibility(&q.visibility),
+            max_words: q.max_words,
+            over_max_words: self.long_answers(q),
+            extra_labels: q.labels.clone(),
+            subjects,
+            concepts,
+            misconceptions,
+            exclusive,
+            examples,
+        })
+    }
+
+    fn subjects(&mut self, q: &RawQuestion) -> Vec<Subject> {
+        q.subjects
             .iter()
             .map(|(id, names)| Subject {
                 id: id.clone(),
                 names: self.patterns(names),
             })
-            .collect();
-        let subject_index = |v: &mut Validator<'_>, s: &Option<Spanned<String>>| -> Option<usize> {
-            let s = s.as_ref()?;
-            let found = subjects.iter().position(|x| &x.id == s.get_ref());
-            if found.is_none() {
-                v.problem(
-                    s,
-                    format!("unknown subject `{}` (declare it in `subjects`)", s.get_ref()),
-                );
-            }
-            found
-        };
+            .collect()
+    }
 
+    /// The index of a concept's or misconception's `subject`, reported when undeclared.
+    fn subject_index(&mut self, subjects: &[Subject], s: &Option<Spanned<String>>) -> Option<usize> {
+        let s = s.as_ref()?;
+        let found = subjects.iter().position(|x| &x.id == s.get_ref());
+        if found.is_none() {
+            self.problem(
+                s,
+                format!("unknown subject `{}` (declare it in `subjects`)", s.get_ref()),
+            );
+        }
+        found
+    }
+
+    /// The ids of the question's concepts and misconceptions, each duplicate reported.
+    fn unique_concept_ids(&mut self, q: &RawQuestion) -> BTreeSet<String> {
         let mut ids = BTreeSet::new();
         for id in q
             .concepts
@@ -236,89 +274,102 @@ impl Validator<'_> {
                 );
             }
         }
-        let concept_ids: Vec<String> = q.concepts.iter().map(|c| c.id.get_ref().clone()).collect();
+        ids
+    }
 
-        let mut concepts = Vec::new();
-        for c in &q.concepts {
-            let points = self.points(&c.points);
-            if points > max {
-                self.problem(
-                    &c.points,
-                    format!(
-                        "concept `{}` is worth {points} points, more than question `{}`'s {max}",
-                        c.id.get_ref(),
-                        q.id.get_ref()
-                    ),
-                );
-            }
-            let subject = subject_index(self, &c.subject);
-            let rule = self.concept_rule(c, option_sets, &concept_ids)?;
-            let partial = c.partial.as_ref().map(|p| {
-                let partial_points = self.points(&p.points);
-                if partial_points > points {
-                    self.problem(
-                        &p.points,
-                        format!(
-                            "partial credit ({partial_points}) is more than the concept's {points} points"
-                        ),
-                    );
-                }
-                let mut patterns = self.patterns(&p.phrases);
-                patterns.extend(self.regexes(&p.regex));
-                PartialCredit {
-                    points: partial_points,
-                    patterns,
-                    feedback: p.feedback.clone(),
-                }
-            });
-            let visibility = self.visibility(&c.visibility);
-            concepts.push(Concept {
-                id: c.id.get_ref().clone(),
-                points,
-                subject,
-                rule,
-                partial,
-                visibility,
-                hit_feedback: c.hit.clone(),
-                miss_feedback: c.miss.clone(),
-            });
-        }
-
-        let mut misconceptions = Vec::new();
-        for m in &q.misconceptions {
-            let subject = subject_index(self, &m.subject);
-            let mut patterns = self.patterns(&m.phrases);
-            patterns.extend(self.regexes(&m.regex));
-            if m.phrases.is_empty() && m.regex.is_empty() {
-                self.problem(
-                    &m.id,
-                    format!("misconception `{}` has no `match` or `regex`", m.id.get_ref()),
-                );
-            }
-            let effect = match (&m.deduct, &m.cancels) {
-                (Some(d), None) => MisconceptionEffect::Deduct(self.points(d)),
-                (None, cancels) => MisconceptionEffect::Cancel(
-                    cancels
-                        .as_ref()
-                        .map_or(Cancels::Question, |c| self.cancels(c, &concept_ids)),
+    /// One concept; `None` when its rule cannot be built (the problem is already reported).
+    fn concept(
+        &mut self,
+        c: &RawConcept,
+        q: &RawQuestion,
+        max: Points,
+        subjects: &[Subject],
+        option_sets: &BTreeMap<String, Vec<(String, Vec<Pattern>)>>,
+        concept_ids: &[String],
+    ) -> Option<Concept> {
+        let points = self.points(&c.points);
+        if points > max {
+            self.problem(
+                &c.points,
+                format!(
+                    "concept `{}` is worth {points} points, more than question `{}`'s {max}",
+                    c.id.get_ref(),
+                    q.id.get_ref()
                 ),
-                (Some(d), Some(_)) => {
-                    self.problem(
-                        d,
-                        "a misconception either `deduct`s points or `cancels` concepts, not both".into(),
-                    );
-                    MisconceptionEffect::Cancel(Cancels::Question)
-                }
-            };
-            misconceptions.push(Misconception {
-                id: m.id.get_ref().clone(),
-                subject,
-                patterns,
-                effect,
-                feedback: m.feedback.clone(),
-            });
+            );
         }
+        let subject = self.subject_index(subjects, &c.subject);
+        let rule = self.concept_rule(c, option_sets, concept_ids)?;
+        let partial = c.partial.as_ref().map(|p| {
+            let partial_points = self.points(&p.points);
+            if partial_points > points {
+                self.problem(
+                    &p.points,
+                    format!("partial credit ({partial_points}) is more than the concept's {points} points"),
+                );
+            }
+            let mut patterns = self.patterns(&p.phrases);
+            patterns.extend(self.regexes(&p.regex));
+            PartialCredit {
+                points: partial_points,
+                patterns,
+                feedback: p.feedback.clone(),
+            }
+        });
+        let visibility = self.visibility(&c.visibility);
+        Some(Concept {
+            id: c.id.get_ref().clone(),
+            points,
+            subject,
+            rule,
+            partial,
+            visibility,
+            hit_feedback: c.hit.clone(),
+            miss_feedback: c.miss.clone(),
+        })
+    }
 
+    fn misconception(
+        &mut self,
+        m: &RawMisconception,
+        subjects: &[Subject],
+        concept_ids: &[String],
+    ) -> Misconception {
+        let subject = self.subject_index(subjects, &m.subject);
+        let mut patterns = self.patterns(&m.phrases);
+        patterns.extend(self.regexes(&m.regex));
+        if m.phrases.is_empty() && m.regex.is_empty() {
+            self.problem(
+                &m.id,
+                format!("misconception `{}` has no `match` or `regex`", m.id.get_ref()),
+            );
+        }
+        let effect = match (&m.deduct, &m.cancels) {
+            (Some(d), None) => MisconceptionEffect::Deduct(self.points(d)),
+            (None, cancels) => MisconceptionEffect::Cancel(
+                cancels
+                    .as_ref()
+                    .map_or(Cancels::Question, |c| self.cancels(c, concept_ids)),
+            ),
+            (Some(d), Some(_)) => {
+                self.problem(
+                    d,
+                    "a misconception either `deduct`s points or `cancels` concepts, not both".into(),
+                );
+                MisconceptionEffect::Cancel(Cancels::Question)
+            }
+        };
+        Misconception {
+            id: m.id.get_ref().clone(),
+            subject,
+            patterns,
+            effect,
+            feedback: m.feedback.clone(),
+        }
+    }
+
+    /// The `exclusive` groups as concept indices, unknown ids reported.
+    fn exclusive_groups(&mut self, q: &RawQuestion, concept_ids: &[String]) -> Vec<Vec<usize>> {
         let mut exclusive = Vec::new();
         for group in &q.exclusive {
             let mut members = Vec::new();
@@ -330,7 +381,17 @@ impl Validator<'_> {
             }
             exclusive.push(members);
         }
+        exclusive
+    }
 
+    /// Warns when no answer can earn the question's points: no concepts, or too few points.
+    fn check_points_reachable(
+        &mut self,
+        q: &RawQuestion,
+        max: Points,
+        concepts: &[Concept],
+        exclusive: &[Vec<usize>],
+    ) {
         if concepts.is_empty() {
             self.warning(
                 &q.id,
@@ -339,81 +400,70 @@ impl Validator<'_> {
                     q.id.get_ref()
                 ),
             );
-        } else {
-            let reachable = reachable_points(&concepts, &exclusive);
-            if reachable < max {
-                self.warning(
-                    &q.points,
-                    format!(
-                        "question `{}` is worth {max} points, but its concepts can earn at most {reachable}",
-                        q.id.get_ref()
-                    ),
-                );
-            }
+            return;
         }
+        let reachable = reachable_points(concepts, exclusive);
+        if reachable < max {
+            self.warning(
+                &q.points,
+                format!(
+                    "question `{}` is worth {max} points, but its concepts can earn at most {reachable}",
+                    q.id.get_ref()
+                ),
+            );
+        }
+    }
 
-        let mut examples = Vec::new();
-        for e in &q.examples {
-            let score = self.points(&e.score);
-            if score > max {
+    /// One worked example, its score and concept ids checked against the question.
+    fn example(&mut self, e: &RawExample, q: &RawQuestion, max: Points, ids: &BTreeSet<String>) -> Example {
+        let score = self.points(&e.score);
+        if score > max {
+            self.problem(
+                &e.score,
+                format!(
+                    "example score {score} is above question `{}`'s {max}",
+                    q.id.get_ref()
+                ),
+            );
+        }
+        for id in e.hits.iter().chain(&e.misses) {
+            if !ids.contains(id.get_ref()) {
                 self.problem(
-                    &e.score,
+                    id,
                     format!(
-                        "example score {score} is above question `{}`'s {max}",
+                        "unknown concept `{}` in question `{}`'s example",
+                        id.get_ref(),
                         q.id.get_ref()
                     ),
                 );
             }
-            for id in e.hits.iter().chain(&e.misses) {
-                if !ids.contains(id.get_ref()) {
-                    self.problem(
-                        id,
-                        format!(
-                            "unknown concept `{}` in question `{}`'s example",
-                            id.get_ref(),
-                            q.id.get_ref()
-                        ),
-                    );
-                }
-            }
-            let line = self.text[..e.answer.span().start.min(self.text.len())]
-                .matches('\n')
-                .count()
-                + 1;
-            examples.push(Example {
-                line,
-                answer: e.answer.get_ref().clone(),
-                score,
-                hits: e.hits.iter().map(|h| h.get_ref().clone()).collect(),
-                misses: e.misses.iter().map(|m| m.get_ref().clone()).collect(),
-                why: e.why.clone(),
-            });
         }
+        let line = self.text[..e.answer.span().start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        Example {
+            line,
+            answer: e.answer.get_ref().clone(),
+            score,
+            hits: e.hits.iter().map(|h| h.get_ref().clone()).collect(),
+            misses: e.misses.iter().map(|m| m.get_ref().clone()).collect(),
+            why: e.why.clone(),
+        }
+    }
 
-        Some(Question {
-            id: QuestionId(q.id.get_ref().clone()),
-            max,
-            prompt: q.prompt.trim().to_string(),
-            visibility: self.visibility(&q.visibility),
-            max_words: q.max_words,
-            over_max_words: match &q.over_max_words {
-                None => LongAnswers::Flag,
-                Some(w) => match w.get_ref().as_str() {
-                    "flag" => LongAnswers::Flag,
-                    "truncate" => LongAnswers::Truncate,
-                    other => {
-                        self.problem(w, format!("over_max_words `{other}` is not `flag` or `truncate`"));
-                        LongAnswers::Flag
-                    }
-                },
-            },
-            extra_labels: q.labels.clone(),
-            subjects,
-            concepts,
-            misconceptions,
-            exclusive,
-            examples,
-        })
+    fn long_answers(&mut self, q: &RawQuestion) -> LongAnswers {
+        let Some(w) = &q.over_max_words else {
+            return LongAnswers::Flag;
+        };
+        match w.get_ref().as_str() {
+            "flag" => LongAnswers::Flag,
+            "truncate" => LongAnswers::Truncate,
+            other => {
+                self.problem(w, format!("over_max_words `{other}` is not `flag` or `truncate`"));
+                LongAnswers::Flag
+            }
+        }
     }
 
     fn concept_rule(
