@@ -140,7 +140,7 @@ def within_one_edit(a, b):
 
 
 # ------------------------------------------------------------------------------------------
-# Statistics, as src/agreement.rs computes them.
+# Statistics, as src/authoring/agreement.rs computes them.
 
 def qwk(pairs):
     n = len(pairs)
