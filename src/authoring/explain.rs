@@ -24,8 +24,8 @@ pub struct Explanation<'q> {
     pub misconceptions: Vec<Vec<PatternTrace>>,
     /// Tokens that are negation words.
     pub negators: Vec<usize>,
-    /// Hedging cues and their scope (`clause` or `sentence`).
-    pub hedges: Vec<(Range<usize>, &'static str)>,
+    /// Hedging cues, their scope (`clause` or `sentence`) and kind; a question mark is a cue.
+    pub hedges: Vec<(Range<usize>, &'static str, cues::Hedge)>,
     pub grade: QuestionGrade,
 }
 

@@ -171,6 +171,10 @@ pub struct ConceptResult {
     /// Whether students may see this concept's name and feedback.
     #[serde(default)]
     pub visibility: Visibility,
+    /// What decided an outcome beyond the words themselves: the hedge that withheld (or, under
+    /// a lenient policy, doubted) the credit, or the question's own words copied back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 /// What the matcher concluded about a concept.
@@ -195,6 +199,8 @@ pub enum Outcome {
     Contradicted,
     /// Cancelled by a misconception or by a bare keyword list.
     Cancelled,
+    /// Found only in words copied from the question's prompt.
+    Echoed,
 }
 
 /// The matched text: a quote and where it sits in the answer (byte offsets into `answer_text`).
@@ -233,6 +239,10 @@ pub enum Flag {
     FuzzyAtThreshold { concept: String },
     /// A concept was found, but negated or hedged, so it earned nothing.
     NegatedOrHedged { concept: String },
+    /// A concept earned its points though said with doubt (lenient hedging policy).
+    Uncertain { concept: String, cue: String },
+    /// A concept was found only in words copied from the question.
+    Echo { concept: String },
     /// A long answer that earned nothing.
     LongAnswerNoCredit { words: usize },
     /// A very short answer that earned full marks on a question worth several points.
@@ -260,6 +270,8 @@ impl Flag {
             Flag::KeywordList => "keyword-list",
             Flag::FuzzyAtThreshold { .. } => "fuzzy-at-threshold",
             Flag::NegatedOrHedged { .. } => "negated-or-hedged",
+            Flag::Uncertain { .. } => "uncertain",
+            Flag::Echo { .. } => "echo",
             Flag::LongAnswerNoCredit { .. } => "long-answer-no-credit",
             Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
             Flag::Overridden => "overridden",
@@ -273,7 +285,9 @@ impl Flag {
         let detail = match self {
             Flag::Misconception { concept }
             | Flag::FuzzyAtThreshold { concept }
-            | Flag::NegatedOrHedged { concept } => concept.clone(),
+            | Flag::NegatedOrHedged { concept }
+            | Flag::Echo { concept } => concept.clone(),
+            Flag::Uncertain { concept, cue } => format!("{concept} ({cue})"),
             Flag::Contradiction { concepts } => concepts.join(" vs "),
             Flag::HedgedChoice { options } => options.join(" or "),
             Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => {
@@ -292,8 +306,13 @@ impl Flag {
             Flag::KeywordList => 0.4,
             Flag::Misconception { .. } | Flag::HedgedChoice { .. } | Flag::LongAnswerNoCredit { .. } => 0.5,
             Flag::ShortAnswerFullMarks { .. } => 0.6,
-            Flag::AnsweredTwice | Flag::FuzzyAtThreshold { .. } | Flag::TooLong { .. } => 0.7,
-            Flag::NegatedOrHedged { .. } => 0.8,
+            Flag::Uncertain { .. } => 0.6,
+            // Below the review queue's 0.75 cut: a hedge or negation may have cost a right answer.
+            Flag::AnsweredTwice
+            | Flag::FuzzyAtThreshold { .. }
+            | Flag::TooLong { .. }
+            | Flag::NegatedOrHedged { .. }
+            | Flag::Echo { .. } => 0.7,
         }
     }
 
@@ -303,6 +322,7 @@ impl Flag {
             self,
             Flag::FuzzyAtThreshold { .. }
                 | Flag::NegatedOrHedged { .. }
+                | Flag::Uncertain { .. }
                 | Flag::LongAnswerNoCredit { .. }
                 | Flag::ShortAnswerFullMarks { .. }
         )
@@ -322,6 +342,7 @@ impl Outcome {
             Outcome::WrongChoice => "wrong-choice",
             Outcome::Contradicted => "contradicted",
             Outcome::Cancelled => "cancelled",
+            Outcome::Echoed => "echoed",
         }
     }
 }

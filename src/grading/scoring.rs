@@ -5,7 +5,9 @@
 use crate::grading::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
-use crate::rubric::{Cancels, ConceptRule, LongAnswers, MisconceptionEffect, Question, Visibility};
+use crate::rubric::{
+    Cancels, ConceptRule, KeywordLists, LongAnswers, MisconceptionEffect, Question, Visibility,
+};
 
 /// What was found for one question in a submission.
 #[derive(Debug, Clone)]
@@ -111,6 +113,7 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
                 evidence: None,
                 feedback: c.miss_feedback.clone(),
                 visibility: c.visibility,
+                cause: None,
             })
             .collect(),
         feedback: Vec::new(),
@@ -140,8 +143,24 @@ impl<'q> Scored<'q> {
             .iter()
             .zip(&matches.concepts)
             .map(|(concept, found)| {
+                let mut cause = None;
                 let (outcome, points, evidence) = match found {
                     ConceptMatch::Hit(f) => (Outcome::Hit, concept.points, Some(f)),
+                    ConceptMatch::Uncertain(f, hedge) => {
+                        flags.push(Flag::Uncertain {
+                            concept: concept.id.clone(),
+                            cue: hedge.cue.clone(),
+                        });
+                        cause = Some(hedge.describe());
+                        (Outcome::Hit, concept.points, Some(f))
+                    }
+                    ConceptMatch::Echoed(f) => {
+                        flags.push(Flag::Echo {
+                            concept: concept.id.clone(),
+                        });
+                        cause = Some("only in words copied from the question".to_string());
+                        (Outcome::Echoed, Points::ZERO, Some(f))
+                    }
                     ConceptMatch::Partial(f) => (
                         Outcome::Partial,
                         concept.partial.as_ref().map_or(Points::ZERO, |p| p.points),
@@ -149,7 +168,10 @@ impl<'q> Scored<'q> {
                     ),
                     ConceptMatch::Missed => (Outcome::Missed, Points::ZERO, None),
                     ConceptMatch::Negated(f) => (Outcome::Negated, Points::ZERO, Some(f)),
-                    ConceptMatch::Hedged(f) => (Outcome::Hedged, Points::ZERO, Some(f)),
+                    ConceptMatch::Hedged(f, hedge) => {
+                        cause = Some(hedge.describe());
+                        (Outcome::Hedged, Points::ZERO, Some(f))
+                    }
                     ConceptMatch::WrongChoice { found, .. } => {
                         (Outcome::WrongChoice, Points::ZERO, Some(found))
                     }
@@ -177,6 +199,7 @@ impl<'q> Scored<'q> {
                     evidence: evidence.map(|f| evidence_of(matches, f)),
                     feedback,
                     visibility: concept.visibility,
+                    cause,
                 }
             })
             .collect();
@@ -207,14 +230,26 @@ impl<'q> Scored<'q> {
         }
     }
 
+    /// A bare list of keywords: under `keyword_lists = "zero"` it earns nothing, unless the
+    /// prompt asks to name or list things (then a list is the answer); under `flag` it is
+    /// graded and queued for review; under `grade` it is graded like any answer.
     fn apply_keyword_list(&mut self) {
-        if self.matches.keyword_list {
-            self.cancel(&Cancels::Question, Outcome::Cancelled);
-            self.flags.push(Flag::KeywordList);
-            self.feedback.push(
-                "A list of keywords makes no claim: write the answer as sentences that say what is true."
-                    .into(),
-            );
+        if !self.matches.keyword_list {
+            return;
+        }
+        match self.question.policy.keyword_lists {
+            KeywordLists::Zero
+                if crate::matching::keywords::prompt_asks_for_a_list(&self.question.prompt) => {}
+            KeywordLists::Zero => {
+                self.cancel(&Cancels::Question, Outcome::Cancelled);
+                self.flags.push(Flag::KeywordList);
+                self.feedback.push(
+                    "A list of keywords makes no claim: write the answer as sentences that say what is true."
+                        .into(),
+                );
+            }
+            KeywordLists::Flag => self.flags.push(Flag::KeywordList),
+            KeywordLists::Grade => {}
         }
     }
 
@@ -248,6 +283,7 @@ impl<'q> Scored<'q> {
                 evidence: Some(evidence_of(self.matches, found)),
                 feedback: misconception.feedback.clone(),
                 visibility: Visibility::Visible,
+                cause: None,
             });
         }
     }
@@ -454,12 +490,24 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
     }
 
     fn grade(question: &str, answer: &str) -> QuestionGrade {
+        grade_under(question, answer, |_| {})
+    }
+
+    /// Grade under the rubric's policy as `policy` changes it.
+    fn grade_under(
+        question: &str,
+        answer: &str,
+        policy: impl Fn(&mut crate::rubric::Policy),
+    ) -> QuestionGrade {
         let rubric = rubric();
-        let q = rubric
+        let mut q = rubric
             .questions
             .iter()
             .find(|q| q.id.as_str() == question)
-            .unwrap();
+            .unwrap()
+            .clone();
+        policy(&mut q.policy);
+        let q = &q;
         let location = AnswerLocation {
             file: "s.md".into(),
             line: 1,
@@ -599,14 +647,76 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         assert_eq!(g.score, Points::ZERO, "{:#?}", g.concepts);
     }
 
+    const KEYWORD_LIST: &str = "language model, encoder, initialize encoder, back translation, pairs";
+
     #[test]
-    fn keyword_lists_earn_nothing() {
-        let g = grade(
-            "1b",
-            "language model, encoder, initialize encoder, back translation, pairs",
-        );
+    fn keyword_lists_earn_nothing_under_zero() {
+        let g = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
         assert_eq!(g.score, Points::ZERO);
         assert!(g.flags.contains(&Flag::KeywordList));
+    }
+
+    #[test]
+    fn a_list_answers_a_prompt_that_asks_for_names_even_under_zero() {
+        let zero = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
+        let rubric = rubric();
+        let mut q = rubric
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == "1b")
+            .unwrap()
+            .clone();
+        q.policy.keyword_lists = KeywordLists::Zero;
+        q.prompt = "Name the steps of back translation.".into();
+        let location = AnswerLocation {
+            file: "s.md".into(),
+            line: 1,
+            label: "1b".into(),
+        };
+        let listed = score_question(
+            &q,
+            AnswerInput::Found {
+                location,
+                text: KEYWORD_LIST,
+                answered_twice: false,
+            },
+        );
+        assert!(listed.score > zero.score);
+        assert!(!listed.flags.contains(&Flag::KeywordList));
+    }
+
+    #[test]
+    fn keyword_lists_are_graded_and_flagged_under_flag() {
+        let zero = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
+        let flag = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Flag);
+        let graded = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Grade);
+        assert!(flag.score > zero.score, "{:#?}", flag.concepts);
+        assert!(flag.flags.contains(&Flag::KeywordList));
+        assert!(flag.confidence < 0.75, "a flagged list goes to the review queue");
+        assert_eq!(graded.score, flag.score);
+        assert!(!graded.flags.contains(&Flag::KeywordList));
+    }
+
+    #[test]
+    fn doubt_earns_under_lenient_and_is_flagged_uncertain() {
+        let answer = "I guess the whole input?";
+        let strict = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Strict);
+        assert_eq!(outcome(&strict, "drop"), Outcome::Hedged);
+        assert!(strict.concepts[0].cause.is_some(), "the hedge is named");
+        let lenient = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Lenient);
+        assert_eq!(outcome(&lenient, "drop"), Outcome::Hit);
+        assert!(
+            lenient.flags.iter().any(|f| f.name() == "uncertain"),
+            "{:?}",
+            lenient.flags
+        );
+        assert!(
+            lenient.confidence < 0.75,
+            "uncertain answers go to the review queue"
+        );
+        let off = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Off);
+        assert_eq!(outcome(&off, "drop"), Outcome::Hit);
+        assert!(!off.flags.iter().any(|f| f.name() == "uncertain"));
     }
 
     #[test]

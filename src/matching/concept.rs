@@ -3,11 +3,13 @@
 
 use std::ops::Range;
 
-use super::cues::{self, OwnNegation, Stance};
+use super::cues::{self, Hedge, OwnNegation, Stance};
 use super::pattern::PhraseMatch;
 use super::subjects::{find, Scopes};
 use super::text::AnalyzedText;
-use crate::rubric::{Choice, Concept, ConceptRule, Misconception, Pattern, PatternSet, Question};
+use crate::rubric::{
+    Choice, Concept, ConceptRule, Echo, Misconception, Pattern, PatternSet, Policy, Question,
+};
 
 /// The words of the answer that decided an outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +29,12 @@ pub enum ConceptMatch {
     Partial(Found),
     Missed,
     Negated(Found),
-    Hedged(Found),
+    /// Found only asked, left open or (under a strict policy) said with doubt.
+    Hedged(Found, Hedge),
+    /// Found, said with doubt, under a lenient policy: it earns, flagged for review.
+    Uncertain(Found, Hedge),
+    /// Found only inside words copied from the question's prompt.
+    Echoed(Found),
     /// A choice answered with another option (its key).
     WrongChoice {
         option: String,
@@ -48,21 +55,29 @@ pub struct AnswerMatches {
     /// For each misconception, the assertion that fired it.
     pub misconceptions: Vec<Option<Found>>,
     pub keyword_list: bool,
+    /// Runs of the answer's tokens copied from the question's prompt.
+    pub echoes: Vec<Range<usize>>,
 }
 
 /// Match every concept and misconception of `question` against an answer's text.
 pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
     let text = AnalyzedText::new(answer);
     let scopes = super::subjects::scopes(&text, &question.subjects);
+    let echoes = super::echo::echoes(&text, &question.prompt);
+    let context = Context {
+        text: &text,
+        policy: &question.policy,
+        echoes: &echoes,
+    };
     let concepts = question
         .concepts
         .iter()
-        .map(|c| match_concept(c, &text, &scopes))
+        .map(|c| match_concept(c, &context, &scopes))
         .collect();
     let misconceptions = question
         .misconceptions
         .iter()
-        .map(|m| match_misconception(m, &text, &scopes))
+        .map(|m| match_misconception(m, &context, &scopes))
         .collect();
     let keyword_list = super::keywords::is_keyword_list(&text.text);
     AnswerMatches {
@@ -70,7 +85,16 @@ pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
         concepts,
         misconceptions,
         keyword_list,
+        echoes,
     }
+}
+
+/// What a pattern's matches are judged in: the answer, the question's policy, and the runs of
+/// the answer copied from the prompt.
+pub struct Context<'a> {
+    pub text: &'a AnalyzedText,
+    pub policy: &'a Policy,
+    pub echoes: &'a [Range<usize>],
 }
 
 /// One match of one pattern, with its stance in context.
@@ -78,6 +102,10 @@ pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
 pub struct Mention {
     pub found: Found,
     pub stance: Stance,
+    /// The cue that hedged it, or made it uncertain.
+    pub hedge: Option<Hedge>,
+    /// It lies wholly inside words copied from the prompt (and the policy discounts them).
+    pub echoed: bool,
 }
 
 /// Every match of every pattern of a concept (or misconception), for `explain`.
@@ -93,13 +121,19 @@ pub struct PatternTrace {
 /// Trace every pattern of a concept or misconception against the answer, in its scope.
 pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrace>>, Vec<Vec<PatternTrace>>) {
     let scopes = super::subjects::scopes(answer, &question.subjects);
+    let echoes = super::echo::echoes(answer, &question.prompt);
+    let context = Context {
+        text: answer,
+        policy: &question.policy,
+        echoes: &echoes,
+    };
     let each = |role: &str, patterns: &[Pattern], scope: &[Range<usize>]| -> Vec<PatternTrace> {
         patterns
             .iter()
             .map(|p| PatternTrace {
                 role: role.to_string(),
                 pattern: p.source().to_string(),
-                mentions: mentions(std::slice::from_ref(p), answer, scope),
+                mentions: mentions(std::slice::from_ref(p), &context, scope),
             })
             .collect()
     };
@@ -138,7 +172,8 @@ pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrac
     (concepts, misconceptions)
 }
 
-fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -> Vec<Mention> {
+fn mentions(patterns: &[Pattern], context: &Context<'_>, scope: &[Range<usize>]) -> Vec<Mention> {
+    let text = context.text;
     let mut all = Vec::new();
     for pattern in patterns {
         for PhraseMatch {
@@ -152,7 +187,12 @@ fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -
                 Pattern::Phrase(_) => OwnNegation::None,
                 Pattern::Regex { .. } => OwnNegation::Literal,
             };
-            let stance = cues::stance(text, tokens.clone(), own);
+            let (stance, hedge) = cues::stance(text, tokens.clone(), own, context.policy);
+            let echoed = context.policy.echo == Echo::Discount
+                && context
+                    .echoes
+                    .iter()
+                    .any(|e| e.start <= tokens.start && tokens.end <= e.end);
             all.push(Mention {
                 found: Found {
                     tokens,
@@ -161,6 +201,8 @@ fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -
                     pattern: pattern.source().to_string(),
                 },
                 stance,
+                hedge,
+                echoed,
             });
         }
     }
@@ -171,21 +213,38 @@ fn mentions(patterns: &[Pattern], text: &AnalyzedText, scope: &[Range<usize>]) -
 fn first_with(mentions: &[Mention], stance: Stance) -> Option<Found> {
     mentions
         .iter()
-        .find(|m| m.stance == stance)
+        .find(|m| m.stance == stance && !m.echoed)
         .map(|m| m.found.clone())
 }
 
-fn match_concept(concept: &Concept, text: &AnalyzedText, scopes: &Scopes) -> ConceptMatch {
+/// The first mention with `stance`, with the hedge that decided it.
+fn first_hedged(mentions: &[Mention], stance: Stance) -> Option<(Found, Hedge)> {
+    mentions
+        .iter()
+        .filter(|m| m.stance == stance && !m.echoed)
+        .find_map(|m| Some((m.found.clone(), m.hedge.clone()?)))
+}
+
+/// A claim that counts: asserted, or said with doubt under a lenient policy.
+fn claims(m: &Mention) -> bool {
+    matches!(m.stance, Stance::Asserted | Stance::Uncertain) && !m.echoed
+}
+
+fn match_concept(concept: &Concept, context: &Context<'_>, scopes: &Scopes) -> ConceptMatch {
     let scope = scopes.get(concept.subject);
     let decided = match &concept.rule {
-        ConceptRule::Patterns(set) => match_patterns(set, text, scope),
-        ConceptRule::Choice(choice) => match_choice(choice, text, scope),
+        ConceptRule::Patterns(set) => match_patterns(set, context, scope),
+        ConceptRule::Choice(choice) => match_choice(choice, context, scope),
     };
-    if matches!(decided, ConceptMatch::Hit(_)) {
+    if matches!(decided, ConceptMatch::Hit(_) | ConceptMatch::Uncertain(..)) {
         return decided;
     }
     if let Some(partial) = &concept.partial {
-        if let Some(found) = first_with(&mentions(&partial.patterns, text, scope), Stance::Asserted) {
+        if let Some(found) = mentions(&partial.patterns, context, scope)
+            .into_iter()
+            .find(claims)
+            .map(|m| m.found)
+        {
             if !matches!(decided, ConceptMatch::WrongChoice { .. }) {
                 return ConceptMatch::Partial(found);
             }
@@ -194,21 +253,41 @@ fn match_concept(concept: &Concept, text: &AnalyzedText, scopes: &Scopes) -> Con
     decided
 }
 
-fn match_patterns(set: &PatternSet, text: &AnalyzedText, scope: &[Range<usize>]) -> ConceptMatch {
-    let asserted = mentions(&set.asserted, text, scope);
-    let negated = mentions(&set.negated, text, scope);
-    let hit = asserted
-        .iter()
-        .filter(|m| m.stance == Stance::Asserted)
-        .chain(negated.iter().filter(|m| m.stance == Stance::Negated))
-        .min_by_key(|m| m.found.tokens.start);
-    if let Some(m) = hit {
+fn match_patterns(set: &PatternSet, context: &Context<'_>, scope: &[Range<usize>]) -> ConceptMatch {
+    let asserted = mentions(&set.asserted, context, scope);
+    let negated = mentions(&set.negated, context, scope);
+    let counting = || {
+        asserted
+            .iter()
+            .filter(|m| m.stance == Stance::Asserted && !m.echoed)
+            .chain(
+                negated
+                    .iter()
+                    .filter(|m| m.stance == Stance::Negated && !m.echoed),
+            )
+    };
+    // A claim made without doubt wins over one made with it.
+    if let Some(m) = counting()
+        .filter(|m| m.hedge.is_none())
+        .min_by_key(|m| m.found.tokens.start)
+    {
         return ConceptMatch::Hit(m.found.clone());
     }
-    if let Some(found) =
-        first_with(&asserted, Stance::Hedged).or_else(|| first_with(&negated, Stance::Hedged))
+    if let Some(m) = counting().min_by_key(|m| m.found.tokens.start) {
+        if let Some(hedge) = &m.hedge {
+            return ConceptMatch::Uncertain(m.found.clone(), hedge.clone());
+        }
+    }
+    if let Some((found, hedge)) = first_hedged(&asserted, Stance::Uncertain) {
+        return ConceptMatch::Uncertain(found, hedge);
+    }
+    if let Some((found, hedge)) =
+        first_hedged(&asserted, Stance::Hedged).or_else(|| first_hedged(&negated, Stance::Hedged))
     {
-        return ConceptMatch::Hedged(found);
+        return ConceptMatch::Hedged(found, hedge);
+    }
+    if let Some(m) = asserted.iter().chain(&negated).find(|m| m.echoed) {
+        return ConceptMatch::Echoed(m.found.clone());
     }
     // A concept whose negation counts, asserted instead ("you keep masking"), is simply missed.
     if let Some(found) = first_with(&asserted, Stance::Negated) {
@@ -220,19 +299,31 @@ fn match_patterns(set: &PatternSet, text: &AnalyzedText, scope: &[Range<usize>])
 /// The option the student asserts wins. Options that are negated, hedged or rejected in their
 /// clause ("full finetuning would be too expensive") do not count; among the rest, the first
 /// sentence that names any decides, and naming two there is hedging.
-fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) -> ConceptMatch {
-    if let Some(found) = first_with(&mentions(&choice.accept, text, scope), Stance::Asserted) {
+fn match_choice(choice: &Choice, context: &Context<'_>, scope: &[Range<usize>]) -> ConceptMatch {
+    let text = context.text;
+    if let Some(found) = first_with(&mentions(&choice.accept, context, scope), Stance::Asserted) {
         return ConceptMatch::Hit(found);
     }
     let mut named: Vec<(usize, Mention)> = Vec::new();
     for (index, option) in choice.options.iter().enumerate() {
-        for mut m in mentions(&option.patterns, text, scope) {
+        for mut m in mentions(&option.patterns, context, scope) {
+            if m.echoed {
+                continue;
+            }
+            // Chosen with doubt is chosen; the hedge stays to flag it.
+            if m.stance == Stance::Uncertain {
+                m.stance = Stance::Asserted;
+            }
             if m.stance == Stance::Asserted && cues::is_rejected(text, m.found.tokens.start) {
                 m.stance = Stance::Negated;
             }
             // A quoted option ("the label word \"yes\"") is mentioned, not chosen.
             if text.tokens[m.found.tokens.clone()].iter().all(|t| t.quoted) {
                 m.stance = Stance::Hedged;
+                m.hedge = Some(Hedge {
+                    kind: cues::HedgeKind::OpenAlternatives,
+                    cue: "quoted".to_string(),
+                });
             }
             named.push((index, m));
         }
@@ -251,8 +342,17 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
                 .find(|(_, m)| m.stance == stance)
                 .map(|(_, m)| m.found.clone())
         };
+        let hedge = named
+            .iter()
+            .find(|(_, m)| m.stance == Stance::Hedged)
+            .map(|(_, m)| {
+                m.hedge.clone().unwrap_or_else(|| Hedge {
+                    kind: cues::HedgeKind::OpenAlternatives,
+                    cue: "or".to_string(),
+                })
+            });
         return match (pick(Stance::Hedged), pick(Stance::Negated)) {
-            (Some(found), _) => ConceptMatch::Hedged(found),
+            (Some(found), _) => ConceptMatch::Hedged(found, hedge.expect("a hedged mention")),
             (None, Some(found)) => ConceptMatch::Negated(found),
             (None, None) => ConceptMatch::Missed,
         };
@@ -273,13 +373,13 @@ fn match_choice(choice: &Choice, text: &AnalyzedText, scope: &[Range<usize>]) ->
     keys.dedup();
     let found = first.found.clone();
     match keys.as_slice() {
-        [only] if *only == choice.answer => {
-            let m = deciding
-                .iter()
-                .find(|(i, _)| i == only)
-                .map_or(found, |(_, m)| m.found.clone());
-            ConceptMatch::Hit(m)
-        }
+        [only] if *only == choice.answer => match deciding.iter().find(|(i, _)| i == only) {
+            Some((_, m)) => match &m.hedge {
+                Some(hedge) => ConceptMatch::Uncertain(m.found.clone(), hedge.clone()),
+                None => ConceptMatch::Hit(m.found.clone()),
+            },
+            None => ConceptMatch::Hit(found),
+        },
         [only] => ConceptMatch::WrongChoice {
             option: choice.options[*only].key.clone(),
             found,
@@ -341,9 +441,17 @@ fn last_turn_before(text: &AnalyzedText, deciding: &[&(usize, Mention)]) -> Opti
         .find(|&i| TURNS.contains(&text.tokens[i].lower.as_str()) && !text.tokens[i].quoted)
 }
 
-fn match_misconception(misconception: &Misconception, text: &AnalyzedText, scopes: &Scopes) -> Option<Found> {
-    first_with(
-        &mentions(&misconception.patterns, text, scopes.get(misconception.subject)),
-        Stance::Asserted,
+fn match_misconception(
+    misconception: &Misconception,
+    context: &Context<'_>,
+    scopes: &Scopes,
+) -> Option<Found> {
+    mentions(
+        &misconception.patterns,
+        context,
+        scopes.get(misconception.subject),
     )
+    .into_iter()
+    .find(claims)
+    .map(|m| m.found)
 }

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use super::lexicon::hash;
 use super::text::AnalyzedText;
 use crate::matching::fnv::Fnv;
+use crate::rubric::{Hedging, Policy};
 
 /// Single words that negate what follows them in the clause.
 const NEGATORS: &[&str] = &[
@@ -112,7 +113,8 @@ const TRANSPARENT: &[&str] = &[
     "going",
 ];
 
-/// Cues that hedge their own clause.
+/// Cues that hedge their own clause: uncertainty ("maybe X") or an alternative left open
+/// ("X or not").
 const CLAUSE_HEDGES: &[&[&str]] = &[
     &["maybe"],
     &["perhaps"],
@@ -120,10 +122,14 @@ const CLAUSE_HEDGES: &[&[&str]] = &[
     &["might", "not"],
     &["or", "not"],
     &["i", "guess"],
+    &["my", "guess"],
     &["may", "or", "may", "not"],
+    &["maybe", "not"],
+    &["perhaps", "not"],
 ];
 
-/// Cues that hedge the whole sentence.
+/// Cues that hedge the whole sentence (up to a turn such as "but" that follows them: "I'm not
+/// sure, but I think X" asserts X).
 const SENTENCE_HEDGES: &[&[&str]] = &[
     &["either"],
     &["whichever"],
@@ -148,6 +154,83 @@ const SENTENCE_HEDGES: &[&[&str]] = &[
     &["not", "certain"],
     &["i", "forget"],
 ];
+
+/// Hedges that leave alternatives open rather than doubt one answer: they stay hedges under a
+/// lenient policy.
+const OPEN_ALTERNATIVES: &[&[&str]] = &[
+    &["might", "not"],
+    &["or", "not"],
+    &["may", "or", "may", "not"],
+    &["either"],
+    &["whichever"],
+    &["depends"],
+    &["seen", "both"],
+    &["both", "could"],
+    &["both", "would"],
+    &["both", "work"],
+    &["both", "are", "fine"],
+    &["maybe", "not"],
+    &["perhaps", "not"],
+];
+
+/// Words after which a sentence hedge no longer reaches: "not sure, but I think X".
+const HEDGE_TURNS: &[&str] = &["but", "though", "however", "although", "yet"];
+
+/// Words that make a sentence a question when it opens with them ("is it X?", "why ...?").
+const QUESTION_OPENERS: &[&str] = &[
+    "what",
+    "why",
+    "how",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "which",
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "has",
+    "have",
+    "had",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "won't",
+    "hasn't",
+    "haven't",
+    "isnt",
+    "dont",
+    "doesnt",
+    "didnt",
+    "cant",
+    "shall",
+];
+
+/// Words a question may open with before its question word: "so why ...?", "and is it ...?".
+const QUESTION_LEAD_INS: &[&str] = &["so", "and", "but", "then", "ok", "okay", "well", "hmm", "um"];
 
 /// Cues that reject an option named in the same clause ("full finetuning would be too expensive").
 const REJECTIONS: &[&[&str]] = &[
@@ -182,6 +265,40 @@ pub fn is_negator(word: &str) -> bool {
     NEGATORS.contains(&word)
 }
 
+/// The words of a policy term as the answer's tokens will spell them (lower case).
+pub fn term_words(term: &str) -> Vec<String> {
+    AnalyzedText::new(term)
+        .tokens
+        .into_iter()
+        .map(|t| t.lower)
+        .collect()
+}
+
+/// Whether token `i` is a negation cue in this answer: a negation word that is not emphatic
+/// ("not only"), not hyphenated into a compound ("no-op", "not-for-profit") and does not
+/// open one of the policy's terms ("no preemption").
+fn negates_at(text: &AnalyzedText, i: usize, terms: &[Vec<String>]) -> bool {
+    let tokens = &text.tokens;
+    is_negator(&tokens[i].lower)
+        && !tokens[i].quoted
+        && !is_emphatic_not(text, i)
+        && !tokens.get(i + 1).is_some_and(|next| next.glued_to_previous)
+        && !in_term(text, i, terms)
+}
+
+/// Whether token `i` lies inside an occurrence of a term.
+fn in_term(text: &AnalyzedText, i: usize, terms: &[Vec<String>]) -> bool {
+    terms.iter().any(|term| {
+        (0..term.len()).any(|offset| {
+            i >= offset
+                && text
+                    .tokens
+                    .get(i - offset..i - offset + term.len())
+                    .is_some_and(|window| window.iter().zip(term).all(|(t, w)| t.lower == *w))
+        })
+    })
+}
+
 /// The [`super::lexicon::hash`] of each negation cue, to look them up in an answer's lexicon.
 pub fn negator_hashes() -> &'static [u64] {
     static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
@@ -193,7 +310,10 @@ pub fn negator_hashes() -> &'static [u64] {
 pub enum Stance {
     Asserted,
     Negated,
+    /// Asked, left open between alternatives, or (under a strict policy) uncertain: no claim.
     Hedged,
+    /// Asserted with doubt ("maybe X", "X?"), under a lenient policy: it counts, flagged.
+    Uncertain,
 }
 
 /// What a pattern itself says about negation words inside its match.
@@ -207,28 +327,80 @@ pub enum OwnNegation {
     Literal,
 }
 
-/// The stance of tokens `span` in `text`.
-pub fn stance(text: &AnalyzedText, span: std::ops::Range<usize>, own: OwnNegation) -> Stance {
-    if is_hedged(text, span.start) {
-        return Stance::Hedged;
+/// Why a span is hedged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HedgeKind {
+    /// The sentence asks: it opens with a question word or an inverted verb, and ends in `?`.
+    Question,
+    /// Alternatives left open: "either X or Y", "it depends", "X or not".
+    OpenAlternatives,
+    /// Doubt about one answer: "maybe X", "I guess", "not sure", or a plain statement ending in
+    /// `?` ("the Speaker of the House?").
+    Uncertainty,
+}
+
+/// The cue that hedged a span, for feedback and `explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hedge {
+    pub kind: HedgeKind,
+    /// The cue's words, or `?` for a sentence's question mark.
+    pub cue: String,
+}
+
+impl Hedge {
+    /// "the question mark", "\"maybe\"": the cue as feedback names it.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            HedgeKind::Question => "asked as a question".to_string(),
+            _ if self.cue == "?" => "ends in a question mark".to_string(),
+            HedgeKind::OpenAlternatives => format!("left open (\u{201c}{}\u{201d})", self.cue),
+            HedgeKind::Uncertainty => format!("said with doubt (\u{201c}{}\u{201d})", self.cue),
+        }
     }
-    if own != OwnNegation::Negates && is_negated(text, span, own == OwnNegation::None) {
-        return Stance::Negated;
+}
+
+/// The stance of tokens `span` in `text` under `policy`, with the hedge that decided it, if any.
+pub fn stance(
+    text: &AnalyzedText,
+    span: std::ops::Range<usize>,
+    own: OwnNegation,
+    policy: &Policy,
+) -> (Stance, Option<Hedge>) {
+    let negated = || {
+        own != OwnNegation::Negates && is_negated(text, span.clone(), own == OwnNegation::None, &policy.terms)
+    };
+    let hedge = if policy.hedging == Hedging::Off {
+        None
+    } else {
+        hedge_at(text, span.start)
+    };
+    match hedge {
+        Some(h) if h.kind == HedgeKind::Uncertainty && policy.hedging == Hedging::Lenient => {
+            if negated() {
+                (Stance::Negated, Some(h))
+            } else {
+                (Stance::Uncertain, Some(h))
+            }
+        }
+        Some(h) => (Stance::Hedged, Some(h)),
+        None if negated() => (Stance::Negated, None),
+        None => (Stance::Asserted, None),
     }
-    Stance::Asserted
 }
 
 /// Whether tokens `span` are negated: a negator just before them in the clause (reaching
 /// through transparent words), inside them (when `inside` counts), or, for the clause's
-/// subject, right after them ("hard prompting would not work").
-pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: bool) -> bool {
+/// subject, right after them ("hard prompting would not work"). A negator that opens one of
+/// `terms` ("no preemption") or is hyphenated into a compound ("no-op") negates nothing.
+pub fn is_negated(
+    text: &AnalyzedText,
+    span: std::ops::Range<usize>,
+    inside: bool,
+    terms: &[Vec<String>],
+) -> bool {
     let tokens = &text.tokens;
     let clause = text.clause_of(span.start);
-    if inside
-        && tokens[span.clone()]
-            .iter()
-            .any(|t| is_negator(&t.lower) && !t.quoted)
-    {
+    if inside && span.clone().any(|i| negates_at(text, i, terms)) {
         return true;
     }
     // Before: allow one ordinary word between ("don't ever mask" / "not linear probing").
@@ -240,7 +412,7 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
         if tokens[i].quoted {
             continue;
         }
-        if is_negator(w) && !is_emphatic_not(text, i) {
+        if negates_at(text, i, terms) {
             return true;
         }
         if i > clause.start
@@ -250,7 +422,7 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
         {
             return true;
         }
-        if !TRANSPARENT.contains(&w) {
+        if !TRANSPARENT.contains(&w) && !in_term(text, i, terms) {
             ordinary += 1;
             if ordinary > 1 {
                 break;
@@ -261,9 +433,8 @@ pub fn is_negated(text: &AnalyzedText, span: std::ops::Range<usize>, inside: boo
     let lead = span.start - clause.start;
     if lead <= 2 {
         let after_end = (span.end + 4).min(clause.end);
-        return tokens[span.end.min(after_end)..after_end]
-            .iter()
-            .any(|t| is_negator(&t.lower) && t.lower != "no" && !t.quoted);
+        return (span.end.min(after_end)..after_end)
+            .any(|i| tokens[i].lower != "no" && negates_at(text, i, terms));
     }
     false
 }
@@ -277,17 +448,84 @@ fn is_emphatic_not(text: &AnalyzedText, i: usize) -> bool {
             .is_some_and(|t| matches!(t.lower.as_str(), "only" | "just" | "merely"))
 }
 
-/// Whether the sentence holding token `at` is a question or hedged, or its clause is.
-pub fn is_hedged(text: &AnalyzedText, at: usize) -> bool {
+/// The hedge over token `at`, if any: its sentence's question mark, a sentence hedge that
+/// reaches it, or a hedge in its clause.
+pub fn hedge_at(text: &AnalyzedText, at: usize) -> Option<Hedge> {
     let sentence_index = text.tokens[at].sentence;
-    if text.questions.get(sentence_index).copied().unwrap_or(false) {
-        return true;
-    }
     let sentence = text.sentence_of(at);
-    if contains_cue(text, sentence, Cues::SentenceHedges) {
-        return true;
+    if text.questions.get(sentence_index).copied().unwrap_or(false) {
+        let kind = if is_phrased_as_question(text, sentence.clone()) {
+            HedgeKind::Question
+        } else {
+            HedgeKind::Uncertainty
+        };
+        return Some(Hedge {
+            kind,
+            cue: "?".to_string(),
+        });
     }
-    contains_cue(text, text.clause_of(at), Cues::ClauseHedges)
+    let reaches = |cue: &std::ops::Range<usize>| {
+        cue.end <= at
+            && !text.tokens[cue.end..at]
+                .iter()
+                .any(|t| HEDGE_TURNS.contains(&t.lower.as_str()))
+            || cue.start > at
+    };
+    find_cues(text, sentence.clone(), SENTENCE_HEDGES)
+        .find(|cue| reaches(cue))
+        .or_else(|| elliptical_alternative(text, sentence))
+        .or_else(|| find_cues(text, text.clause_of(at), CLAUSE_HEDGES).next())
+        .map(|cue| hedge_of(text, cue))
+}
+
+/// A clause that is nothing but an open alternative ("X, maybe not." / "X, or not") leaves
+/// its whole sentence open.
+fn elliptical_alternative(
+    text: &AnalyzedText,
+    sentence: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
+    let first_clause = text.tokens.get(sentence.start)?.clause;
+    let last_clause = text.tokens.get(sentence.end.checked_sub(1)?)?.clause;
+    (first_clause + 1..=last_clause).find_map(|c| {
+        let clause = text.clauses.get(c)?.clone();
+        let words: Vec<&str> = text.tokens[clause.clone()]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        OPEN_ALTERNATIVES.contains(&words.as_slice()).then_some(clause)
+    })
+}
+
+/// The hedge a cue's words make.
+fn hedge_of(text: &AnalyzedText, cue: std::ops::Range<usize>) -> Hedge {
+    let words: Vec<&str> = text.tokens[cue].iter().map(|t| t.lower.as_str()).collect();
+    let kind = if OPEN_ALTERNATIVES.contains(&words.as_slice()) {
+        HedgeKind::OpenAlternatives
+    } else {
+        HedgeKind::Uncertainty
+    };
+    Hedge {
+        kind,
+        cue: words.join(" "),
+    }
+}
+
+/// Whether a sentence ending in `?` asks something: it opens (after a lead-in such as "so")
+/// with a question word or an auxiliary verb before its subject. "The Speaker of the House?"
+/// does not ask; it answers with doubt.
+fn is_phrased_as_question(text: &AnalyzedText, sentence: std::ops::Range<usize>) -> bool {
+    let words = &text.tokens[sentence];
+    let first = words
+        .iter()
+        .position(|t| !QUESTION_LEAD_INS.contains(&t.lower.as_str()))
+        .map(|i| &words[i]);
+    first.is_some_and(|t| QUESTION_OPENERS.contains(&t.lower.as_str()))
+}
+
+/// Whether the sentence holding token `at` is a question or hedged, or its clause is (under
+/// the default policy).
+pub fn is_hedged(text: &AnalyzedText, at: usize) -> bool {
+    hedge_at(text, at).is_some()
 }
 
 /// Whether an option named at token `at` is rejected in its own clause.
@@ -295,26 +533,61 @@ pub fn is_rejected(text: &AnalyzedText, at: usize) -> bool {
     contains_cue(text, text.clause_of(at), Cues::Rejections)
 }
 
-/// Where hedging cues stand, for explanations: each cue's tokens and whether it hedges its
-/// clause or its whole sentence.
-pub fn hedge_cues(text: &AnalyzedText) -> Vec<(std::ops::Range<usize>, &'static str)> {
+/// Where hedging cues stand, for explanations: each cue's tokens, whether it hedges its
+/// clause or its whole sentence, and what kind of hedge it is. A sentence's question mark is
+/// a cue over the whole sentence.
+pub fn hedge_cues(text: &AnalyzedText) -> Vec<(std::ops::Range<usize>, &'static str, Hedge)> {
     let mut found = Vec::new();
     for (cues, scope) in [(CLAUSE_HEDGES, "clause"), (SENTENCE_HEDGES, "sentence")] {
-        for cue in cues {
-            for start in 0..text.tokens.len().saturating_sub(cue.len() - 1) {
-                let window = &text.tokens[start..start + cue.len()];
-                if window
-                    .iter()
-                    .zip(cue.iter())
-                    .all(|(t, c)| t.lower == *c && !t.quoted)
-                {
-                    found.push((start..start + cue.len(), scope));
-                }
-            }
+        for cue in find_cues(text, 0..text.tokens.len(), cues) {
+            let hedge = hedge_of(text, cue.clone());
+            found.push((cue, scope, hedge));
         }
     }
-    found.sort_by_key(|(r, _)| r.start);
+    for (index, sentence) in text.sentences.iter().enumerate() {
+        if text.questions.get(index).copied().unwrap_or(false) && !sentence.is_empty() {
+            let kind = if is_phrased_as_question(text, sentence.clone()) {
+                HedgeKind::Question
+            } else {
+                HedgeKind::Uncertainty
+            };
+            let end = sentence.end;
+            found.push((
+                end - 1..end,
+                "sentence",
+                Hedge {
+                    kind,
+                    cue: "?".to_string(),
+                },
+            ));
+        }
+    }
+    found.sort_by_key(|(r, _, _)| r.start);
     found
+}
+
+/// Every occurrence of a cue of `cues` in `range`, in order, as token ranges.
+fn find_cues<'a>(
+    text: &'a AnalyzedText,
+    range: std::ops::Range<usize>,
+    cues: &'static [&'static [&'static str]],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    range.flat_map(move |start| {
+        cues.iter().filter_map(move |cue| {
+            let window = text.tokens.get(start..start + cue.len())?;
+            let matched = window
+                .iter()
+                .zip(cue.iter())
+                .all(|(t, c)| t.lower == *c && !t.quoted);
+            // "depends on X" states the cause; only a bare "it depends" leaves it open.
+            let states_cause = *cue == ["depends"]
+                && text
+                    .tokens
+                    .get(start + 1)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "on" | "upon"));
+            (matched && !states_cause).then(|| start..start + cue.len())
+        })
+    })
 }
 
 /// The lists of multi-word cues looked for in a clause or sentence.
@@ -385,7 +658,16 @@ fn contains_cue_slowly(text: &AnalyzedText, range: std::ops::Range<usize>, cues:
 mod tests {
     use super::*;
 
+    /// The stance under today's strict hedging.
     fn stance_of(answer: &str, word: &str) -> Stance {
+        stance_under(Hedging::Strict, answer, word).0
+    }
+
+    fn stance_under(hedging: Hedging, answer: &str, word: &str) -> (Stance, Option<Hedge>) {
+        let policy = Policy {
+            hedging,
+            ..Policy::default_with_builtin_terms()
+        };
         let text = AnalyzedText::new(answer);
         let words: Vec<&str> = word.split(' ').collect();
         let at = text
@@ -393,7 +675,132 @@ mod tests {
             .windows(words.len())
             .position(|w| w.iter().zip(&words).all(|(t, w)| t.lower == *w))
             .unwrap_or_else(|| panic!("{word} not in {answer}"));
-        stance(&text, at..at + words.len(), OwnNegation::None)
+        stance(&text, at..at + words.len(), OwnNegation::None, &policy)
+    }
+
+    #[test]
+    fn depends_on_states_the_cause() {
+        for hedging in [Hedging::Strict, Hedging::Lenient] {
+            assert_eq!(
+                stance_under(
+                    hedging,
+                    "it depends on the population of the state.",
+                    "population"
+                )
+                .0,
+                Stance::Asserted
+            );
+            assert_eq!(
+                stance_under(hedging, "Depends upon the population", "population").0,
+                Stance::Asserted
+            );
+        }
+        // A bare "it depends" still leaves the answer open.
+        assert_eq!(
+            stance_of("Yes, it depends, maybe soft prompting", "soft prompting"),
+            Stance::Hedged
+        );
+    }
+
+    #[test]
+    fn a_statement_ending_in_a_question_mark_is_uncertain_not_a_question() {
+        let (strict, hedge) = stance_under(Hedging::Strict, "speaker of the house?", "speaker");
+        assert_eq!(strict, Stance::Hedged);
+        assert_eq!(hedge.unwrap().kind, HedgeKind::Uncertainty);
+        assert_eq!(
+            stance_under(Hedging::Lenient, "speaker of the house?", "speaker").0,
+            Stance::Uncertain
+        );
+        assert_eq!(
+            stance_under(Hedging::Off, "speaker of the house?", "speaker").0,
+            Stance::Asserted
+        );
+    }
+
+    #[test]
+    fn a_real_question_asserts_nothing_unless_hedging_is_off() {
+        for answer in [
+            "Is it the speaker of the house?",
+            "so is it the speaker?",
+            "What about the speaker?",
+        ] {
+            let (lenient, hedge) = stance_under(Hedging::Lenient, answer, "speaker");
+            assert_eq!(lenient, Stance::Hedged, "{answer}");
+            assert_eq!(hedge.unwrap().kind, HedgeKind::Question, "{answer}");
+            assert_eq!(stance_under(Hedging::Off, answer, "speaker").0, Stance::Asserted);
+        }
+    }
+
+    #[test]
+    fn stray_question_marks_are_not_questions() {
+        for answer in [
+            "? freedom of speech",
+            "freedom of speech. ?",
+            "freedom of speech .?",
+        ] {
+            assert_eq!(stance_of(answer, "speech"), Stance::Asserted, "{answer}");
+        }
+    }
+
+    #[test]
+    fn not_sure_but_i_think_asserts_what_follows() {
+        for hedging in [Hedging::Strict, Hedging::Lenient] {
+            assert_eq!(
+                stance_under(
+                    hedging,
+                    "I'm not sure but I think it is the speaker of the house",
+                    "speaker"
+                )
+                .0,
+                Stance::Asserted
+            );
+        }
+        assert_eq!(
+            stance_of("the speaker, but I'm not sure", "speaker"),
+            Stance::Hedged
+        );
+    }
+
+    #[test]
+    fn lenient_credits_doubt_but_not_open_alternatives() {
+        assert_eq!(
+            stance_under(Hedging::Lenient, "maybe the speaker of the house", "speaker").0,
+            Stance::Uncertain
+        );
+        assert_eq!(
+            stance_under(Hedging::Lenient, "either the speaker or the president", "speaker").0,
+            Stance::Hedged
+        );
+        assert_eq!(
+            stance_under(Hedging::Lenient, "it could work or not, hard to tell", "work").0,
+            Stance::Hedged
+        );
+    }
+
+    #[test]
+    fn terms_with_a_negation_word_negate_nothing() {
+        // "no preemption" is a deadlock condition, not a negation of what follows.
+        assert_eq!(
+            stance_of(
+                "mutual exclusion, hold and wait, no preemption, circular wait",
+                "circular wait"
+            ),
+            Stance::Asserted
+        );
+        assert_eq!(
+            stance_of("no preemption and mutual exclusion", "mutual exclusion"),
+            Stance::Asserted
+        );
+        // Hyphenated compounds: "no-op", "not-for-profit".
+        assert_eq!(stance_of("a no-op instruction", "instruction"), Stance::Asserted);
+        assert_eq!(
+            stance_of("a not-for-profit organization", "organization"),
+            Stance::Asserted
+        );
+        assert_eq!(
+            stance_of("not mutual exclusion", "mutual exclusion"),
+            Stance::Negated
+        );
     }
 
     #[test]

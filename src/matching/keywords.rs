@@ -22,9 +22,51 @@ pub fn is_keyword_list(answer: &str) -> bool {
     short * 10 >= items.len() * 9 && !has_sentence
 }
 
+/// Words of a prompt that ask for things named rather than explained: "What are the main
+/// operations of a stack?", "Name two ...", "List the ...".
+const LIST_REQUESTS: &[&[&str]] = &[
+    &["name"],
+    &["list"],
+    &["enumerate"],
+    &["what", "are"],
+    &["what", "were"],
+    &["which", "are"],
+    &["which", "were"],
+];
+
+/// Whether a question's prompt asks to name or list things, so that a list is its answer.
+pub fn prompt_asks_for_a_list(prompt: &str) -> bool {
+    let words: Vec<String> = prompt
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    LIST_REQUESTS.iter().any(|request| {
+        words
+            .windows(request.len())
+            .any(|w| w.iter().zip(request.iter()).all(|(a, b)| a == b))
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_keyword_list;
+    use super::{is_keyword_list, prompt_asks_for_a_list};
+
+    #[test]
+    fn prompts_that_ask_for_names_are_list_requests() {
+        assert!(prompt_asks_for_a_list(
+            "What are the two main functions defined by a stack?"
+        ));
+        assert!(prompt_asks_for_a_list("Name the operations of a queue."));
+        assert!(prompt_asks_for_a_list("List three conditions for deadlock."));
+        assert!(!prompt_asks_for_a_list(
+            "Describe one way to pretrain the LSTM encoder."
+        ));
+        assert!(!prompt_asks_for_a_list(
+            "Why is masking only used in pretraining?"
+        ));
+        assert!(!prompt_asks_for_a_list("Rename the file: why does it fail?"));
+    }
 
     #[test]
     fn bare_term_lists_are_keyword_lists() {

@@ -3,6 +3,7 @@
 
 pub mod concept;
 pub mod cues;
+pub mod echo;
 pub mod fnv;
 pub mod keywords;
 pub mod lexicon;

@@ -324,7 +324,12 @@ enum Gap {
 }
 
 fn classify_gap(run: &str, text: &str, at: usize, previous: Option<&Token>, next_lower: bool) -> Gap {
-    let question = run.contains('?');
+    // A question mark asks only right after the sentence's words: a stray one opening the
+    // answer ("? freedom of speech") or after the sentence has ended ("speech. ?") does not.
+    let question = previous.is_some()
+        && run
+            .find(['.', '!', '?'])
+            .is_some_and(|at| run[at..].starts_with('?'));
     let trimmed: &str = run.trim();
     // A blank line always ends a sentence; so does a line break after end punctuation or
     // before a new line that does not continue the sentence in lower case.

@@ -92,8 +92,17 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
             paint(WARN, &e.text.tokens[i].lower)
         )?;
     }
-    for (range, scope) in &e.hedges {
-        let (_, _, cue) = e.text.quote(range.start, range.end);
+    for (range, scope, hedge) in &e.hedges {
+        let cue = if hedge.cue == "?" {
+            "?"
+        } else {
+            e.text.quote(range.start, range.end).2
+        };
+        let kind = match hedge.kind {
+            cues::HedgeKind::Question => "a question",
+            cues::HedgeKind::OpenAlternatives => "alternatives left open",
+            cues::HedgeKind::Uncertainty => "uncertainty",
+        };
         let scoped = if *scope == "sentence" {
             e.text.sentence_of(range.start)
         } else {
@@ -102,8 +111,9 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
         let words = e.text.quote(scoped.start, scoped.end).2;
         writeln!(
             out,
-            "  {} hedges its {scope}: \u{201c}{words}\u{201d}",
-            paint(WARN, cue)
+            "  {} hedges its {scope} ({kind}; policy: hedging = \"{}\"): \u{201c}{words}\u{201d}",
+            paint(WARN, cue),
+            e.question.policy.hedging.name()
         )?;
     }
 
@@ -187,6 +197,7 @@ fn write_traces(
                 Stance::Asserted => paint(GOOD, "asserted"),
                 Stance::Negated => paint(BAD, "negated"),
                 Stance::Hedged => paint(WARN, "hedged"),
+                Stance::Uncertain => paint(WARN, "uncertain (counts; flagged)"),
             };
             if t.role.starts_with("option")
                 && m.stance == Stance::Asserted
@@ -194,11 +205,18 @@ fn write_traces(
             {
                 stance = paint(BAD, "rejected in its clause");
             }
-            let fuzzy = if m.found.distance > 0 {
+            let mut fuzzy = if m.found.distance > 0 {
                 format!(", {} edit(s) away", m.found.distance)
             } else {
                 String::new()
             };
+            // The cue that decided a hedge, so no hedge is invisible (a `?` included).
+            if let Some(hedge) = &m.hedge {
+                fuzzy.push_str(&format!(", {}", hedge.describe()));
+            }
+            if m.echoed {
+                fuzzy.push_str(", copied from the question (echo = \"discount\"): earns nothing");
+            }
             writeln!(
                 out,
                 "    {} [{}] \u{201c}{quote}\u{201d}: {stance}{fuzzy}",

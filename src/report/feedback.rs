@@ -161,7 +161,15 @@ pub(super) fn concept_line(c: &ConceptResult) -> String {
         .map(|f| one_line(f).trim_end_matches('.').to_string())
         .unwrap_or_else(|| concept_name(&c.id));
     let mut line = format!("{mark} {points}{what}");
-    match explain(c.outcome) {
+    // The hedge that withheld the credit names itself; a generic reason otherwise.
+    let cause = match (&c.cause, c.outcome) {
+        (Some(cause), Outcome::Hedged) => {
+            Some(format!("you mentioned it, but {cause}, without committing to it"))
+        }
+        (Some(cause), Outcome::Hit) => Some(format!("counted, though {cause}")),
+        _ => explain(c.outcome).map(str::to_string),
+    };
+    match cause {
         Some(why) => {
             line.push_str(&format!(" ({why})."));
         }
@@ -194,6 +202,7 @@ fn explain(outcome: Outcome) -> Option<&'static str> {
             "not counted: the answer also states a misconception, chooses a wrong option, or is \
              only a list of keywords"
         }
+        Outcome::Echoed => "found only in the question's own words, copied back",
     })
 }
 
@@ -262,8 +271,12 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
             truncated: false,
         } => format!("Your answer has {words} words; the limit is {max}."),
         // The review flags are for the TA, not the student.
+        Flag::Echo { .. } => "Words copied from the question earn nothing: say in your own words \
+                              what is true."
+            .to_string(),
         Flag::FuzzyAtThreshold { .. }
         | Flag::NegatedOrHedged { .. }
+        | Flag::Uncertain { .. }
         | Flag::LongAnswerNoCredit { .. }
         | Flag::ShortAnswerFullMarks { .. } => return None,
     })
@@ -381,6 +394,7 @@ mod tests {
             }),
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
             visibility: Default::default(),
+            cause: None,
         };
         assert_eq!(
             concept_line(&c),

@@ -46,6 +46,7 @@ fn concept(
             _ => None,
         },
         visibility: Default::default(),
+        cause: None,
     }
 }
 

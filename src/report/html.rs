@@ -375,7 +375,8 @@ fn outcome_class(outcome: Outcome) -> &'static str {
         | Outcome::Hedged
         | Outcome::WrongChoice
         | Outcome::Contradicted
-        | Outcome::Cancelled => "nocredit",
+        | Outcome::Cancelled
+        | Outcome::Echoed => "nocredit",
     }
 }
 
@@ -751,6 +752,7 @@ mod tests {
             }),
             feedback: None,
             visibility: Default::default(),
+            cause: None,
         }
     }
 

@@ -56,6 +56,8 @@ pub struct Question {
     /// Groups of indices into `concepts` of which at most one may be asserted.
     pub exclusive: Vec<Vec<usize>>,
     pub examples: Vec<Example>,
+    /// The assignment's `[policy]` with this question's own settings applied.
+    pub policy: Policy,
 }
 
 /// A worked example of the rubric: an answer and the score (and findings) it must get.
@@ -212,6 +214,119 @@ impl Pattern {
         match self {
             Pattern::Phrase(p) => &p.source,
             Pattern::Regex { source, .. } => source,
+        }
+    }
+}
+
+/// How the engine judges what an answer does beyond its words: hedges, keyword lists, the
+/// prompt copied back, and terms with a negation word inside. Set for the assignment in
+/// `[policy]` and field by field per question (`[question.policy]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub hedging: Hedging,
+    pub keyword_lists: KeywordLists,
+    pub echo: Echo,
+    /// Word sequences (lower case) that hold a negation word but are not negations
+    /// ("no preemption", "non-blocking"): they neither negate nor are negated.
+    pub terms: Vec<Vec<String>>,
+}
+
+/// What a hedged match earns. Questions ("is it X?") and alternatives left open ("either X or
+/// Y", "both could work") never assert anything except under `Off`; what `Lenient` changes is
+/// plain uncertainty ("maybe X", "X?", "I guess X").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Hedging {
+    /// Uncertain, questioned and open alternatives all earn nothing.
+    Strict,
+    /// Uncertain answers earn their credit and are flagged `uncertain` for review; questions
+    /// and open alternatives earn nothing.
+    #[default]
+    Lenient,
+    /// Hedges are ignored: every match counts as asserted.
+    Off,
+}
+
+/// What a bare list of keywords with no claim earns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeywordLists {
+    /// Nothing, where the prompt asks for an explanation: a keyword dump makes no claim.
+    /// Where the prompt asks to name or list things ("What are the operations of a stack?"),
+    /// a list is the answer and is graded.
+    #[default]
+    Zero,
+    /// Graded like any answer, and flagged for review.
+    Flag,
+    /// Graded like any answer (a list is the answer to "name the operations").
+    Grade,
+}
+
+/// What words copied from the question's `prompt` earn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Echo {
+    /// A match that lies wholly inside text copied from the prompt earns nothing.
+    #[default]
+    Discount,
+    /// Copied text counts like any other.
+    Credit,
+}
+
+impl Hedging {
+    pub const NAMES: &'static [&'static str] = &["strict", "lenient", "off"];
+    pub fn parse(word: &str) -> Option<Hedging> {
+        match word {
+            "strict" => Some(Hedging::Strict),
+            "lenient" => Some(Hedging::Lenient),
+            "off" => Some(Hedging::Off),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+impl KeywordLists {
+    pub const NAMES: &'static [&'static str] = &["zero", "flag", "grade"];
+    pub fn parse(word: &str) -> Option<KeywordLists> {
+        match word {
+            "zero" => Some(KeywordLists::Zero),
+            "flag" => Some(KeywordLists::Flag),
+            "grade" => Some(KeywordLists::Grade),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+impl Echo {
+    pub const NAMES: &'static [&'static str] = &["discount", "credit"];
+    pub fn parse(word: &str) -> Option<Echo> {
+        match word {
+            "discount" => Some(Echo::Discount),
+            "credit" => Some(Echo::Credit),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Terms every rubric knows: names that hold a negation word but negate nothing. (A negation
+/// word hyphenated to the next, as in `no-op` or `not-for-profit`, is a compound anyway.)
+const BUILTIN_TERMS: &[&str] = &["no preemption"];
+
+impl Policy {
+    /// The defaults, with the built-in terms.
+    pub fn default_with_builtin_terms() -> Policy {
+        Policy {
+            terms: BUILTIN_TERMS
+                .iter()
+                .map(|t| crate::matching::cues::term_words(t))
+                .collect(),
+            ..Policy::default()
         }
     }
 }

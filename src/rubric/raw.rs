@@ -17,8 +17,30 @@ pub struct RawRubric {
     /// Named option sets for choice concepts (`[options.yes-no]`).
     #[serde(default)]
     pub options: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    /// How hedges, keyword lists, the prompt copied back and negation terms are judged.
+    #[serde(default)]
+    pub policy: RawPolicy,
     #[serde(default, rename = "question")]
     pub questions: Vec<RawQuestion>,
+}
+
+/// `[policy]`, or a question's `policy` table: each field unset falls back to the assignment's.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    /// `strict`, `lenient` (default) or `off`.
+    #[serde(default)]
+    pub hedging: Option<Spanned<String>>,
+    /// `zero` (default), `flag` or `grade`.
+    #[serde(default)]
+    pub keyword_lists: Option<Spanned<String>>,
+    /// `discount` (default) or `credit`.
+    #[serde(default)]
+    pub echo: Option<Spanned<String>>,
+    /// Phrases holding a negation word that are not negations; a question's add to the
+    /// assignment's.
+    #[serde(default)]
+    pub terms: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +85,9 @@ pub struct RawQuestion {
     /// Worked examples that `rubricate test` grades.
     #[serde(default, rename = "example")]
     pub examples: Vec<RawExample>,
+    /// This question's grading policy, over the assignment's.
+    #[serde(default)]
+    pub policy: Option<RawPolicy>,
 }
 
 /// A worked example: an answer and what it must score.

@@ -34,13 +34,14 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         })
         .collect();
 
+    let policy = v.policy(&raw.policy, &Policy::default_with_builtin_terms());
     let mut seen_questions = BTreeSet::new();
     let mut questions = Vec::new();
     for q in &raw.questions {
         if !seen_questions.insert(q.id.get_ref().clone()) {
             v.problem(&q.id, format!("duplicate question id `{}`", q.id.get_ref()));
         }
-        if let Some(question) = v.question(q, &option_sets) {
+        if let Some(question) = v.question(q, &option_sets, &policy) {
             questions.push(question);
         }
     }
@@ -198,6 +199,7 @@ impl Validator<'_> {
         &mut self,
         q: &RawQuestion,
         option_sets: &BTreeMap<String, Vec<(String, Vec<Pattern>)>>,
+        assignment_policy: &Policy,
     ) -> Option<Question> {
         let max = self.points(&q.points);
         let subjects = self.subjects(q);
@@ -228,6 +230,61 @@ impl Validator<'_> {
             misconceptions,
             exclusive,
             examples,
+            policy: match &q.policy {
+                Some(own) => self.policy(own, assignment_policy),
+                None => assignment_policy.clone(),
+            },
+        })
+    }
+
+    /// A `policy` table over `base`: each field it sets replaces the base's; terms add.
+    fn policy(&mut self, raw: &RawPolicy, base: &Policy) -> Policy {
+        let mut policy = base.clone();
+        if let Some(word) = &raw.hedging {
+            policy.hedging = self.setting(word, "hedging", Hedging::NAMES, Hedging::parse, base.hedging);
+        }
+        if let Some(word) = &raw.keyword_lists {
+            policy.keyword_lists = self.setting(
+                word,
+                "keyword_lists",
+                KeywordLists::NAMES,
+                KeywordLists::parse,
+                base.keyword_lists,
+            );
+        }
+        if let Some(word) = &raw.echo {
+            policy.echo = self.setting(word, "echo", Echo::NAMES, Echo::parse, base.echo);
+        }
+        for term in &raw.terms {
+            let words = crate::matching::cues::term_words(term.get_ref());
+            if words.is_empty() {
+                self.problem(term, format!("term `{}` has no words", term.get_ref()));
+            } else if !policy.terms.contains(&words) {
+                policy.terms.push(words);
+            }
+        }
+        policy
+    }
+
+    fn setting<T: Copy>(
+        &mut self,
+        word: &Spanned<String>,
+        field: &str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+        fallback: T,
+    ) -> T {
+        parse(word.get_ref()).unwrap_or_else(|| {
+            let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            self.problem(
+                word,
+                format!(
+                    "{field} `{}` is not one of {}",
+                    word.get_ref(),
+                    expected.join(", ")
+                ),
+            );
+            fallback
         })
     }
 
