@@ -132,136 +132,14 @@ const ABBREVIATIONS: &[&str] = &["i.e", "e.g", "etc", "vs", "cf", "approx", "res
 impl AnalyzedText {
     pub fn new(raw: &str) -> AnalyzedText {
         let text = normalize(raw);
-        let mut tokens = Vec::new();
-        let mut sentence = 0usize;
-        let mut clause = 0usize;
-        // Boundaries are decided by the characters between words.
-        let mut pending_sentence_break = false;
-        let mut pending_clause_break = false;
-        let mut questions = vec![false];
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut i = 0;
-        let mut gap_is_glue = false;
-        // Reused for every gap between words, rather than allocated for each.
-        let mut unquoted = String::new();
-        let mut in_quote = false;
-        while i < chars.len() {
-            let (pos, c) = chars[i];
-            if is_word_char(c) {
-                let start = pos;
-                let mut j = i;
-                while j < chars.len() {
-                    let (_, cj) = chars[j];
-                    let inner_apostrophe =
-                        cj == '\'' && j + 1 < chars.len() && chars[j + 1].1.is_alphabetic() && j > i;
-                    if is_word_char(cj) || inner_apostrophe {
-                        j += 1;
-                    } else {
-                        break;
-                    }
-                }
-                let end = if j < chars.len() { chars[j].0 } else { text.len() };
-                let word = &text[start..end];
-                let lower = word.to_lowercase();
-                if pending_sentence_break && !tokens.is_empty() {
-                    sentence += 1;
-                    clause += 1;
-                    questions.push(false);
-                } else if pending_clause_break && !tokens.is_empty() {
-                    clause += 1;
-                }
-                if CLAUSE_STARTERS.contains(&lower.as_str()) && !tokens.is_empty() {
-                    let previous: &Token = tokens.last().unwrap();
-                    if previous.clause == clause {
-                        clause += 1;
-                    }
-                }
-                pending_sentence_break = false;
-                pending_clause_break = false;
-                tokens.push(Token {
-                    stem: stem(&lower),
-                    lower,
-                    start,
-                    end,
-                    sentence,
-                    clause,
-                    glued_to_previous: gap_is_glue,
-                    quoted: in_quote,
-                });
-                gap_is_glue = false;
-                i = j;
-                continue;
-            }
-            // Between words: find the whole run of non-word characters and classify it.
-            let run_start = i;
-            while i < chars.len() && !is_word_char(chars[i].1) {
-                i += 1;
-            }
-            let run_end = chars.get(i).map_or(text.len(), |&(at, _)| at);
-            let run = &text[chars[run_start].0..run_end];
-            // Punctuation inside quotes ("passage ? [MASK]") does not end the answer's sentence.
-            unquoted.clear();
-            for c in run.chars() {
-                match c {
-                    '"' => in_quote = !in_quote,
-                    '\u{201c}' => in_quote = true,
-                    '\u{201d}' => in_quote = false,
-                    '\n' => in_quote = false,
-                    _ => {}
-                }
-                let inside = in_quote && c != '"' && c != '\u{201c}';
-                unquoted.push(if inside && matches!(c, '.' | '!' | '?' | ';' | ':') {
-                    ' '
-                } else {
-                    c
-                });
-            }
-            gap_is_glue = !tokens.is_empty() && (run == "-" || run == "/");
-            let next_word_lower = i < chars.len() && chars[i].1.is_lowercase();
-            match classify_gap(
-                &unquoted,
-                &text,
-                chars[run_start].0,
-                tokens.last(),
-                next_word_lower,
-            ) {
-                Gap::Sentence { question } => {
-                    pending_sentence_break = true;
-                    if question {
-                        if let Some(q) = questions.last_mut() {
-                            *q = true;
-                        }
-                    }
-                }
-                Gap::Clause => pending_clause_break = true,
-                Gap::None => {}
-            }
-        }
+        let (tokens, mut questions) = Tokenizer::run(&text);
         let sentences = ranges_by(&tokens, |t| t.sentence);
         let clauses = ranges_by(&tokens, |t| t.clause);
+        // One entry per sentence: an answer with no word has none.
         questions.truncate(sentences.len().max(1));
         questions.resize(sentences.len(), false);
-        let joined = (0..tokens.len())
-            .map(|i| {
-                let next = tokens.get(i + 1)?;
-                let together = next.glued_to_previous || tokens[i].end == next.start;
-                (together && next.sentence == tokens[i].sentence).then(|| {
-                    let lower = format!("{}{}", tokens[i].lower, next.lower);
-                    let stemmed = stem(&lower);
-                    (lower, stemmed)
-                })
-            })
-            .collect::<Vec<_>>();
-        let forms: Vec<(&str, &str)> = tokens
-            .iter()
-            .map(|t| (t.lower.as_str(), t.stem.as_str()))
-            .chain(
-                joined
-                    .iter()
-                    .map(|j| j.as_ref().map_or(("", ""), |(l, s)| (l.as_str(), s.as_str()))),
-            )
-            .collect();
-        let lexicon = Lexicon::new(&forms);
+        let joined = joined_forms(&tokens);
+        let lexicon = index_forms(&tokens, &joined);
         let has_negator = negator_hashes().iter().any(|&h| lexicon.has_lower(h));
         AnalyzedText {
             text,
@@ -311,6 +189,204 @@ impl AnalyzedText {
         let end = self.tokens[to - 1].end;
         (start, end, &self.text[start..end])
     }
+}
+
+/// One left-to-right pass over a text, cutting it into words and numbering their sentences and
+/// clauses from the gaps between them.
+struct Tokenizer<'a> {
+    text: &'a str,
+    chars: Vec<(usize, char)>,
+    tokens: Vec<Token>,
+    /// For each sentence begun so far, whether it ends with a question mark.
+    questions: Vec<bool>,
+    sentence: usize,
+    clause: usize,
+    // Boundaries are decided by the characters between words.
+    pending_sentence_break: bool,
+    pending_clause_break: bool,
+    /// The last gap was a lone hyphen or slash, so the next word is glued to the previous one.
+    gap_is_glue: bool,
+    /// The scan is inside double quotes.
+    in_quote: bool,
+    /// Reused for every gap between words, rather than allocated for each.
+    unquoted: String,
+}
+
+impl<'a> Tokenizer<'a> {
+    /// The tokens of `text` and, for each sentence, whether it is a question.
+    fn run(text: &'a str) -> (Vec<Token>, Vec<bool>) {
+        let mut tokenizer = Tokenizer {
+            text,
+            chars: text.char_indices().collect(),
+            tokens: Vec::new(),
+            questions: vec![false],
+            sentence: 0,
+            clause: 0,
+            pending_sentence_break: false,
+            pending_clause_break: false,
+            gap_is_glue: false,
+            in_quote: false,
+            unquoted: String::new(),
+        };
+        let mut i = 0;
+        while i < tokenizer.chars.len() {
+            i = if is_word_char(tokenizer.chars[i].1) {
+                tokenizer.word(i)
+            } else {
+                tokenizer.gap(i)
+            };
+        }
+        (tokenizer.tokens, tokenizer.questions)
+    }
+
+    /// Makes the word starting at char `i` a token; returns the char index after it.
+    fn word(&mut self, i: usize) -> usize {
+        let start = self.chars[i].0;
+        let j = word_end(&self.chars, i);
+        let end = if j < self.chars.len() {
+            self.chars[j].0
+        } else {
+            self.text.len()
+        };
+        let lower = self.text[start..end].to_lowercase();
+        self.start_units(&lower);
+        self.tokens.push(Token {
+            stem: stem(&lower),
+            lower,
+            start,
+            end,
+            sentence: self.sentence,
+            clause: self.clause,
+            glued_to_previous: self.gap_is_glue,
+            quoted: self.in_quote,
+        });
+        self.gap_is_glue = false;
+        j
+    }
+
+    /// Moves on to a new sentence or clause, if the gap before the word `lower` broke one or
+    /// the word starts a clause ("so", "but").
+    fn start_units(&mut self, lower: &str) {
+        if self.pending_sentence_break && !self.tokens.is_empty() {
+            self.sentence += 1;
+            self.clause += 1;
+            self.questions.push(false);
+        } else if self.pending_clause_break && !self.tokens.is_empty() {
+            self.clause += 1;
+        }
+        if CLAUSE_STARTERS.contains(&lower) && !self.tokens.is_empty() {
+            let previous: &Token = self.tokens.last().unwrap();
+            if previous.clause == self.clause {
+                self.clause += 1;
+            }
+        }
+        self.pending_sentence_break = false;
+        self.pending_clause_break = false;
+    }
+
+    /// Reads the whole run of non-word characters starting at char `i` and notes the boundary
+    /// it makes; returns the char index after it.
+    fn gap(&mut self, mut i: usize) -> usize {
+        let run_start = i;
+        while i < self.chars.len() && !is_word_char(self.chars[i].1) {
+            i += 1;
+        }
+        let text = self.text;
+        let run_end = self.chars.get(i).map_or(text.len(), |&(at, _)| at);
+        let run = &text[self.chars[run_start].0..run_end];
+        self.unquote(run);
+        self.gap_is_glue = !self.tokens.is_empty() && (run == "-" || run == "/");
+        let next_word_lower = i < self.chars.len() && self.chars[i].1.is_lowercase();
+        match classify_gap(
+            &self.unquoted,
+            text,
+            self.chars[run_start].0,
+            self.tokens.last(),
+            next_word_lower,
+        ) {
+            Gap::Sentence { question } => {
+                self.pending_sentence_break = true;
+                if question {
+                    if let Some(q) = self.questions.last_mut() {
+                        *q = true;
+                    }
+                }
+            }
+            Gap::Clause => self.pending_clause_break = true,
+            Gap::None => {}
+        }
+        i
+    }
+
+    /// Copies the gap `run` into `unquoted` with the punctuation inside double quotes blanked,
+    /// following the quotes as they open and close.
+    fn unquote(&mut self, run: &str) {
+        // Punctuation inside quotes ("passage ? [MASK]") does not end the answer's sentence.
+        self.unquoted.clear();
+        for c in run.chars() {
+            match c {
+                '"' => self.in_quote = !self.in_quote,
+                '\u{201c}' => self.in_quote = true,
+                '\u{201d}' => self.in_quote = false,
+                '\n' => self.in_quote = false,
+                _ => {}
+            }
+            let inside = self.in_quote && c != '"' && c != '\u{201c}';
+            self.unquoted
+                .push(if inside && matches!(c, '.' | '!' | '?' | ';' | ':') {
+                    ' '
+                } else {
+                    c
+                });
+        }
+    }
+}
+
+/// The char index where the word starting at char `i` ends: letters and digits, and
+/// apostrophes followed by a letter (`don't`).
+fn word_end(chars: &[(usize, char)], i: usize) -> usize {
+    let mut j = i;
+    while j < chars.len() {
+        let (_, cj) = chars[j];
+        let inner_apostrophe = cj == '\'' && j + 1 < chars.len() && chars[j + 1].1.is_alphabetic() && j > i;
+        if is_word_char(cj) || inner_apostrophe {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// Each token and the next written as one word, where they are joined (see
+/// [`AnalyzedText::joined`]).
+fn joined_forms(tokens: &[Token]) -> Vec<Option<(String, String)>> {
+    (0..tokens.len())
+        .map(|i| {
+            let next = tokens.get(i + 1)?;
+            let together = next.glued_to_previous || tokens[i].end == next.start;
+            (together && next.sentence == tokens[i].sentence).then(|| {
+                let lower = format!("{}{}", tokens[i].lower, next.lower);
+                let stemmed = stem(&lower);
+                (lower, stemmed)
+            })
+        })
+        .collect()
+}
+
+/// The lexicon of the tokens' forms followed by the joined pairs' (see
+/// [`AnalyzedText::form`] for the numbering).
+fn index_forms(tokens: &[Token], joined: &[Option<(String, String)>]) -> Lexicon {
+    let forms: Vec<(&str, &str)> = tokens
+        .iter()
+        .map(|t| (t.lower.as_str(), t.stem.as_str()))
+        .chain(
+            joined
+                .iter()
+                .map(|j| j.as_ref().map_or(("", ""), |(l, s)| (l.as_str(), s.as_str()))),
+        )
+        .collect();
+    Lexicon::new(&forms)
 }
 
 fn is_word_char(c: char) -> bool {
