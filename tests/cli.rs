@@ -957,3 +957,85 @@ fn submissions_over_the_caps_are_reported_with_their_reason() {
         "student,1a,1b,total\nbig,0,0,0\nfine,2,0,2\nmany,0,0,0\n"
     );
 }
+
+#[test]
+fn the_rubric_policy_decides_hedges_and_echoes_and_says_so() {
+    let out = tempfile::tempdir().unwrap();
+    grade_with(
+        &fixture("policy/rubric.toml"),
+        &fixture("policy/submissions"),
+        out.path(),
+        &[],
+    )
+    .success();
+    let csv = read(&out.path().join("grades.csv"));
+    // Lenient on question 1 (doubt earns), strict on question 2 (doubt earns nothing), the
+    // question copied back on question 3 earns nothing.
+    assert!(csv.contains("doubtful,1,0,0,1"), "{csv}");
+    assert!(csv.contains("sure,1,1,1,3"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&read(&out.path().join("grades.json"))).unwrap();
+    let doubtful = json["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["student"] == "doubtful")
+        .unwrap();
+    let questions = doubtful["questions"].as_array().unwrap();
+    let flags = |q: usize| -> Vec<String> {
+        questions[q]["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["flag"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(flags(0).contains(&"uncertain".to_string()), "{:?}", flags(0));
+    assert_eq!(questions[0]["concepts"][0]["cause"], "ends in a question mark");
+    assert_eq!(questions[1]["concepts"][0]["outcome"], "hedged");
+    assert_eq!(questions[2]["concepts"][0]["outcome"], "echoed");
+    assert!(flags(2).contains(&"echo".to_string()));
+    let review = read(&out.path().join("review.csv"));
+    assert!(
+        review.contains("doubtful,1,1,1"),
+        "uncertain answers are queued: {review}"
+    );
+    let feedback = read(&out.path().join("feedback/doubtful.md"));
+    assert!(feedback.contains("ends in a question mark"), "{feedback}");
+    assert!(
+        feedback.contains("Words copied from the question earn nothing"),
+        "{feedback}"
+    );
+}
+
+#[test]
+fn explain_names_the_cue_and_policy_that_hedged_a_match() {
+    let assert = rubricate()
+        .args(["explain", "--rubric"])
+        .arg(fixture("policy/rubric.toml"))
+        .args(["--question", "1", "the speaker of the house?"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("uncertainty; policy: hedging = \"lenient\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("uncertain (counts; flagged), ends in a question mark"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_policy_setting_is_an_error_at_its_line() {
+    rubricate()
+        .args(["lint"])
+        .arg(fixture("bad-rubrics/bad-policy.toml"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("bad-policy.toml:6:11").and(predicate::str::contains(
+                "hedging `sometimes` is not one of `strict`, `lenient`, `off`",
+            )),
+        );
+}
