@@ -413,7 +413,9 @@ pub fn is_negated(
             continue;
         }
         if negates_at(text, i, terms) {
-            return true;
+            // "you do not not mask": two negations in a row assert.
+            let doubled = i > clause.start && negates_at(text, i - 1, terms);
+            return !doubled;
         }
         if i > clause.start
             && NEGATOR_PAIRS
@@ -676,6 +678,24 @@ mod tests {
             .position(|w| w.iter().zip(&words).all(|(t, w)| t.lower == *w))
             .unwrap_or_else(|| panic!("{word} not in {answer}"));
         stance(&text, at..at + words.len(), OwnNegation::None, &policy)
+    }
+
+    #[test]
+    fn double_negation_asserts() {
+        assert_eq!(stance_of("you do not not mask", "mask"), Stance::Asserted);
+        assert_eq!(stance_of("you do not mask", "mask"), Stance::Negated);
+    }
+
+    #[test]
+    fn a_negation_disguised_with_look_alike_letters_still_negates() {
+        // A Cyrillic `о` in "nоt".
+        assert_eq!(
+            stance_of("you do n\u{43e}t mask the inputs", "mask"),
+            Stance::Negated
+        );
+        // A word wholly in another script is left as written.
+        let text = AnalyzedText::new("\u{43e}\u{43a}\u{43d}\u{43e} mask");
+        assert_eq!(text.tokens[0].lower, "\u{43e}\u{43a}\u{43d}\u{43e}");
     }
 
     #[test]

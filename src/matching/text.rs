@@ -60,6 +60,16 @@ fn stemmer() -> &'static Stemmer {
 
 /// The stem of one lower-case word.
 pub fn stem(word: &str) -> String {
+    // A possessive is its noun: "Britain's rule" is about Britain, "students'" students.
+    if let Some(noun) = word.strip_suffix("'s").or_else(|| word.strip_suffix("s'")) {
+        // "that's", "it's": a contraction of "is", not a possessive.
+        const CONTRACTED: &[&str] = &[
+            "it", "that", "what", "there", "here", "he", "she", "who", "where", "how", "let",
+        ];
+        if !noun.is_empty() && !noun.contains('\'') && !CONTRACTED.contains(&noun) {
+            return stem(noun);
+        }
+    }
     if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
@@ -90,14 +100,108 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return text.replace('`', "'");
     }
-    text.nfkc()
+    let normal: String = text
+        .nfkc()
         .filter(|c| !is_format_char(*c))
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
             '\u{2013}' | '\u{2014}' => '-',
             other => other,
         })
-        .collect()
+        .collect();
+    fold_mixed_script_words(&normal)
+}
+
+/// Cyrillic and Greek letters drawn like Latin ones, and the Latin letter each is confused with
+/// (Unicode TR39's confusables, lower and upper case).
+const CONFUSABLES: &[(char, char)] = &[
+    ('а', 'a'),
+    ('е', 'e'),
+    ('о', 'o'),
+    ('р', 'p'),
+    ('с', 'c'),
+    ('у', 'y'),
+    ('х', 'x'),
+    ('і', 'i'),
+    ('ј', 'j'),
+    ('ѕ', 's'),
+    ('ԁ', 'd'),
+    ('ԛ', 'q'),
+    ('ԝ', 'w'),
+    ('һ', 'h'),
+    ('А', 'A'),
+    ('В', 'B'),
+    ('Е', 'E'),
+    ('К', 'K'),
+    ('М', 'M'),
+    ('Н', 'H'),
+    ('О', 'O'),
+    ('Р', 'P'),
+    ('С', 'C'),
+    ('Т', 'T'),
+    ('Х', 'X'),
+    ('І', 'I'),
+    ('Ј', 'J'),
+    ('Ѕ', 'S'),
+    ('ο', 'o'),
+    ('α', 'a'),
+    ('ε', 'e'),
+    ('ι', 'i'),
+    ('κ', 'k'),
+    ('ν', 'v'),
+    ('ρ', 'p'),
+    ('τ', 't'),
+    ('υ', 'u'),
+    ('χ', 'x'),
+    ('Ο', 'O'),
+    ('Α', 'A'),
+    ('Β', 'B'),
+    ('Ε', 'E'),
+    ('Ι', 'I'),
+    ('Κ', 'K'),
+    ('Μ', 'M'),
+    ('Ν', 'N'),
+    ('Ρ', 'P'),
+    ('Τ', 'T'),
+    ('Χ', 'X'),
+];
+
+fn confusable(c: char) -> Option<char> {
+    CONFUSABLES.iter().find(|(from, _)| *from == c).map(|(_, to)| *to)
+}
+
+/// A word that mixes Latin letters with Cyrillic or Greek look-alikes ("nоt" with a Cyrillic
+/// `о`) is folded to its Latin skeleton, so a disguised negation or keyword reads as what it
+/// shows. Words wholly in another script are left as written.
+fn fold_mixed_script_words(text: &str) -> String {
+    if !text.chars().any(|c| confusable(c).is_some()) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let latin = word.chars().any(|c| c.is_ascii_alphabetic());
+        let foreign_only_confusable = word
+            .chars()
+            .filter(|c| c.is_alphabetic() && !c.is_ascii())
+            .all(|c| confusable(c).is_some());
+        if latin && foreign_only_confusable {
+            out.extend(word.chars().map(|c| confusable(c).unwrap_or(c)));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '\'' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 fn is_format_char(c: char) -> bool {
@@ -560,6 +664,8 @@ mod tests {
     #[test]
     fn stems_unify_inflections() {
         assert_eq!(stem("probing"), stem("probe"));
+        assert_eq!(stem("britain's"), stem("britain"));
+        assert_eq!(stem("students'"), stem("student"));
         assert_eq!(stem("probed"), stem("probe"));
         assert_eq!(stem("masking"), stem("masked"));
     }
