@@ -111,7 +111,24 @@ const TRANSPARENT: &[&str] = &[
     "required",
     "must",
     "going",
+    // "doesn't mean (that) the data was lost": what is denied is the clause that follows.
+    "mean",
+    "means",
+    "imply",
+    "implies",
+    "that",
+    "was",
+    "were",
+    "been",
+    // "not pretrained with masked language modelling": the means of a negated verb is denied.
+    "with",
+    "by",
+    "via",
 ];
+
+/// Words after a clause-opening match where a later negation starts another statement: in
+/// "skip any step and the build cannot finish", `cannot` is the build's, not the step's.
+const NEW_STATEMENT: &[&str] = &["and", "or", "then", "if", "when", "which", "that", "because", "so"];
 
 /// Cues that hedge their own clause: uncertainty ("maybe X") or an alternative left open
 /// ("X or not").
@@ -435,8 +452,14 @@ pub fn is_negated(
     let lead = span.start - clause.start;
     if lead <= 2 {
         let after_end = (span.end + 4).min(clause.end);
-        return (span.end.min(after_end)..after_end)
-            .any(|i| tokens[i].lower != "no" && negates_at(text, i, terms));
+        for i in span.end.min(after_end)..after_end {
+            if NEW_STATEMENT.contains(&tokens[i].lower.as_str()) {
+                break;
+            }
+            if tokens[i].lower != "no" && negates_at(text, i, terms) {
+                return true;
+            }
+        }
     }
     false
 }
@@ -678,6 +701,27 @@ mod tests {
             .position(|w| w.iter().zip(&words).all(|(t, w)| t.lower == *w))
             .unwrap_or_else(|| panic!("{word} not in {answer}"));
         stance(&text, at..at + words.len(), OwnNegation::None, &policy)
+    }
+
+    #[test]
+    fn negation_reaches_what_is_denied() {
+        assert_eq!(
+            stance_of("a cache miss doesn't mean the data was lost", "lost"),
+            Stance::Negated
+        );
+        assert_eq!(
+            stance_of("BERT is not pretrained with masked language modelling", "masked language"),
+            Stance::Negated
+        );
+    }
+
+    #[test]
+    fn a_later_negation_of_another_statement_is_not_held_against_an_earlier_one() {
+        assert_eq!(
+            stance_of("skip any step and the build cannot finish", "skip any step"),
+            Stance::Asserted
+        );
+        assert_eq!(stance_of("hard prompting would not work", "hard prompting"), Stance::Negated);
     }
 
     #[test]
