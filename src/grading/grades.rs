@@ -243,6 +243,9 @@ pub enum Flag {
     Uncertain { concept: String, cue: String },
     /// A concept was found only in words copied from the question.
     Echo { concept: String },
+    /// The student took back what they wrote first ("on second thought"); only what follows
+    /// was graded.
+    Retraction { cue: String },
     /// A long answer that earned nothing.
     LongAnswerNoCredit { words: usize },
     /// A very short answer that earned full marks on a question worth several points.
@@ -272,6 +275,7 @@ impl Flag {
             Flag::NegatedOrHedged { .. } => "negated-or-hedged",
             Flag::Uncertain { .. } => "uncertain",
             Flag::Echo { .. } => "echo",
+            Flag::Retraction { .. } => "retraction",
             Flag::LongAnswerNoCredit { .. } => "long-answer-no-credit",
             Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
             Flag::Overridden => "overridden",
@@ -288,6 +292,7 @@ impl Flag {
             | Flag::NegatedOrHedged { concept }
             | Flag::Echo { concept } => concept.clone(),
             Flag::Uncertain { concept, cue } => format!("{concept} ({cue})"),
+            Flag::Retraction { cue } => cue.clone(),
             Flag::Contradiction { concepts } => concepts.join(" vs "),
             Flag::HedgedChoice { options } => options.join(" or "),
             Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => {
@@ -312,7 +317,8 @@ impl Flag {
             | Flag::FuzzyAtThreshold { .. }
             | Flag::TooLong { .. }
             | Flag::NegatedOrHedged { .. }
-            | Flag::Echo { .. } => 0.7,
+            | Flag::Echo { .. }
+            | Flag::Retraction { .. } => 0.7,
         }
     }
 

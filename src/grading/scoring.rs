@@ -53,6 +53,9 @@ pub fn score_question(question: &Question, input: AnswerInput<'_>) -> QuestionGr
     };
     let matches = match_answer(question, text);
     let mut grade = Scored::new(question, &matches);
+    if let Some(cue) = &matches.retraction {
+        grade.flags.push(Flag::Retraction { cue: cue.clone() });
+    }
     grade.apply_keyword_list();
     grade.apply_misconceptions();
     grade.apply_wrong_choices();
@@ -645,6 +648,46 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         assert_eq!(g.score, Points::whole(2));
         let g = grade("3a", "BERT: next token prediction. GPT: masked language model.");
         assert_eq!(g.score, Points::ZERO, "{:#?}", g.concepts);
+    }
+
+    #[test]
+    fn options_named_in_separate_sentences_are_several_options() {
+        for answer in [
+            "Soft prompting. Full finetuning.",
+            "Full finetuning. Soft prompting.",
+            "Linear probing. Also soft prompting. Also full finetuning.",
+        ] {
+            let g = grade("1c", answer);
+            assert_eq!(outcome(&g, "pick"), Outcome::Hedged, "{answer}");
+            assert!(g.flags.iter().any(|f| f.name() == "hedged-choice"), "{answer}");
+        }
+        // An option mentioned later inside a sentence about something else is not a choice.
+        let g = grade(
+            "1c",
+            "Soft prompting. It is much cheaper than doing full finetuning.",
+        );
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+    }
+
+    #[test]
+    fn a_retraction_grades_only_the_final_answer_and_is_flagged() {
+        for answer in [
+            "Full finetuning. On second thought, soft prompting.",
+            "full finetuning, just kidding, soft prompting",
+            "Full finetuning. Scratch that: soft prompting.",
+        ] {
+            let g = grade("1c", answer);
+            assert_eq!(outcome(&g, "pick"), Outcome::Hit, "{answer}");
+            assert!(g.flags.iter().any(|f| f.name() == "retraction"), "{answer}");
+        }
+        let g = grade("1c", "Soft prompting. On second thought, full finetuning.");
+        assert_eq!(outcome(&g, "pick"), Outcome::WrongChoice);
+        // "Actually" retracts only when it flips the answer.
+        let g = grade("1a", "You keep masking. Actually no, the whole input.");
+        assert_eq!(outcome(&g, "drop"), Outcome::Hit);
+        let g = grade("1a", "The whole input. Actually, it is a pretext task.");
+        assert_eq!(g.score, Points::whole(2));
+        assert!(!g.flags.iter().any(|f| f.name() == "retraction"));
     }
 
     const KEYWORD_LIST: &str = "language model, encoder, initialize encoder, back translation, pairs";

@@ -57,12 +57,25 @@ pub struct AnswerMatches {
     pub keyword_list: bool,
     /// Runs of the answer's tokens copied from the question's prompt.
     pub echoes: Vec<Range<usize>>,
+    /// The words that took back what came before ("on second thought"); only what follows
+    /// them was matched.
+    pub retraction: Option<String>,
+}
+
+/// The answer's scopes, with what a retraction took back left out.
+fn live_scopes(text: &AnalyzedText, question: &Question) -> (Scopes, Option<String>) {
+    let mut scopes = super::subjects::scopes(text, &question.subjects);
+    let retraction = cues::retraction(text).map(|(cue, words)| {
+        scopes.clip_from(cue.end);
+        words
+    });
+    (scopes, retraction)
 }
 
 /// Match every concept and misconception of `question` against an answer's text.
 pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
     let text = AnalyzedText::new(answer);
-    let scopes = super::subjects::scopes(&text, &question.subjects);
+    let (scopes, retraction) = live_scopes(&text, question);
     let echoes = super::echo::echoes(&text, &question.prompt);
     let context = Context {
         text: &text,
@@ -86,6 +99,7 @@ pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
         misconceptions,
         keyword_list,
         echoes,
+        retraction,
     }
 }
 
@@ -120,7 +134,7 @@ pub struct PatternTrace {
 
 /// Trace every pattern of a concept or misconception against the answer, in its scope.
 pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrace>>, Vec<Vec<PatternTrace>>) {
-    let scopes = super::subjects::scopes(answer, &question.subjects);
+    let (scopes, _) = live_scopes(answer, question);
     let echoes = super::echo::echoes(answer, &question.prompt);
     let context = Context {
         text: answer,
@@ -363,6 +377,11 @@ fn match_choice(choice: &Choice, context: &Context<'_>, scope: &[Range<usize>]) 
         .copied()
         .filter(|(_, m)| text.tokens[m.found.tokens.start].sentence == sentence)
         .collect();
+    // A later sentence that is itself an answer ("Yes. No.", "Hard prompting. Also soft
+    // prompting.") names another option as much as "or" in one sentence does.
+    deciding.extend(asserted.iter().copied().filter(|(_, m)| {
+        text.tokens[m.found.tokens.start].sentence != sentence && opens_sentence(text, m.found.tokens.start)
+    }));
     // "X is fine, but Y is better" / "my first instinct was X, but ..., so: Y": after a turn,
     // only what follows it decides.
     if let Some(turn) = last_turn_before(text, &deciding) {
@@ -418,6 +437,16 @@ fn hedge_alternatives(text: &AnalyzedText, named: &mut [(usize, Mention)]) {
             named[k].1.stance = Stance::Hedged;
         }
     }
+}
+
+/// Words that may stand before an option that opens its sentence as the answer: "Also soft
+/// prompting."
+const ANSWER_LEAD_INS: &[&str] = &["also", "or", "and", "plus", "then"];
+
+/// Whether token `at` opens its sentence, after at most one lead-in word.
+fn opens_sentence(text: &AnalyzedText, at: usize) -> bool {
+    let start = text.sentence_of(at).start;
+    at == start || (at == start + 1 && ANSWER_LEAD_INS.contains(&text.tokens[start].lower.as_str()))
 }
 
 /// Words that turn an answer from one option to another.

@@ -128,7 +128,9 @@ const TRANSPARENT: &[&str] = &[
 
 /// Words after a clause-opening match where a later negation starts another statement: in
 /// "skip any step and the build cannot finish", `cannot` is the build's, not the step's.
-const NEW_STATEMENT: &[&str] = &["and", "or", "then", "if", "when", "which", "that", "because", "so"];
+const NEW_STATEMENT: &[&str] = &[
+    "and", "or", "then", "if", "when", "which", "that", "because", "so",
+];
 
 /// Cues that hedge their own clause: uncertainty ("maybe X") or an alternative left open
 /// ("X or not").
@@ -452,11 +454,11 @@ pub fn is_negated(
     let lead = span.start - clause.start;
     if lead <= 2 {
         let after_end = (span.end + 4).min(clause.end);
-        for i in span.end.min(after_end)..after_end {
-            if NEW_STATEMENT.contains(&tokens[i].lower.as_str()) {
+        for (i, token) in tokens.iter().enumerate().take(after_end).skip(span.end.min(after_end)) {
+            if NEW_STATEMENT.contains(&token.lower.as_str()) {
                 break;
             }
-            if tokens[i].lower != "no" && negates_at(text, i, terms) {
+            if token.lower != "no" && negates_at(text, i, terms) {
                 return true;
             }
         }
@@ -500,7 +502,27 @@ pub fn hedge_at(text: &AnalyzedText, at: usize) -> Option<Hedge> {
         .find(|cue| reaches(cue))
         .or_else(|| elliptical_alternative(text, sentence))
         .or_else(|| find_cues(text, text.clause_of(at), CLAUSE_HEDGES).next())
+        .or_else(|| standalone_doubt(text))
         .map(|cue| hedge_of(text, cue))
+}
+
+/// Words that may surround a doubt that stands as its own sentence: "I'm really not sure."
+const DOUBT_FILLERS: &[&str] = &[
+    "i", "i'm", "im", "am", "but", "though", "really", "totally", "just", "honestly", "still", "so", "tbh",
+    "to", "be", "honest",
+];
+
+/// A sentence that is nothing but doubt ("... you'd use the full input. Not sure.") comments
+/// on the whole answer, so it hedges every sentence.
+fn standalone_doubt(text: &AnalyzedText) -> Option<std::ops::Range<usize>> {
+    text.sentences.iter().find_map(|sentence| {
+        let cue = find_cues(text, sentence.clone(), SENTENCE_HEDGES).next()?;
+        let only_doubt = text.tokens[sentence.clone()]
+            .iter()
+            .enumerate()
+            .all(|(k, t)| cue.contains(&(sentence.start + k)) || DOUBT_FILLERS.contains(&t.lower.as_str()));
+        (only_doubt && hedge_of(text, cue.clone()).kind == HedgeKind::Uncertainty).then_some(cue)
+    })
 }
 
 /// A clause that is nothing but an open alternative ("X, maybe not." / "X, or not") leaves
@@ -551,6 +573,50 @@ fn is_phrased_as_question(text: &AnalyzedText, sentence: std::ops::Range<usize>)
 /// the default policy).
 pub fn is_hedged(text: &AnalyzedText, at: usize) -> bool {
     hedge_at(text, at).is_some()
+}
+
+/// Cues that take back what came before them: only what follows is the answer.
+const RETRACTIONS: &[&[&str]] = &[
+    &["just", "kidding"],
+    &["jk"],
+    &["on", "second", "thought"],
+    &["on", "second", "thoughts"],
+    &["scratch", "that"],
+    &["i", "take", "that", "back"],
+    &["never", "mind"],
+    &["nevermind"],
+    &["wait", "no"],
+];
+
+/// Words that, right after a sentence-opening "actually", flip the answer: "Actually no."
+const FLIPS: &[&str] = &["no", "yes", "not", "nope", "wait"];
+
+/// The last retraction in an answer: its tokens and words. "Actually" retracts only when it
+/// opens a later sentence or clause and flips the answer ("Yes I think so. Actually no."), so
+/// "BERT uses MLM. Actually, T5 ..." keeps its first sentence.
+pub fn retraction(text: &AnalyzedText) -> Option<(std::ops::Range<usize>, String)> {
+    let tokens = &text.tokens;
+    let listed = find_cues(text, 0..tokens.len(), RETRACTIONS).last();
+    let actually = (1..tokens.len()).rev().find(|&i| {
+        tokens[i].lower == "actually"
+            && !tokens[i].quoted
+            && tokens[i].clause != tokens[i - 1].clause
+            && tokens[i + 1..(i + 3).min(tokens.len())]
+                .iter()
+                .any(|t| FLIPS.contains(&t.lower.as_str()))
+    });
+    let cue = match (listed, actually) {
+        (Some(l), Some(a)) if a > l.start => a..a + 1,
+        (Some(l), _) => l,
+        (None, Some(a)) => a..a + 1,
+        (None, None) => return None,
+    };
+    let words = tokens[cue.clone()]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((cue, words))
 }
 
 /// Whether an option named at token `at` is rejected in its own clause.
@@ -710,7 +776,10 @@ mod tests {
             Stance::Negated
         );
         assert_eq!(
-            stance_of("BERT is not pretrained with masked language modelling", "masked language"),
+            stance_of(
+                "BERT is not pretrained with masked language modelling",
+                "masked language"
+            ),
             Stance::Negated
         );
     }
@@ -721,7 +790,29 @@ mod tests {
             stance_of("skip any step and the build cannot finish", "skip any step"),
             Stance::Asserted
         );
-        assert_eq!(stance_of("hard prompting would not work", "hard prompting"), Stance::Negated);
+        assert_eq!(
+            stance_of("hard prompting would not work", "hard prompting"),
+            Stance::Negated
+        );
+    }
+
+    #[test]
+    fn doubt_standing_as_its_own_sentence_hedges_the_answer() {
+        assert_eq!(
+            stance_of("You'd use the full input. Not sure.", "full input"),
+            Stance::Hedged
+        );
+        assert_eq!(
+            stance_of("You'd use the full input. I'm really not sure.", "full input"),
+            Stance::Hedged
+        );
+        assert_eq!(
+            stance_of(
+                "You'd use the full input. Not sure about the decoder.",
+                "full input"
+            ),
+            Stance::Asserted
+        );
     }
 
     #[test]

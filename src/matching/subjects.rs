@@ -17,6 +17,18 @@ pub struct Scopes {
 }
 
 impl Scopes {
+    /// Only what stands from token `from` on: a retraction discards what came before it.
+    pub fn clip_from(&mut self, from: usize) {
+        let clip = |ranges: &mut Vec<Range<usize>>| {
+            ranges.retain_mut(|r| {
+                r.start = r.start.max(from);
+                r.start < r.end
+            });
+        };
+        clip(&mut self.all);
+        self.by_subject.iter_mut().for_each(clip);
+    }
+
     pub fn get(&self, subject: Option<usize>) -> &[Range<usize>] {
         match subject {
             Some(s) => &self.by_subject[s],

@@ -271,6 +271,10 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
             truncated: false,
         } => format!("Your answer has {words} words; the limit is {max}."),
         // The review flags are for the TA, not the student.
+        Flag::Retraction { cue } => format!(
+            "You took back what you first wrote (“{}”): only what follows was graded.",
+            one_line(cue)
+        ),
         Flag::Echo { .. } => "Words copied from the question earn nothing: say in your own words \
                               what is true."
             .to_string(),
