@@ -538,8 +538,15 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         );
         assert_eq!(g.score, Points::whole(2));
         assert_eq!(outcome(&g, "drop"), Outcome::Hit);
-        assert_eq!(g.concepts[0].evidence.as_ref().unwrap().quote, "mask");
+        assert_eq!(g.concepts[0].evidence.as_ref().unwrap().quote, "don't mask");
         assert_eq!(g.concepts[0].feedback.as_deref(), Some("No masking."));
+    }
+
+    #[test]
+    fn a_denial_that_earns_is_quoted_with_its_negation() {
+        let g = grade("1a", "You do not mask anything at finetuning.");
+        assert_eq!(outcome(&g, "drop"), Outcome::Hit);
+        assert_eq!(g.concepts[0].evidence.as_ref().unwrap().quote, "not mask");
     }
 
     #[test]

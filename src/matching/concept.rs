@@ -280,16 +280,28 @@ fn match_patterns(set: &PatternSet, context: &Context<'_>, scope: &[Range<usize>
                     .filter(|m| m.stance == Stance::Negated && !m.echoed),
             )
     };
+    // A denial is quoted with its negation word, so the feedback never reads as if the
+    // student asserted what they denied.
+    let quoted = |m: &Mention| -> Found {
+        let mut found = m.found.clone();
+        if m.stance == Stance::Negated {
+            if let Some(at) = cues::negator_before(context.text, found.tokens.clone(), &context.policy.terms)
+            {
+                found.tokens.start = at;
+            }
+        }
+        found
+    };
     // A claim made without doubt wins over one made with it.
     if let Some(m) = counting()
         .filter(|m| m.hedge.is_none())
         .min_by_key(|m| m.found.tokens.start)
     {
-        return ConceptMatch::Hit(m.found.clone());
+        return ConceptMatch::Hit(quoted(m));
     }
     if let Some(m) = counting().min_by_key(|m| m.found.tokens.start) {
         if let Some(hedge) = &m.hedge {
-            return ConceptMatch::Uncertain(m.found.clone(), hedge.clone());
+            return ConceptMatch::Uncertain(quoted(m), hedge.clone());
         }
     }
     if let Some((found, hedge)) = first_hedged(&asserted, Stance::Uncertain) {

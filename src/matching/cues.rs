@@ -454,7 +454,12 @@ pub fn is_negated(
     let lead = span.start - clause.start;
     if lead <= 2 {
         let after_end = (span.end + 4).min(clause.end);
-        for (i, token) in tokens.iter().enumerate().take(after_end).skip(span.end.min(after_end)) {
+        for (i, token) in tokens
+            .iter()
+            .enumerate()
+            .take(after_end)
+            .skip(span.end.min(after_end))
+        {
             if NEW_STATEMENT.contains(&token.lower.as_str()) {
                 break;
             }
@@ -464,6 +469,19 @@ pub fn is_negated(
         }
     }
     false
+}
+
+/// The negation word that denies tokens `span` from before them in their clause, if any: a
+/// denied match is quoted from it ("do not share the stack"), never as if asserted.
+pub fn negator_before(
+    text: &AnalyzedText,
+    span: std::ops::Range<usize>,
+    terms: &[Vec<String>],
+) -> Option<usize> {
+    let clause = text.clause_of(span.start);
+    (clause.start..span.start)
+        .rev()
+        .find(|&i| negates_at(text, i, terms))
 }
 
 /// "not only" / "not just" add rather than negate.

@@ -62,6 +62,15 @@ impl FeedbackMarkdown {
             )?;
             return Ok(());
         }
+        if student.status == SubmissionStatus::Missing {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "No submission was found for you, so every question scored 0. If you did submit, \
+                 contact the course staff."
+            )?;
+            return Ok(());
+        }
 
         for question in &student.questions {
             write_question(question, out)?;
@@ -83,6 +92,20 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
     writeln!(out)?;
     writeln!(out, "## {} — {} / {}", q.id, q.score, q.max)?;
 
+    // A TA's score replaces the autograder's reasons: only the TA's score and comment are told.
+    if let Some(o) = &q.overridden {
+        writeln!(out)?;
+        if o.comment.is_empty() {
+            writeln!(out, "A TA reviewed this answer and set the score.")?;
+        } else {
+            writeln!(
+                out,
+                "A TA reviewed this answer and set the score: {}",
+                one_line(&o.comment)
+            )?;
+        }
+        return Ok(());
+    }
     // For a missing or blank answer every concept is simply "not found": the feedback lines and
     // the flag note say it once instead.
     let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
@@ -359,6 +382,45 @@ mod tests {
         }
         assert_eq!(all, parts.join("\n---\n\n"));
         assert!(parts[0].starts_with("# Review: Fine-tuning — feedback for aokonkwo\n"));
+    }
+
+    fn render_student(student: &StudentGrade) -> String {
+        let report = fixture::report();
+        let mut buf = Vec::new();
+        FeedbackMarkdown
+            .write_student(&report.assignment, student, &mut buf)
+            .unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn an_overridden_answer_shows_the_tas_score_and_comment_not_the_autograders_reasons() {
+        let report = fixture::report();
+        let mut student = report.students[1].clone();
+        let before = render_student(&student);
+        assert!(
+            before.contains("✗"),
+            "the fixture's student misses something: {before}"
+        );
+        for q in &mut student.questions {
+            q.overridden = Some(crate::grading::grades::Override {
+                autograder: q.score,
+                comment: "Regraded by hand: the idea is there.".into(),
+            });
+            q.score = q.max;
+        }
+        let after = render_student(&student);
+        assert!(!after.contains("✗"), "{after}");
+        assert!(after.contains("A TA reviewed this answer and set the score: Regraded by hand"));
+    }
+
+    #[test]
+    fn a_roster_student_with_no_submission_is_told_so() {
+        let report = fixture::report();
+        let mut student = report.students[0].clone();
+        student.status = SubmissionStatus::Missing;
+        let text = render_student(&student);
+        assert!(text.contains("No submission was found for you"), "{text}");
     }
 
     #[test]
