@@ -215,6 +215,9 @@ pub struct Evidence {
     /// Some word needed all the edits its length allows: close to not matching at all.
     #[serde(default)]
     pub at_threshold: bool,
+    /// The rubric's pattern that matched, as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pattern: String,
 }
 
 /// Reasons for a human to look at an answer.

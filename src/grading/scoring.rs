@@ -391,6 +391,7 @@ fn evidence_of(matches: &AnswerMatches, found: &Found) -> Evidence {
         end,
         edits: found.distance,
         at_threshold: found.at_threshold,
+        pattern: found.pattern.clone(),
     }
 }
 

@@ -91,10 +91,18 @@ pub fn write_agreement(
             if answer.is_empty() { "(none)" } else { &answer }
         )?;
         for c in &grade.concepts {
-            let quote = c
-                .evidence
-                .as_ref()
-                .map_or(String::new(), |e| format!(" \u{201c}{}\u{201d}", e.quote));
+            // What decided it: the student's words, the rubric's pattern, and the cue.
+            let mut quote = c.evidence.as_ref().map_or(String::new(), |e| {
+                let pattern = if e.pattern.is_empty() {
+                    String::new()
+                } else {
+                    format!(" by `{}`", e.pattern)
+                };
+                format!(" \u{201c}{}\u{201d}{pattern}", e.quote)
+            });
+            if let Some(cause) = &c.cause {
+                quote.push_str(&format!(" ({cause})"));
+            }
             let outcome = c.outcome.name();
             let points = if c.outcome == Outcome::Misconception {
                 String::new()

@@ -457,6 +457,7 @@ mod tests {
                 end: 0,
                 edits: 0,
                 at_threshold: false,
+                pattern: String::new(),
             }),
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
             visibility: Default::default(),

@@ -31,6 +31,7 @@ fn concept(
             end: start + quote.len(),
             edits: 0,
             at_threshold: false,
+            pattern: String::new(),
         }
     });
     ConceptResult {

@@ -749,6 +749,7 @@ mod tests {
                 end,
                 edits: 0,
                 at_threshold: false,
+                pattern: String::new(),
             }),
             feedback: None,
             visibility: Default::default(),
@@ -803,6 +804,7 @@ mod tests {
                 end: start + hostile.len(),
                 edits: 0,
                 at_threshold: false,
+                pattern: String::new(),
             });
             q.concepts[0].id = hostile.clone();
             q.concepts[0].feedback = Some(hostile.clone());
