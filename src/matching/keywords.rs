@@ -2,8 +2,37 @@
 //! grading conventions it earns nothing, however many concepts it names.
 
 /// Whether an answer is a bare list of short terms: at least four items separated by commas,
-/// semicolons or line breaks, nearly all of them three words or fewer, and no sentence.
+/// semicolons or line breaks, nearly all of them three words or fewer, and no sentence; or a
+/// sentence that only announces such a list ("The key ideas here are X and Y and Z and W").
 pub fn is_keyword_list(answer: &str) -> bool {
+    is_bare_list(answer) || announced_list(answer).is_some_and(|list| is_bare_list(&list))
+}
+
+/// Openings that announce a list of terms rather than make a claim about them.
+const LIST_ANNOUNCERS: &[&str] = &["key", "main", "important", "relevant", "keywords", "buzzwords"];
+
+/// The list after "The key ideas (here) are ...", its "and"s read as commas.
+fn announced_list(answer: &str) -> Option<String> {
+    let lower = answer.trim().to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let opening = words.iter().take(5).position(|w| LIST_ANNOUNCERS.contains(w))?;
+    let verb = words
+        .iter()
+        .enumerate()
+        .skip(opening + 1)
+        .take(4)
+        .find(|(_, w)| {
+            matches!(
+                w.trim_end_matches(':'),
+                "are" | "is" | "include" | "includes" | "involve"
+            )
+        })?
+        .0;
+    let rest = words[verb + 1..].join(" ");
+    Some(rest.replace(" and ", ", "))
+}
+
+fn is_bare_list(answer: &str) -> bool {
     let items: Vec<&str> = answer
         .split([',', ';', '\n', '\u{2022}'])
         .map(|i| {
@@ -74,6 +103,19 @@ mod tests {
             "autoencoder, pretraining, unpaired data, LSTM, reconstruction, encoder weights, finetune"
         ));
         assert!(is_keyword_list("- MLM\n- span corruption\n- next token\n- CLS"));
+    }
+
+    #[test]
+    fn a_sentence_that_only_announces_terms_is_a_keyword_list() {
+        assert!(is_keyword_list(
+            "The key ideas here are masking and reconstruction and the encoder and pretext tasks and CLS."
+        ));
+        assert!(is_keyword_list(
+            "Main keywords are: MLM, span corruption, next token and CLS"
+        ));
+        assert!(!is_keyword_list(
+            "The key idea is that the encoder sees the whole image, so masking is only for pretraining."
+        ));
     }
 
     #[test]
