@@ -659,6 +659,14 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
     }
 
     #[test]
+    fn an_arrow_separates_a_rejected_option_from_the_chosen_one() {
+        let g = grade("1c", "full finetuning too costly -> soft prompting");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+        let g = grade("1c", "full finetuning too costly \u{2192} soft prompting");
+        assert_eq!(outcome(&g, "pick"), Outcome::Hit);
+    }
+
+    #[test]
     fn options_named_in_separate_sentences_are_several_options() {
         for answer in [
             "Soft prompting. Full finetuning.",

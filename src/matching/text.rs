@@ -544,6 +544,9 @@ fn classify_gap(run: &str, text: &str, at: usize, previous: Option<&Token>, next
     if trimmed.contains([',', ';', ':', '(', ')', '[', ']', '"', '\u{201c}', '\u{201d}'])
         || trimmed.contains("--")
         || trimmed == "-" && run.contains(' ')
+        // Telegraphic style: "full finetuning too costly -> LoRA" is two statements. Code
+        // such as `p->next` has no spaces around its arrow and stays one.
+        || (trimmed.contains("->") || trimmed.contains("=>") || trimmed.contains('\u{2192}')) && run.contains(' ')
     {
         return Gap::Clause;
     }
