@@ -46,7 +46,8 @@ pub fn find(pattern: &Pattern, text: &AnalyzedText, scope: &[Range<usize>]) -> V
 }
 
 /// Cut the answer at the places where a subject is introduced: a subject named at the start
-/// of a sentence, or followed by a colon or dash (`T5: yes`).
+/// of a sentence or of a clause (terse lists: "BERT masked LM, T5 span corruption, GPT next
+/// token"), or followed by a colon or dash (`T5: yes`).
 pub fn scopes(text: &AnalyzedText, subjects: &[Subject]) -> Scopes {
     let n = text.tokens.len();
     let all = std::iter::once(0..n).collect::<Vec<_>>();
@@ -84,7 +85,7 @@ pub fn scopes(text: &AnalyzedText, subjects: &[Subject]) -> Scopes {
 
 fn introduces(text: &AnalyzedText, mention: &Range<usize>) -> bool {
     let first = mention.start;
-    if text.sentence_of(first).start == first {
+    if text.sentence_of(first).start == first || text.clause_of(first).start == first {
         return true;
     }
     let after = &text.text[text.tokens[mention.end - 1].end..];
@@ -120,6 +121,14 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_terse_list_attributes_each_item_to_its_subject() {
+        let p = parts("BERT masked LM, T5 span corruption, GPT next token");
+        assert_eq!(p[0], ["BERT masked LM"]);
+        assert_eq!(p[1], ["T5 span corruption"]);
+        assert_eq!(p[2], ["GPT next token"]);
     }
 
     #[test]
