@@ -38,6 +38,38 @@ pub enum Word {
     Negation,
 }
 
+/// Two fuzzy phrase words written as one token (`fine` + `tune` ~ `finetune`): compared like a
+/// fuzzy word, but the token must hold every part (see [`compare_joined`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joined {
+    /// The two words together, lower case, and its stem.
+    pub lower: String,
+    pub stem: String,
+    /// The byte where the second word starts, in `lower` and (when the stem reaches that far)
+    /// in `stem`.
+    pub split: usize,
+}
+
+/// What one comparison with an answer's token looks for: a phrase word, or two written as one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Needle {
+    Word(Word),
+    Joined(Joined),
+}
+
+impl Needle {
+    /// The lower-case form and stem (empty for words without one).
+    pub fn forms(&self) -> (&str, &str) {
+        match self {
+            Needle::Word(Word::Fuzzy { lower, stem }) | Needle::Joined(Joined { lower, stem, .. }) => {
+                (lower, stem)
+            }
+            Needle::Word(Word::Exact(lower) | Word::Prefix(lower)) => (lower, ""),
+            Needle::Word(Word::Negation) => ("", ""),
+        }
+    }
+}
+
 /// One place in a phrase: alternative word sequences (a synonym's members may be several
 /// words), preceded by how many other words may stand before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +78,9 @@ pub struct Slot {
     pub gap_before: usize,
     /// For each alternative, word `i` joined with word `i + 1` (`fine` + `tune`), computed
     /// once here so that matching never stems.
-    pub pair_joins: Vec<Vec<Option<Word>>>,
+    pub pair_joins: Vec<Vec<Option<Joined>>>,
     /// This place's single words joined with the next place's (`fine tune` ~ `finetune`).
-    pub joins_next: Vec<Word>,
+    pub joins_next: Vec<Joined>,
     /// The fewest characters of a word in `joins_next`, and of its stem: a token shorter than
     /// both (by more than two edits) cannot match any of them, and most tokens are.
     joins_shortest: (usize, usize),
@@ -166,12 +198,12 @@ impl Phrase {
             return Err(PhraseError::Empty);
         }
         for i in 0..slots.len().saturating_sub(1) {
-            let joins: Vec<Word> = single_words(&slots[i])
-                .flat_map(|a| single_words(&slots[i + 1]).map(move |b| fuzzy(format!("{a}{b}"))))
+            let joins: Vec<Joined> = single_words(&slots[i])
+                .flat_map(|a| single_words(&slots[i + 1]).map(move |b| joined(a, b)))
                 .collect();
             let shortest =
-                |part: fn(&Word) -> &str| joins.iter().map(|w| char_len(part(w))).min().unwrap_or(0);
-            slots[i].joins_shortest = (shortest(join_lower), shortest(join_stem));
+                |part: fn(&Joined) -> &str| joins.iter().map(|w| char_len(part(w))).min().unwrap_or(0);
+            slots[i].joins_shortest = (shortest(|j| &j.lower), shortest(|j| &j.stem));
             slots[i].joins_next = joins;
         }
         if gap == WIDE_GAP {
@@ -233,10 +265,19 @@ fn needs(slots: &[Slot]) -> Prefilter {
         (0..slots.len())
             .map(|i| {
                 let slot = &slots[i];
-                let own = slot.alternatives.iter().filter_map(|a| a.first());
+                let own = slot
+                    .alternatives
+                    .iter()
+                    .filter_map(|a| a.first())
+                    .map(|w| Needle::Word(w.clone()));
                 let pairs = slot.pair_joins.iter().filter_map(|j| j.first()?.as_ref());
                 let previous = i.checked_sub(1).map_or(&[][..], |p| &slots[p].joins_next[..]);
-                own.chain(pairs).chain(&slot.joins_next).chain(previous).collect()
+                let joins = pairs
+                    .chain(&slot.joins_next)
+                    .chain(previous)
+                    .cloned()
+                    .map(Needle::Joined);
+                own.chain(joins).collect()
             })
             .collect(),
     )
@@ -262,11 +303,11 @@ fn parse_word(written: &str) -> Vec<Word> {
 }
 
 /// Each word joined with the next, where both are ordinary (fuzzy) words.
-fn pair_joins(words: &[Word]) -> Vec<Option<Word>> {
+fn pair_joins(words: &[Word]) -> Vec<Option<Joined>> {
     words
         .windows(2)
         .map(|pair| match pair {
-            [Word::Fuzzy { lower: a, .. }, Word::Fuzzy { lower: b, .. }] => Some(fuzzy(format!("{a}{b}"))),
+            [Word::Fuzzy { lower: a, .. }, Word::Fuzzy { lower: b, .. }] => Some(joined(a, b)),
             _ => None,
         })
         .collect()
@@ -276,6 +317,16 @@ fn fuzzy(lower: String) -> Word {
     Word::Fuzzy {
         stem: stem(&lower),
         lower,
+    }
+}
+
+/// Two phrase words written as one token.
+fn joined(first: &str, second: &str) -> Joined {
+    let lower = format!("{first}{second}");
+    Joined {
+        stem: stem(&lower),
+        lower,
+        split: first.len(),
     }
 }
 
@@ -338,6 +389,27 @@ pub(super) fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<C
     compare_word(word, lower, stemmed)
 }
 
+/// How far `candidate` is from two phrase words written as one, or `None` when it is not a match.
+#[inline]
+pub(super) fn joined_distance(joined: &Joined, lower: &str, stemmed: &str) -> Option<Cost> {
+    // As for a fuzzy word: every match needs the first byte of the word or of the stem.
+    if lower.as_bytes().first() != joined.lower.as_bytes().first()
+        && stemmed.as_bytes().first() != joined.stem.as_bytes().first()
+    {
+        return None;
+    }
+    compare_joined(&joined.lower, &joined.stem, joined.split, lower, stemmed)
+}
+
+/// How far `candidate` is from what a needle looks for.
+#[inline]
+pub(super) fn needle_distance(needle: &Needle, lower: &str, stemmed: &str) -> Option<Cost> {
+    match needle {
+        Needle::Word(word) => word_distance(word, lower, stemmed),
+        Needle::Joined(joined) => joined_distance(joined, lower, stemmed),
+    }
+}
+
 #[inline(never)]
 fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     match word {
@@ -372,6 +444,61 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             })
         }
     }
+}
+
+/// A token against two phrase words written as one (`w`, stemmed `s`, the second word from
+/// byte `split`): as a fuzzy word, but the token must hold every part. A misspelling of the
+/// joined form that only keeps the first word (`phase` for `phase 5`) is refused.
+#[inline(never)]
+fn compare_joined(w: &str, s: &str, split: usize, lower: &str, stemmed: &str) -> Option<Cost> {
+    if lower == w {
+        return Some(Cost::default());
+    }
+    // The stem must still reach into the second word (`model` + `s` stems to `model`).
+    let stem_covers = s.len() > split && s.is_char_boundary(split);
+    if stem_covers && stemmed == s {
+        return Some(Cost::default());
+    }
+    if lower.as_bytes().first() != w.as_bytes().first() {
+        return None;
+    }
+    let (len_w, len_t) = (char_len(w), char_len(lower));
+    let limit = allowed_edits(len_w.min(len_t));
+    if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    for (token, joined, usable) in [(stemmed, s, stem_covers), (lower, w, true)] {
+        if !usable {
+            continue;
+        }
+        let d = osa_within(token, joined, limit);
+        if d > limit || best.is_some_and(|b| b <= d) {
+            continue;
+        }
+        if splits_into(token, &joined[..split], &joined[split..], limit) {
+            best = Some(d);
+        }
+    }
+    best.map(|d| Cost {
+        edits: d,
+        at_limit: d == limit,
+    })
+}
+
+/// Whether `token` splits into a piece for `first` and a piece for `second`, together within
+/// `total` edits, each piece keeping at least one letter of its word.
+fn splits_into(token: &str, first: &str, second: &str, total: usize) -> bool {
+    let part_limit = |part: &str| char_len(part).saturating_sub(1).min(total);
+    let (limit_first, limit_second) = (part_limit(first), part_limit(second));
+    (1..token.len()).filter(|&k| token.is_char_boundary(k)).any(|k| {
+        let (head, tail) = token.split_at(k);
+        let d_first = osa_within(head, first, limit_first);
+        d_first <= limit_first && {
+            let rest = limit_second.min(total - d_first);
+            osa_within(tail, second, rest) <= rest
+        }
+    })
 }
 
 /// The longest word compared on the stack; longer or non-ASCII words go to `strsim`.
@@ -556,7 +683,7 @@ fn match_slots(
         let long_enough = token.lower.len() + 2 >= shortest || token.stem.len() >= shortest_stem;
         if slot + 1 < phrase.slots.len() && long_enough {
             for word in &phrase.slots[slot].joins_next {
-                if let Some(d) = word_distance(word, &token.lower, &token.stem) {
+                if let Some(d) = joined_distance(word, &token.lower, &token.stem) {
                     let next = Position {
                         at: pos + 1,
                         ..position
@@ -574,20 +701,6 @@ fn match_slots(
     None
 }
 
-fn join_lower(word: &Word) -> &str {
-    match word {
-        Word::Fuzzy { lower, .. } => lower,
-        _ => "",
-    }
-}
-
-fn join_stem(word: &Word) -> &str {
-    match word {
-        Word::Fuzzy { stem, .. } => stem,
-        _ => "",
-    }
-}
-
 fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
     slot.alternatives.iter().filter_map(|alt| match alt.as_slice() {
         [Word::Fuzzy { lower, .. }] => Some(lower.as_str()),
@@ -602,7 +715,7 @@ fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
 /// repeats.
 fn match_sequence(
     words: &[Word],
-    joins: &[Option<Word>],
+    joins: &[Option<Joined>],
     text: &AnalyzedText,
     at: usize,
     limit: usize,
@@ -627,7 +740,7 @@ fn match_sequence(
 
 fn walk_sequence(
     words: &[Word],
-    joins: &[Option<Word>],
+    joins: &[Option<Joined>],
     text: &AnalyzedText,
     at: usize,
     limit: usize,
@@ -656,7 +769,7 @@ fn walk_sequence(
     }
     // Two phrase words written as one token.
     if let Some(Some(joined)) = joins.first() {
-        if let Some(d) = word_distance(joined, &token.lower, &token.stem) {
+        if let Some(d) = joined_distance(joined, &token.lower, &token.stem) {
             walk_sequence(
                 &words[2..],
                 joins.get(2..).unwrap_or(&[]),
@@ -986,5 +1099,18 @@ mod tests {
         assert_eq!(matches("pretrain*", "pretraining it"), ["pretraining"]);
         assert!(matches("=lm", "lms").is_empty());
         assert_eq!(matches("=lm", "an LM"), ["LM"]);
+    }
+
+    #[test]
+    fn fused_phrase_must_cover_every_word() {
+        // Two phrase words written as one token must both be there: the joined form
+        // `phase5` is one edit from `phase`, but that edit drops the whole second word.
+        assert!(matches("phase 5", "we are in phase now").is_empty());
+        assert!(matches("level .. 2", "at the level we want").is_empty());
+        assert!(matches("character .. 0", "the characters are").is_empty());
+        // A real fused form still matches.
+        assert_eq!(matches("phase 5", "phase5 starts"), ["phase5"]);
+        assert_eq!(matches("fine tune", "then finetuned it"), ["finetuned"]);
+        assert_eq!(matches("self training", "selftrainnig helps"), ["selftrainnig"]);
     }
 }

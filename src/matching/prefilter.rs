@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::lexicon::{char_len, hash, length_bits, Lexicon};
-use super::pattern::{word_distance, Word};
+use super::pattern::{needle_distance, Needle, Word};
 use super::text::AnalyzedText;
 
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,7 @@ pub struct Prefilter {
     groups: Vec<Group>,
     /// The words of every group, in group order; `words[i]` is `needs[i]`'s word.
     needs: Vec<Need>,
-    words: Vec<Word>,
+    words: Vec<Needle>,
 }
 
 /// Words of one place that share a first byte, and the gate that shuts them out together.
@@ -62,13 +62,14 @@ struct Need {
 }
 
 impl Need {
-    fn new(word: &Word) -> Need {
-        let (kind, lower, stem) = match word {
-            Word::Fuzzy { lower, stem } => (Kind::Fuzzy, lower.as_str(), stem.as_str()),
-            Word::Exact(lower) => (Kind::Exact, lower.as_str(), ""),
-            Word::Prefix(prefix) => (Kind::Prefix, prefix.as_str(), ""),
-            Word::Negation => (Kind::Negation, "", ""),
+    fn new(word: &Needle) -> Need {
+        let kind = match word {
+            Needle::Word(Word::Fuzzy { .. }) | Needle::Joined(_) => Kind::Fuzzy,
+            Needle::Word(Word::Exact(_)) => Kind::Exact,
+            Needle::Word(Word::Prefix(_)) => Kind::Prefix,
+            Needle::Word(Word::Negation) => Kind::Negation,
         };
+        let (lower, stem) = word.forms();
         let chars = |w: &str| u32::try_from(char_len(w)).unwrap_or(u32::MAX);
         Need {
             lower: hash(lower),
@@ -118,7 +119,7 @@ impl Need {
     /// Whether some form with the word's first byte matches it (by [`word_distance`], as the
     /// search would): the matches [`Need::found_whole`] does not see. A fuzzy match other than
     /// an equal word or stem needs the same first byte and a length within the edits allowed.
-    fn found_by_scan(&self, word: &Word, text: &AnalyzedText) -> bool {
+    fn found_by_scan(&self, word: &Needle, text: &AnalyzedText) -> bool {
         let fuzzy = match self.kind {
             Kind::Fuzzy => true,
             Kind::Prefix => false,
@@ -146,7 +147,7 @@ impl Need {
                 }
             }
             let (lower, stem) = text.form(entry.form as usize);
-            word_distance(word, lower, stem).is_some()
+            needle_distance(word, lower, stem).is_some()
         })
     }
 }
@@ -204,17 +205,15 @@ impl Group {
 
 impl Prefilter {
     /// `places[i]` lists the words place `i` needs, most likely found first.
-    pub fn new(places: Vec<Vec<&Word>>) -> Prefilter {
+    pub fn new(places: Vec<Vec<Needle>>) -> Prefilter {
         let mut filter = Prefilter::default();
         for words in places {
             // One group per first byte, so that a gate shuts out the words of one letter only.
-            let mut groups: Vec<(Option<u8>, Vec<&Word>)> = Vec::new();
+            let mut groups: Vec<(Option<u8>, Vec<Needle>)> = Vec::new();
             for word in words {
-                let first = match word {
-                    Word::Fuzzy { lower: w, .. } | Word::Exact(w) | Word::Prefix(w) => {
-                        w.as_bytes().first().copied()
-                    }
-                    Word::Negation => None,
+                let first = match &word {
+                    Needle::Word(Word::Negation) => None,
+                    other => other.forms().0.as_bytes().first().copied(),
                 };
                 match groups.iter_mut().find(|(b, _)| *b == first) {
                     Some((_, seen)) if seen.contains(&word) => {}
@@ -225,8 +224,8 @@ impl Prefilter {
             let start = filter.groups.len() as u32;
             for (_, words) in groups {
                 let from = filter.needs.len();
-                filter.needs.extend(words.iter().map(|w| Need::new(w)));
-                filter.words.extend(words.into_iter().cloned());
+                filter.needs.extend(words.iter().map(Need::new));
+                filter.words.extend(words);
                 let range = (from as u32, filter.needs.len() as u32);
                 filter.groups.push(Group::new(&filter.needs[from..], range));
             }
