@@ -374,6 +374,13 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
+/// The most edits between a phrase word (or stem) of `pattern` characters and an answer's word
+/// (or stem) of `token` characters: scaled to the shorter, so a long phrase word never absorbs
+/// a short token.
+fn edit_limit(pattern: usize, token: usize) -> usize {
+    allowed_edits(pattern.min(token))
+}
+
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
 #[inline]
 pub(super) fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
@@ -425,22 +432,31 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
                 return None;
             }
             let (len_w, len_t) = (char_len(w), char_len(lower));
-            // Scaled to the shorter word, so a long phrase word never absorbs a short token.
-            let limit = allowed_edits(len_w.min(len_t));
+            let limit = edit_limit(len_w, len_t);
             if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
                 return None;
             }
-            // Both distances are at least 1 here (neither pair is equal), so a first distance
-            // of 1 is already the least.
-            let first = osa_within(stemmed, s, limit);
-            let d = if first <= 1 {
-                first
+            // Stems are compared with the allowance of a stem's length, words with a word's:
+            // `solut` and `split` are two edits apart, too many for five letters, although
+            // `solutions` and `splitting` have nine. Both distances are at least 1 here
+            // (neither pair is equal), so a stem distance of 1 is already the least.
+            let stem_limit = edit_limit(char_len(s), char_len(stemmed)).min(limit);
+            let by_stem = osa_within(stemmed, s, stem_limit);
+            if by_stem <= stem_limit && by_stem <= 1 {
+                return Some(Cost {
+                    edits: by_stem,
+                    at_limit: by_stem == stem_limit,
+                });
+            }
+            let by_word = osa_within(lower, w, limit);
+            let (d, within) = if by_word <= limit && (by_stem > stem_limit || by_word <= by_stem) {
+                (by_word, limit)
             } else {
-                first.min(osa_within(lower, w, limit))
+                (by_stem, stem_limit)
             };
-            (d <= limit).then_some(Cost {
+            (d <= within).then_some(Cost {
                 edits: d,
-                at_limit: d == limit,
+                at_limit: d == within,
             })
         }
     }
@@ -463,27 +479,29 @@ fn compare_joined(w: &str, s: &str, split: usize, lower: &str, stemmed: &str) ->
         return None;
     }
     let (len_w, len_t) = (char_len(w), char_len(lower));
-    let limit = allowed_edits(len_w.min(len_t));
+    let limit = edit_limit(len_w, len_t);
     if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let mut best: Option<usize> = None;
-    for (token, joined, usable) in [(stemmed, s, stem_covers), (lower, w, true)] {
-        if !usable {
+    // Stems with a stem's allowance, words with a word's (as in `compare_word`).
+    let stem_limit = edit_limit(char_len(s), char_len(stemmed)).min(limit);
+    let mut best: Option<Cost> = None;
+    for (token, joined, within, usable) in [(stemmed, s, stem_limit, stem_covers), (lower, w, limit, true)] {
+        if !usable || within == 0 {
             continue;
         }
-        let d = osa_within(token, joined, limit);
-        if d > limit || best.is_some_and(|b| b <= d) {
+        let d = osa_within(token, joined, within);
+        if d > within || best.is_some_and(|b| b.edits <= d) {
             continue;
         }
-        if splits_into(token, &joined[..split], &joined[split..], limit) {
-            best = Some(d);
+        if splits_into(token, &joined[..split], &joined[split..], within) {
+            best = Some(Cost {
+                edits: d,
+                at_limit: d == within,
+            });
         }
     }
-    best.map(|d| Cost {
-        edits: d,
-        at_limit: d == limit,
-    })
+    best
 }
 
 /// Whether `token` splits into a piece for `first` and a piece for `second`, together within
@@ -1112,5 +1130,15 @@ mod tests {
         assert_eq!(matches("phase 5", "phase5 starts"), ["phase5"]);
         assert_eq!(matches("fine tune", "then finetuned it"), ["finetuned"]);
         assert_eq!(matches("self training", "selftrainnig helps"), ["selftrainnig"]);
+    }
+
+    #[test]
+    fn stems_get_the_allowance_of_their_own_length() {
+        // `solutions` stems to `solut` and `splitting` to `split`: two edits apart, which a
+        // five-letter stem may not be, although the nine-letter words would allow two.
+        assert!(matches("solutions", "splitting the data").is_empty());
+        // A misspelt inflection still matches by its stem, or by the word.
+        assert_eq!(matches("solutions", "two solutoins"), ["solutoins"]);
+        assert_eq!(matches("autoregressive", "autoregresively"), ["autoregresively"]);
     }
 }
