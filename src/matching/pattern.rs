@@ -48,6 +48,9 @@ pub struct Joined {
     /// The byte where the second word starts, in `lower` and (when the stem reaches that far)
     /// in `stem`.
     pub split: usize,
+    /// The most edits the two words would get apart: the joined form never gets more
+    /// (`free from` may not match *freeform*, as `free` and `from` must be exact).
+    pub allowance: usize,
 }
 
 /// What one comparison with an answer's token looks for: a phrase word, or two written as one.
@@ -325,6 +328,7 @@ fn joined(first: &str, second: &str) -> Joined {
     let lower = format!("{first}{second}");
     Joined {
         stem: stem(&lower),
+        allowance: allowed_edits(char_len(first)) + allowed_edits(char_len(second)),
         lower,
         split: first.len(),
     }
@@ -405,7 +409,7 @@ pub(super) fn joined_distance(joined: &Joined, lower: &str, stemmed: &str) -> Op
     {
         return None;
     }
-    compare_joined(&joined.lower, &joined.stem, joined.split, lower, stemmed)
+    compare_joined(joined, lower, stemmed)
 }
 
 /// How far `candidate` is from what a needle looks for.
@@ -462,11 +466,13 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     }
 }
 
-/// A token against two phrase words written as one (`w`, stemmed `s`, the second word from
-/// byte `split`): as a fuzzy word, but the token must hold every part. A misspelling of the
-/// joined form that only keeps the first word (`phase` for `phase 5`) is refused.
+/// A token against two phrase words written as one: as a fuzzy word, but the token must hold
+/// every part, each within its own word's allowance. A misspelling of the joined form that
+/// only keeps the first word (`phase` for `phase 5`) is refused, and so is one that spends
+/// edits a part does not have (`freeform` for `free from`).
 #[inline(never)]
-fn compare_joined(w: &str, s: &str, split: usize, lower: &str, stemmed: &str) -> Option<Cost> {
+fn compare_joined(joined: &Joined, lower: &str, stemmed: &str) -> Option<Cost> {
+    let (w, s, split) = (joined.lower.as_str(), joined.stem.as_str(), joined.split);
     if lower == w {
         return Some(Cost::default());
     }
@@ -479,7 +485,7 @@ fn compare_joined(w: &str, s: &str, split: usize, lower: &str, stemmed: &str) ->
         return None;
     }
     let (len_w, len_t) = (char_len(w), char_len(lower));
-    let limit = edit_limit(len_w, len_t);
+    let limit = edit_limit(len_w, len_t).min(joined.allowance);
     if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -504,17 +510,17 @@ fn compare_joined(w: &str, s: &str, split: usize, lower: &str, stemmed: &str) ->
     best
 }
 
-/// Whether `token` splits into a piece for `first` and a piece for `second`, together within
-/// `total` edits, each piece keeping at least one letter of its word.
+/// Whether `token` splits into a piece for `first` and a piece for `second`, each within the
+/// edits its word is allowed, together within `total`.
 fn splits_into(token: &str, first: &str, second: &str, total: usize) -> bool {
-    let part_limit = |part: &str| char_len(part).saturating_sub(1).min(total);
-    let (limit_first, limit_second) = (part_limit(first), part_limit(second));
+    let (len_first, len_second) = (char_len(first), char_len(second));
     (1..token.len()).filter(|&k| token.is_char_boundary(k)).any(|k| {
         let (head, tail) = token.split_at(k);
+        let limit_first = edit_limit(len_first, char_len(head)).min(total);
         let d_first = osa_within(head, first, limit_first);
         d_first <= limit_first && {
-            let rest = limit_second.min(total - d_first);
-            osa_within(tail, second, rest) <= rest
+            let limit_second = edit_limit(len_second, char_len(tail)).min(total - d_first);
+            osa_within(tail, second, limit_second) <= limit_second
         }
     })
 }
@@ -1140,5 +1146,17 @@ mod tests {
         // A misspelt inflection still matches by its stem, or by the word.
         assert_eq!(matches("solutions", "two solutoins"), ["solutoins"]);
         assert_eq!(matches("autoregressive", "autoregresively"), ["autoregresively"]);
+    }
+
+    #[test]
+    fn compound_gets_no_more_edits_than_its_words() {
+        // `free` and `from` must each be exact (four letters), so their joined form may not
+        // be misspelt either: "freeform" is one edit from `freefrom`, "freedoms" two by stem.
+        assert!(matches("free from", "freedoms from tyranny").is_empty());
+        assert!(matches("free from", "a freeform answer").is_empty());
+        assert!(matches("fine tune", "we fientune it").is_empty());
+        // Each word keeps its own allowance inside the compound.
+        assert_eq!(matches("self training", "selftrainnig helps"), ["selftrainnig"]);
+        assert_eq!(matches("free from", "freefrom"), ["freefrom"]);
     }
 }

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::lexicon::{char_len, hash, length_bits, Lexicon};
-use super::pattern::{needle_distance, Needle, Word};
+use super::pattern::{allowed_edits, needle_distance, Needle, Word};
 use super::text::AnalyzedText;
 
 #[derive(Debug, Clone, Default)]
@@ -59,6 +59,9 @@ struct Need {
     byte: u8,
     stem_byte: u8,
     kind: Kind,
+    /// A fuzzy word may be misspelt at all: it has five or more letters, or is two phrase
+    /// words written as one whose words have some allowance.
+    misspellable: bool,
 }
 
 impl Need {
@@ -70,6 +73,10 @@ impl Need {
             Needle::Word(Word::Negation) => Kind::Negation,
         };
         let (lower, stem) = word.forms();
+        let misspellable = match word {
+            Needle::Joined(joined) => joined.allowance > 0 && allowed_edits(char_len(lower)) > 0,
+            Needle::Word(_) => allowed_edits(char_len(lower)) > 0,
+        };
         let chars = |w: &str| u32::try_from(char_len(w)).unwrap_or(u32::MAX);
         Need {
             lower: hash(lower),
@@ -79,6 +86,7 @@ impl Need {
             byte: lower.as_bytes().first().copied().unwrap_or(0),
             stem_byte: stem.as_bytes().first().copied().unwrap_or(0),
             kind,
+            misspellable,
         }
     }
 
@@ -107,10 +115,11 @@ impl Need {
     }
 
     /// Whether the word can match in a way [`Need::found_whole`] does not see: a fuzzy word
-    /// misspelt (five or more letters; shorter ones must be exact), or a prefix.
+    /// misspelt (five or more letters; shorter ones must be exact, and so must two short
+    /// words written as one), or a prefix.
     fn needs_scan(&self) -> bool {
         match self.kind {
-            Kind::Fuzzy => self.chars > 4,
+            Kind::Fuzzy => self.misspellable,
             Kind::Prefix => true,
             Kind::Exact | Kind::Negation => false,
         }
@@ -141,7 +150,7 @@ impl Need {
         lexicon.starting_with(self.byte).iter().any(|entry| {
             let chars = entry.chars as usize;
             if fuzzy {
-                let limit = super::pattern::allowed_edits(chars.min(self.chars()));
+                let limit = allowed_edits(chars.min(self.chars()));
                 if limit == 0 || chars.abs_diff(self.chars()) > limit {
                     return false;
                 }
@@ -320,7 +329,9 @@ mod tests {
     #[test]
     fn places_may_be_joined_or_split() {
         assert!(admits("fine tune", "we finetune it"));
-        assert!(admits("fine tune", "we fientune it"));
+        assert!(admits("self training", "selftrainnig"));
+        // Two words that must be exact stay exact written as one.
+        assert!(!admits("fine tune", "we fientune it"));
         assert!(admits("finetune", "then fine-tune it"));
         assert!(admits("{whole} {input}", "the entireimage"));
         assert!(!admits("{whole} {input}", "the entire thing"));
