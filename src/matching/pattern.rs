@@ -369,20 +369,15 @@ impl std::ops::Add for Cost {
     }
 }
 
-/// The most edits a word of this length may differ by: short words must be exact.
+/// The most edits a phrase word (or its stem) of this length may differ by, whatever the length
+/// of the answer's word: short words must be exact; `colonies` allows two, so *colines*
+/// matches.
 pub fn allowed_edits(len: usize) -> usize {
     match len {
         0..=4 => 0,
         5..=7 => 1,
         _ => 2,
     }
-}
-
-/// The most edits between a phrase word (or stem) of `pattern` characters and an answer's word
-/// (or stem) of `token` characters: scaled to the shorter, so a long phrase word never absorbs
-/// a short token.
-fn edit_limit(pattern: usize, token: usize) -> usize {
-    allowed_edits(pattern.min(token))
 }
 
 /// How far `candidate` is from the phrase word, or `None` when it is not a match.
@@ -436,7 +431,7 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
                 return None;
             }
             let (len_w, len_t) = (char_len(w), char_len(lower));
-            let limit = edit_limit(len_w, len_t);
+            let limit = allowed_edits(len_w);
             if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
                 return None;
             }
@@ -444,7 +439,7 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             // `solut` and `split` are two edits apart, too many for five letters, although
             // `solutions` and `splitting` have nine. Both distances are at least 1 here
             // (neither pair is equal), so a stem distance of 1 is already the least.
-            let stem_limit = edit_limit(char_len(s), char_len(stemmed)).min(limit);
+            let stem_limit = allowed_edits(char_len(s)).min(limit);
             let by_stem = osa_within(stemmed, s, stem_limit);
             if by_stem <= stem_limit && by_stem <= 1 {
                 return Some(Cost {
@@ -485,12 +480,12 @@ fn compare_joined(joined: &Joined, lower: &str, stemmed: &str) -> Option<Cost> {
         return None;
     }
     let (len_w, len_t) = (char_len(w), char_len(lower));
-    let limit = edit_limit(len_w, len_t).min(joined.allowance);
+    let limit = allowed_edits(len_w).min(joined.allowance);
     if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     // Stems with a stem's allowance, words with a word's (as in `compare_word`).
-    let stem_limit = edit_limit(char_len(s), char_len(stemmed)).min(limit);
+    let stem_limit = allowed_edits(char_len(s)).min(limit);
     let mut best: Option<Cost> = None;
     for (token, joined, within, usable) in [(stemmed, s, stem_limit, stem_covers), (lower, w, limit, true)] {
         if !usable || within == 0 {
@@ -516,10 +511,10 @@ fn splits_into(token: &str, first: &str, second: &str, total: usize) -> bool {
     let (len_first, len_second) = (char_len(first), char_len(second));
     (1..token.len()).filter(|&k| token.is_char_boundary(k)).any(|k| {
         let (head, tail) = token.split_at(k);
-        let limit_first = edit_limit(len_first, char_len(head)).min(total);
+        let limit_first = allowed_edits(len_first).min(total);
         let d_first = osa_within(head, first, limit_first);
         d_first <= limit_first && {
-            let limit_second = edit_limit(len_second, char_len(tail)).min(total - d_first);
+            let limit_second = allowed_edits(len_second).min(total - d_first);
             osa_within(tail, second, limit_second) <= limit_second
         }
     })
@@ -1158,5 +1153,16 @@ mod tests {
         // Each word keeps its own allowance inside the compound.
         assert_eq!(matches("self training", "selftrainnig helps"), ["selftrainnig"]);
         assert_eq!(matches("free from", "freefrom"), ["freefrom"]);
+    }
+
+    #[test]
+    fn allowance_is_the_pattern_word_s() {
+        // `colonies` has eight letters, so two edits: "colines" (seven letters) is a
+        // deletion and a transposition away, and matches although a seven-letter word alone
+        // would be allowed one.
+        assert_eq!(matches("colonies", "the colines grew"), ["colines"]);
+        // The pattern word's length decides either way: a four-letter word stays exact
+        // against a longer misspelling.
+        assert!(matches("mask", "the masq").is_empty());
     }
 }

@@ -59,9 +59,9 @@ struct Need {
     byte: u8,
     stem_byte: u8,
     kind: Kind,
-    /// A fuzzy word may be misspelt at all: it has five or more letters, or is two phrase
-    /// words written as one whose words have some allowance.
-    misspellable: bool,
+    /// The edits a misspelling of a fuzzy word may have: by its length (five or more letters
+    /// allow some), and for two phrase words written as one, no more than the words apart.
+    edits: u8,
 }
 
 impl Need {
@@ -73,9 +73,9 @@ impl Need {
             Needle::Word(Word::Negation) => Kind::Negation,
         };
         let (lower, stem) = word.forms();
-        let misspellable = match word {
-            Needle::Joined(joined) => joined.allowance > 0 && allowed_edits(char_len(lower)) > 0,
-            Needle::Word(_) => allowed_edits(char_len(lower)) > 0,
+        let edits = match word {
+            Needle::Joined(joined) => allowed_edits(char_len(lower)).min(joined.allowance),
+            Needle::Word(_) => allowed_edits(char_len(lower)),
         };
         let chars = |w: &str| u32::try_from(char_len(w)).unwrap_or(u32::MAX);
         Need {
@@ -86,7 +86,7 @@ impl Need {
             byte: lower.as_bytes().first().copied().unwrap_or(0),
             stem_byte: stem.as_bytes().first().copied().unwrap_or(0),
             kind,
-            misspellable,
+            edits: u8::try_from(edits).unwrap_or(u8::MAX),
         }
     }
 
@@ -119,7 +119,7 @@ impl Need {
     /// words written as one), or a prefix.
     fn needs_scan(&self) -> bool {
         match self.kind {
-            Kind::Fuzzy => self.misspellable,
+            Kind::Fuzzy => self.edits > 0,
             Kind::Prefix => true,
             Kind::Exact | Kind::Negation => false,
         }
@@ -138,8 +138,9 @@ impl Need {
             // An empty prefix matches any word.
             return !fuzzy;
         }
+        let edits = usize::from(self.edits);
         let lengths = if fuzzy {
-            length_bits(self.chars().saturating_sub(2).max(5), self.chars() + 2)
+            length_bits(self.chars().saturating_sub(edits), self.chars() + edits)
         } else {
             length_bits(self.chars(), usize::MAX)
         };
@@ -149,11 +150,8 @@ impl Need {
         }
         lexicon.starting_with(self.byte).iter().any(|entry| {
             let chars = entry.chars as usize;
-            if fuzzy {
-                let limit = allowed_edits(chars.min(self.chars()));
-                if limit == 0 || chars.abs_diff(self.chars()) > limit {
-                    return false;
-                }
+            if fuzzy && (edits == 0 || chars.abs_diff(self.chars()) > edits) {
+                return false;
             }
             let (lower, stem) = text.form(entry.form as usize);
             needle_distance(word, lower, stem).is_some()
