@@ -3,7 +3,8 @@
 //!
 //! Phrase syntax, word by word:
 //! - `word`: matched by stem and, for longer words, by edit distance (`fientune`);
-//! - `a|b`: either word in this place; `{group}`: any member of a synonym group;
+//! - `a|b`: either word in this place (`|` binds single words); `(a b|c)`: either word
+//!   sequence in this place; `{group}`: any member of a synonym group;
 //! - `word*`: any word starting with `word`; `=word`: exactly this word;
 //! - `not`: any negation word (`no`, `don't`, `without`, ...);
 //! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word.
@@ -148,6 +149,12 @@ pub enum PhraseError {
     Empty,
     #[error("`..` must stand between two words")]
     DanglingGap,
+    #[error("`(` is never closed by a `)` at the end of a word")]
+    UnclosedParenthesis,
+    #[error("parentheses cannot be nested")]
+    NestedParentheses,
+    #[error("`..` cannot stand inside parentheses")]
+    GapInParentheses,
 }
 
 /// Synonym groups by name, each member a phrase-free word sequence.
@@ -157,32 +164,21 @@ impl Phrase {
     pub fn parse(source: &str, groups: &SynonymGroups) -> Result<Phrase, PhraseError> {
         let mut slots = Vec::new();
         let mut gap = NARROW_GAP;
-        for part in source.split_whitespace() {
-            if part == ".." || part == "..." {
-                if slots.is_empty() {
-                    return Err(PhraseError::DanglingGap);
+        for item in items(source)? {
+            let place = match item {
+                Item::Gap => {
+                    if slots.is_empty() {
+                        return Err(PhraseError::DanglingGap);
+                    }
+                    gap = WIDE_GAP;
+                    continue;
                 }
-                gap = WIDE_GAP;
-                continue;
-            }
+                Item::Bare(part) => part,
+                Item::Parenthesised(ref inside) => inside.as_str(),
+            };
             let mut alternatives = Vec::new();
-            for alternative in part.split('|').filter(|a| !a.is_empty()) {
-                if let Some(name) = alternative.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
-                    let members = groups
-                        .get(name)
-                        .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?;
-                    for member in members {
-                        let words: Vec<Word> = member.split_whitespace().flat_map(parse_word).collect();
-                        if !words.is_empty() {
-                            alternatives.push(words);
-                        }
-                    }
-                } else {
-                    let words = parse_word(alternative);
-                    if !words.is_empty() {
-                        alternatives.push(words);
-                    }
-                }
+            for alternative in place.split('|') {
+                alternatives.extend(sequences(alternative, groups)?);
             }
             if alternatives.is_empty() {
                 continue;
@@ -257,6 +253,92 @@ impl Phrase {
         }
         format!(r"\b{out}\b")
     }
+}
+
+/// One written item of a phrase, as whitespace separates them: a gap, a bare place (`word`,
+/// `a|b`, `{group}`), or a parenthesised place (`(address space|memory)`), whose alternatives
+/// may be several words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item<'a> {
+    Gap,
+    Bare(&'a str),
+    Parenthesised(String),
+}
+
+fn items(source: &str) -> Result<Vec<Item<'_>>, PhraseError> {
+    let mut items = Vec::new();
+    let mut parts = source.split_whitespace();
+    while let Some(part) = parts.next() {
+        if part == ".." || part == "..." {
+            items.push(Item::Gap);
+            continue;
+        }
+        let Some(opened) = part.strip_prefix('(') else {
+            items.push(Item::Bare(part));
+            continue;
+        };
+        let mut inside = opened.to_string();
+        while !inside.ends_with(')') {
+            let next = parts.next().ok_or(PhraseError::UnclosedParenthesis)?;
+            if next == ".." || next == "..." {
+                return Err(PhraseError::GapInParentheses);
+            }
+            inside.push(' ');
+            inside.push_str(next);
+        }
+        inside.pop();
+        if inside.contains(['(', ')']) {
+            return Err(PhraseError::NestedParentheses);
+        }
+        items.push(Item::Parenthesised(inside));
+    }
+    Ok(items)
+}
+
+/// The word sequences one alternative of a place stands for: its words in order, a synonym
+/// group's members each in turn (`{finetune} the encoder` is one sequence per member).
+fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>, PhraseError> {
+    let mut sequences: Vec<Vec<Word>> = vec![Vec::new()];
+    for written in alternative.split_whitespace() {
+        let choices: Vec<Vec<Word>> = match written.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+            Some(name) => groups
+                .get(name)
+                .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?
+                .iter()
+                .map(|member| member.split_whitespace().flat_map(parse_word).collect::<Vec<_>>())
+                .filter(|words| !words.is_empty())
+                .collect(),
+            None => vec![parse_word(written)],
+        };
+        sequences = sequences
+            .iter()
+            .flat_map(|before| {
+                choices
+                    .iter()
+                    .map(move |choice| before.iter().chain(choice).cloned().collect())
+            })
+            .collect();
+    }
+    sequences.retain(|words| !words.is_empty());
+    Ok(sequences)
+}
+
+/// Whether the phrase has a bare `a|b` beside another word (`address space|memory`), which
+/// reads either as "address (space|memory)", what it means, or as "(address space)|memory",
+/// which needs parentheses. A rubric linter can warn about it; a bare `a|b` with nothing
+/// beside it, or with `..` between it and its neighbours, reads one way only. A phrase that
+/// does not parse is not ambiguous (it is an error).
+pub fn is_ambiguous_alternation(source: &str) -> bool {
+    let Ok(items) = items(source) else {
+        return false;
+    };
+    let is_word = |i: Option<&Item>| matches!(i, Some(Item::Bare(_) | Item::Parenthesised(_)));
+    (0..items.len()).any(|i| match &items[i] {
+        Item::Bare(part) if part.contains('|') => {
+            is_word(i.checked_sub(1).and_then(|p| items.get(p))) || is_word(items.get(i + 1))
+        }
+        _ => false,
+    })
 }
 
 /// For each place, the words that can open its match, one of which must match some token (or
@@ -1164,5 +1246,49 @@ mod tests {
         // The pattern word's length decides either way: a four-letter word stays exact
         // against a longer misspelling.
         assert!(matches("mask", "the masq").is_empty());
+    }
+
+    #[test]
+    fn parentheses_alternate_multi_word_parts() {
+        // `a|b` binds single words: `address space|memory` is "address (space|memory)".
+        assert_eq!(
+            matches("address space|memory", "address memory"),
+            ["address memory"]
+        );
+        assert!(matches("address space|memory", "the memory grows").is_empty());
+        // Parentheses make a place whose alternatives are several words.
+        let either = "(address space|memory)";
+        assert_eq!(matches(either, "the memory grows"), ["memory"]);
+        assert_eq!(matches(either, "each address space"), ["address space"]);
+        assert!(matches(either, "the address is").is_empty());
+        assert!(matches(either, "the address of space").is_empty());
+        assert_eq!(
+            matches(
+                "share (address space|memory) .. threads",
+                "share memory with threads"
+            ),
+            ["share memory with threads"]
+        );
+        assert_eq!(
+            matches("({finetune} the encoder|retrain)", "fine tune the encoder"),
+            ["fine tune the encoder"]
+        );
+        assert_eq!(matches("linear (head|layer)", "a linear layer"), ["linear layer"]);
+        assert_eq!(
+            Phrase::parse("(address space|memory", &groups()).unwrap_err(),
+            PhraseError::UnclosedParenthesis
+        );
+        assert_eq!(
+            Phrase::parse("(a .. b|c)", &groups()).unwrap_err(),
+            PhraseError::GapInParentheses
+        );
+        // What a rubric linter warns about: a bare `a|b` beside another word.
+        assert!(is_ambiguous_alternation("address space|memory"));
+        assert!(is_ambiguous_alternation("train a linear classifier|head on top"));
+        assert!(!is_ambiguous_alternation("(address space|memory)"));
+        assert!(!is_ambiguous_alternation("linear (head|layer)"));
+        assert!(!is_ambiguous_alternation("copy|transfer .. weights"));
+        assert!(!is_ambiguous_alternation("head|layer"));
+        assert!(!is_ambiguous_alternation("{finetune} the encoder"));
     }
 }
