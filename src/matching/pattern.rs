@@ -10,7 +10,7 @@
 //! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word.
 //!
 //! Consecutive words may have up to [`NARROW_GAP`] other words between them, and all words
-//! must sit in one sentence.
+//! must sit in one clause (a `..` gap steps over brackets, quotes and wrapped lines).
 
 use std::collections::BTreeMap;
 
@@ -749,13 +749,13 @@ fn match_slots(
     } else {
         phrase.slots[slot].gap_before
     };
-    // Near words stay in one clause ("no: keep masking" is not "no masking"); `..` may cross.
-    let clause = (slot > 0 && gap <= NARROW_GAP).then(|| text.tokens[at - 1].clause);
+    // Every gap stays in one clause: "no: keep masking" is not "no masking", and "threads
+    // share the heap but each has its own stack" does not say that threads share the stack.
+    // A `..` gap may step over a bracket, a quote or a wrapped line ("a head on [CLS]").
+    let wide = gap > NARROW_GAP;
     for skip in 0..=gap {
         let pos = at + skip;
-        if pos >= limit
-            || text.tokens[pos].sentence != sentence
-            || clause.is_some_and(|c| text.tokens[pos].clause != c)
+        if pos >= limit || text.tokens[pos].sentence != sentence || (slot > 0 && ends_clause(text, pos, wide))
         {
             break;
         }
@@ -800,6 +800,34 @@ fn match_slots(
         }
     }
     None
+}
+
+/// Whether a clause ends between token `at - 1` and token `at`, for a gap (`wide`: a `..`
+/// gap, which steps over the clause breaks that only set a word or an aside apart).
+#[inline]
+fn ends_clause(text: &AnalyzedText, at: usize, wide: bool) -> bool {
+    let (before, after) = (&text.tokens[at - 1], &text.tokens[at]);
+    before.clause != after.clause && (!wide || !is_aside_break(&text.text[before.end..after.start]))
+}
+
+/// Whether the characters between two words of different clauses only set a word or an aside
+/// apart: brackets, parentheses and quotes (`on [CLS]`, `outputs "entailment"`, `the prompt
+/// (i.e. the tokens it generates) gets`), or a line break inside a wrapped sentence. Nothing
+/// but spaces means a clause word (*but*, *so*, ...) began the clause; commas, semicolons,
+/// colons and dashes end clauses too.
+#[inline(never)]
+fn is_aside_break(between: &str) -> bool {
+    let mut newlines = 0;
+    let mut marks = 0;
+    for c in between.chars() {
+        match c {
+            '\n' => newlines += 1,
+            '(' | ')' | '[' | ']' | '"' | '\u{201c}' | '\u{201d}' => marks += 1,
+            c if c.is_whitespace() => {}
+            _ => return false,
+        }
+    }
+    newlines <= 1 && (marks > 0 || newlines == 1)
 }
 
 fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
@@ -1290,5 +1318,32 @@ mod tests {
         assert!(!is_ambiguous_alternation("copy|transfer .. weights"));
         assert!(!is_ambiguous_alternation("head|layer"));
         assert!(!is_ambiguous_alternation("{finetune} the encoder"));
+    }
+
+    #[test]
+    fn wide_gaps_stay_inside_a_clause() {
+        let answer = "threads share the heap but each has its own stack";
+        assert!(matches("threads .. share .. stack", answer).is_empty());
+        assert!(matches("heap .. stack", answer).is_empty());
+        assert!(matches("copy .. weights", "copy the LSTM, then load its weights").is_empty());
+        assert_eq!(
+            matches("threads .. share .. heap", answer),
+            ["threads share the heap"]
+        );
+        assert_eq!(
+            matches("copy .. weights", "copy the LSTM and all its weights").len(),
+            1
+        );
+        assert!(matches("heap .. stack", "the heap, and a stack").is_empty());
+        // Brackets, quotes and a wrapped line set a word or an aside apart, not a clause.
+        assert_eq!(matches("head .. cls", "a head on [CLS]"), ["head on [CLS"]);
+        assert_eq!(
+            matches("comes after .. attend", "what comes after (the output) attends"),
+            ["comes after (the output) attends"]
+        );
+        assert_eq!(
+            matches("heap .. stack", "the heap and\nthe stack"),
+            ["heap and\nthe stack"]
+        );
     }
 }
