@@ -7,7 +7,9 @@
 //!   sequence in this place; `{group}`: any member of a synonym group;
 //! - `word*`: any word starting with `word`; `=word`: exactly this word;
 //! - `not`: any negation word (`no`, `don't`, `without`, ...);
-//! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word.
+//! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word;
+//! - a place that is only function words ([`FUNCTION_WORDS`]) may be left out by the answer,
+//!   unless the phrase has nothing else.
 //!
 //! Consecutive words may have up to [`NARROW_GAP`] other words between them, and all words
 //! must sit in one clause (a `..` gap steps over brackets, quotes and wrapped lines).
@@ -88,6 +90,22 @@ pub struct Slot {
     /// The fewest characters of a word in `joins_next`, and of its stem: a token shorter than
     /// both (by more than two edits) cannot match any of them, and most tokens are.
     joins_shortest: (usize, usize),
+    /// A function word (`of`, `the`, ...) that the answer may leave out: `bill of rights`
+    /// matches "bill rights". Never set when every place of the phrase is one.
+    pub optional: bool,
+}
+
+/// Words a phrase may be matched without ("bill rights" for `bill of rights`), when a place
+/// has nothing else. `=of` is required.
+pub const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "as",
+];
+
+/// Whether every alternative of the place is a single function word.
+fn is_function_place(slot: &Slot) -> bool {
+    slot.alternatives.iter().all(|alternative| {
+        matches!(alternative.as_slice(), [Word::Fuzzy { lower, .. }] if FUNCTION_WORDS.contains(&lower.as_str()))
+    })
 }
 
 /// A compiled phrase.
@@ -116,6 +134,12 @@ impl FirstBytes {
 
     fn insert(&mut self, byte: u8) {
         self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+    }
+
+    fn extend(&mut self, other: &FirstBytes) {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            *mine |= theirs;
+        }
     }
 
     fn contains(&self, byte: u8) -> bool {
@@ -190,6 +214,7 @@ impl Phrase {
                 pair_joins,
                 joins_next: Vec::new(),
                 joins_shortest: (0, 0),
+                optional: false,
             });
             gap = NARROW_GAP;
         }
@@ -208,6 +233,12 @@ impl Phrase {
         if gap == WIDE_GAP {
             return Err(PhraseError::DanglingGap);
         }
+        let function_places: Vec<bool> = slots.iter().map(is_function_place).collect();
+        if function_places.contains(&false) {
+            for (slot, optional) in slots.iter_mut().zip(function_places) {
+                slot.optional = optional;
+            }
+        }
         let negates = slots.iter().any(|s| {
             s.alternatives.iter().flatten().any(|w| match w {
                 Word::Negation => true,
@@ -215,7 +246,14 @@ impl Phrase {
                 Word::Prefix(_) => false,
             })
         });
-        let first_bytes = FirstBytes::of(&slots[0]);
+        // A match opens with the first place, or a later one when those before it are left out.
+        let mut first_bytes = FirstBytes::default();
+        for slot in &slots {
+            first_bytes.extend(&FirstBytes::of(slot));
+            if !slot.optional {
+                break;
+            }
+        }
         let needs = needs(&slots);
         Ok(Phrase {
             source: source.to_string(),
@@ -344,10 +382,12 @@ pub fn is_ambiguous_alternation(source: &str) -> bool {
 /// For each place, the words that can open its match, one of which must match some token (or
 /// two joined tokens) wherever the phrase matches: an alternative's first word against a
 /// token or a joined pair, its first two words joined against one token, or the place joined
-/// with a neighbouring place (`fine tune` ~ `finetune`) against one token.
+/// with a neighbouring place (`fine tune` ~ `finetune`) against one token. A place the answer
+/// may leave out (a function word) needs nothing.
 fn needs(slots: &[Slot]) -> Prefilter {
     Prefilter::new(
         (0..slots.len())
+            .filter(|&i| !slots[i].optional)
             .map(|i| {
                 let slot = &slots[i];
                 let own = slot
@@ -703,6 +743,7 @@ fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<
                 at: start,
                 first: start,
                 limit: range.end,
+                carried: 0,
             };
             match match_slots(phrase, text, 0, at, Cost::default(), &mut ends) {
                 Some((end, cost)) => {
@@ -721,12 +762,14 @@ fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<
 }
 
 /// Where the next place of a phrase is tried: token `at`, in a match that began at `first`
-/// and must end by `limit`.
+/// (nothing is matched yet while `at == first`) and must end by `limit`, with at least
+/// `carried` words allowed before it (the gap of a left-out place before it).
 #[derive(Debug, Clone, Copy)]
 struct Position {
     at: usize,
     first: usize,
     limit: usize,
+    carried: usize,
 }
 
 /// Match slots from `slot` on, the first of them at token `at`; returns the end token and
@@ -739,15 +782,22 @@ fn match_slots(
     distance: Cost,
     ends: &mut Vec<(usize, Cost)>,
 ) -> Option<(usize, Cost)> {
-    let Position { at, first, limit } = position;
+    let Position {
+        at,
+        first,
+        limit,
+        carried,
+    } = position;
     if slot == phrase.slots.len() {
-        return Some((at, distance));
+        // A match holds at least one word: a phrase is never all left-out places.
+        return (at > first).then_some((at, distance));
     }
     let sentence = text.tokens[first].sentence;
-    let gap = if slot == 0 {
-        0
+    let matched = at > first;
+    let gap = if matched {
+        phrase.slots[slot].gap_before.max(carried)
     } else {
-        phrase.slots[slot].gap_before
+        0
     };
     // Every gap stays in one clause: "no: keep masking" is not "no masking", and "threads
     // share the heap but each has its own stack" does not say that threads share the stack.
@@ -755,7 +805,7 @@ fn match_slots(
     let wide = gap > NARROW_GAP;
     for skip in 0..=gap {
         let pos = at + skip;
-        if pos >= limit || text.tokens[pos].sentence != sentence || (slot > 0 && ends_clause(text, pos, wide))
+        if pos >= limit || text.tokens[pos].sentence != sentence || (matched && ends_clause(text, pos, wide))
         {
             break;
         }
@@ -768,7 +818,11 @@ fn match_slots(
             let count = ends.len() - base;
             for k in 0..count {
                 let (end, d) = ends[base + k];
-                let next = Position { at: end, ..position };
+                let next = Position {
+                    at: end,
+                    carried: 0,
+                    ..position
+                };
                 if let Some(done) = match_slots(phrase, text, slot + 1, next, distance + d, ends) {
                     ends.truncate(base);
                     return Some(done);
@@ -787,6 +841,7 @@ fn match_slots(
                 if let Some(d) = joined_distance(word, &token.lower, &token.stem) {
                     let next = Position {
                         at: pos + 1,
+                        carried: 0,
                         ..position
                     };
                     if let Some(done) = match_slots(phrase, text, slot + 2, next, distance + d, ends) {
@@ -795,9 +850,17 @@ fn match_slots(
                 }
             }
         }
-        if slot == 0 {
+        if !matched {
             break;
         }
+    }
+    // A function word the answer left out: the next place may stand as far as this one could.
+    if phrase.slots[slot].optional {
+        let next = Position {
+            carried: gap.max(carried),
+            ..position
+        };
+        return match_slots(phrase, text, slot + 1, next, distance, ends);
     }
     None
 }
@@ -1345,5 +1408,27 @@ mod tests {
             matches("heap .. stack", "the heap and\nthe stack"),
             ["heap and\nthe stack"]
         );
+    }
+
+    #[test]
+    fn function_words_are_optional() {
+        assert_eq!(matches("bill of rights", "the bill rights"), ["bill rights"]);
+        assert_eq!(
+            matches("bill of rights", "the bill of rights"),
+            ["bill of rights"]
+        );
+        assert_eq!(matches("the encoder", "an encoder"), ["encoder"]);
+        assert_eq!(matches("the encoder", "the big encoder"), ["the big encoder"]);
+        // A skipped word's `..` gap carries to the next word.
+        assert_eq!(
+            matches("copy .. the weights", "copy the LSTM and all its weights"),
+            ["copy the LSTM and all its weights"]
+        );
+        // `=of` is exactly `of`, required; a phrase of function words only stays as written.
+        assert!(matches("bill =of rights", "the bill rights").is_empty());
+        assert!(matches("of the", "bill rights").is_empty());
+        assert_eq!(matches("of the", "most of the time"), ["of the"]);
+        // An alternative of other words keeps the place required.
+        assert!(matches("fit in|into", "it will fit").is_empty());
     }
 }
