@@ -803,8 +803,8 @@ fn match_slots(
     // share the heap but each has its own stack" does not say that threads share the stack.
     // A `..` gap may step over a bracket, a quote or a wrapped line ("a head on [CLS]").
     let wide = gap > NARROW_GAP;
-    for skip in 0..=gap {
-        let pos = at + skip;
+    let (mut pos, mut skipped) = (at, 0);
+    loop {
         if pos >= limit || text.tokens[pos].sentence != sentence || (matched && ends_clause(text, pos, wide))
         {
             break;
@@ -850,9 +850,11 @@ fn match_slots(
                 }
             }
         }
-        if !matched {
+        if !matched || skipped == gap {
             break;
         }
+        skipped += 1;
+        pos = next_word(text, pos, limit);
     }
     // A function word the answer left out: the next place may stand as far as this one could.
     if phrase.slots[slot].optional {
@@ -863,6 +865,29 @@ fn match_slots(
         return match_slots(phrase, text, slot + 1, next, distance, ends);
     }
     None
+}
+
+/// The token after the word at `at`: an initialism (`U.S.`, `e.g.`) is one word to a gap,
+/// however many letters it has.
+#[inline]
+fn next_word(text: &AnalyzedText, at: usize, limit: usize) -> usize {
+    let mut next = at + 1;
+    while next < limit && continues_initialism(text, next) {
+        next += 1;
+    }
+    next
+}
+
+/// Whether token `at` is a letter of the same initialism as token `at - 1`: both one
+/// character, with exactly a full stop between them (`U.S.`).
+#[inline]
+fn continues_initialism(text: &AnalyzedText, at: usize) -> bool {
+    let (before, after) = (&text.tokens[at - 1], &text.tokens[at]);
+    before.end - before.start == 1
+        && after.end - after.start == 1
+        && after.start == before.end + 1
+        && text.text.as_bytes()[before.end] == b'.'
+        && before.clause == after.clause
 }
 
 /// Whether a clause ends between token `at - 1` and token `at`, for a gap (`wide`: a `..`
@@ -1430,5 +1455,15 @@ mod tests {
         assert_eq!(matches("of the", "most of the time"), ["of the"]);
         // An alternative of other words keeps the place required.
         assert!(matches("fit in|into", "it will fit").is_empty());
+    }
+
+    #[test]
+    fn initialism_is_one_word_in_a_gap() {
+        // "U.S." is two tokens but one word: "the U.S." is two words, within a narrow gap.
+        assert_eq!(
+            matches("passed law", "congress passed the U.S. law"),
+            ["passed the U.S. law"]
+        );
+        assert!(matches("passed law", "congress passed the new U.S. law").is_empty());
     }
 }
