@@ -497,12 +497,8 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         grade_under(question, answer, |_| {})
     }
 
-    /// Grade under the rubric's policy as `policy` changes it.
-    fn grade_under(
-        question: &str,
-        answer: &str,
-        policy: impl Fn(&mut crate::rubric::Policy),
-    ) -> QuestionGrade {
+    /// Grade with the rubric's question as `change` changes it (its policy, its prompt).
+    fn grade_under(question: &str, answer: &str, change: impl Fn(&mut Question)) -> QuestionGrade {
         let rubric = rubric();
         let mut q = rubric
             .questions
@@ -510,7 +506,7 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
             .find(|q| q.id.as_str() == question)
             .unwrap()
             .clone();
-        policy(&mut q.policy);
+        change(&mut q);
         let q = &q;
         let location = AnswerLocation {
             file: "s.md".into(),
@@ -710,14 +706,18 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
 
     #[test]
     fn keyword_lists_earn_nothing_under_zero() {
-        let g = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
+        let g = grade_under("1b", KEYWORD_LIST, |q| {
+            q.policy.keyword_lists = KeywordLists::Zero
+        });
         assert_eq!(g.score, Points::ZERO);
         assert!(g.flags.contains(&Flag::KeywordList));
     }
 
     #[test]
     fn a_list_answers_a_prompt_that_asks_for_names_even_under_zero() {
-        let zero = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
+        let zero = grade_under("1b", KEYWORD_LIST, |q| {
+            q.policy.keyword_lists = KeywordLists::Zero
+        });
         let rubric = rubric();
         let mut q = rubric
             .questions
@@ -746,9 +746,15 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
 
     #[test]
     fn keyword_lists_are_graded_and_flagged_under_flag() {
-        let zero = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Zero);
-        let flag = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Flag);
-        let graded = grade_under("1b", KEYWORD_LIST, |p| p.keyword_lists = KeywordLists::Grade);
+        let zero = grade_under("1b", KEYWORD_LIST, |q| {
+            q.policy.keyword_lists = KeywordLists::Zero
+        });
+        let flag = grade_under("1b", KEYWORD_LIST, |q| {
+            q.policy.keyword_lists = KeywordLists::Flag
+        });
+        let graded = grade_under("1b", KEYWORD_LIST, |q| {
+            q.policy.keyword_lists = KeywordLists::Grade
+        });
         assert!(flag.score > zero.score, "{:#?}", flag.concepts);
         assert!(flag.flags.contains(&Flag::KeywordList));
         assert!(flag.confidence < 0.75, "a flagged list goes to the review queue");
@@ -759,10 +765,14 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
     #[test]
     fn doubt_earns_under_lenient_and_is_flagged_uncertain() {
         let answer = "I guess the whole input?";
-        let strict = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Strict);
+        let strict = grade_under("1a", answer, |q| {
+            q.policy.hedging = crate::rubric::Hedging::Strict
+        });
         assert_eq!(outcome(&strict, "drop"), Outcome::Hedged);
         assert!(strict.concepts[0].cause.is_some(), "the hedge is named");
-        let lenient = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Lenient);
+        let lenient = grade_under("1a", answer, |q| {
+            q.policy.hedging = crate::rubric::Hedging::Lenient
+        });
         assert_eq!(outcome(&lenient, "drop"), Outcome::Hit);
         assert!(
             lenient.flags.iter().any(|f| f.name() == "uncertain"),
@@ -773,7 +783,7 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
             lenient.confidence < 0.75,
             "uncertain answers go to the review queue"
         );
-        let off = grade_under("1a", answer, |p| p.hedging = crate::rubric::Hedging::Off);
+        let off = grade_under("1a", answer, |q| q.policy.hedging = crate::rubric::Hedging::Off);
         assert_eq!(outcome(&off, "drop"), Outcome::Hit);
         assert!(!off.flags.iter().any(|f| f.name() == "uncertain"));
     }
