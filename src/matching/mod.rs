@@ -5,6 +5,7 @@ pub mod concept;
 pub mod cues;
 pub mod echo;
 pub mod fnv;
+pub mod forms;
 pub mod keywords;
 pub mod lexicon;
 pub mod pattern;

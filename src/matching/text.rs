@@ -10,6 +10,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use super::cues::negator_hashes;
+use super::forms;
 use super::lexicon::Lexicon;
 use crate::matching::fnv::Fnv;
 
@@ -58,7 +59,9 @@ fn stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
-/// The stem of one lower-case word.
+/// The stem of one lower-case word: the Snowball stem of its base form, or its derivational
+/// family's stem (`ran` → `run`, `economy` → `econom` as `economic`), or a key of its own for a
+/// word kept apart from its stem's (`capitalism`); see [`forms`].
 pub fn stem(word: &str) -> String {
     // A possessive is its noun: "Britain's rule" is about Britain, "students'" students.
     if let Some(noun) = word.strip_suffix("'s").or_else(|| word.strip_suffix("s'")) {
@@ -84,7 +87,14 @@ pub fn stem(word: &str) -> String {
         if let Some(known) = stems.get(word) {
             return known.to_string();
         }
-        let stemmed = stemmer().stem(word).into_owned();
+        let stemmed = match forms::kept_apart(word) {
+            Some(key) => key.to_string(),
+            None => {
+                let base = forms::base_form(word).unwrap_or(word);
+                let stemmed = stemmer().stem(base);
+                forms::family_stem(&stemmed).map_or_else(|| stemmed.into_owned(), str::to_string)
+            }
+        };
         if stems.len() >= REMEMBERED {
             stems.clear();
         }
