@@ -1039,3 +1039,13 @@ fn an_unknown_policy_setting_is_an_error_at_its_line() {
             )),
         );
 }
+
+#[test]
+fn notebook_answers_are_located_by_cell_and_line() {
+    let assert = rubricate()
+        .args(["check", "tests/heldout/submissions/s07.ipynb"])
+        .assert();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("s07.ipynb:cell "), "{stdout}");
+    assert!(!stdout.contains("s07.ipynb:1 "), "{stdout}");
+}

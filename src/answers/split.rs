@@ -44,8 +44,22 @@ pub fn split(documents: &[Document], index: &LabelIndex) -> SplitAnswers {
         for line in &document.lines {
             splitter.line(line.number, &line.text);
         }
+        // A notebook's labels are told by cell and line, not by the JSON file's line.
+        let cell_of = |number: usize| {
+            document
+                .lines
+                .iter()
+                .find(|l| l.number == number)
+                .and_then(|l| l.cell)
+        };
+        for label in &mut splitter.unknown_labels {
+            label.cell = cell_of(label.line);
+        }
         result.unknown_labels.append(&mut splitter.unknown_labels);
-        let (answers, warnings) = splitter.finish();
+        let (mut answers, warnings) = splitter.finish();
+        for (_, answer) in answers.iter_mut() {
+            answer.location.cell = cell_of(answer.location.line);
+        }
         result.warnings.extend(warnings);
         for (id, answer) in answers {
             if let Some(earlier) = result.answers.get(&id) {
@@ -146,6 +160,7 @@ impl<'a> DocumentSplitter<'a> {
                     file: display_path(self.file),
                     line: number,
                     label,
+                    cell: None,
                 };
                 self.block = Block::Answer {
                     id,
@@ -169,6 +184,7 @@ impl<'a> DocumentSplitter<'a> {
                     file: display_path(self.file),
                     line: number,
                     label: label.clone(),
+                    cell: None,
                 });
                 self.warnings.push(format!(
                     "{}: label \"{label}\" matches no question; the text under it was ignored",

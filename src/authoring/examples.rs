@@ -45,6 +45,7 @@ fn run_example(question: &Question, number: usize, example: &Example, file: &str
         file: file.to_string(),
         line: example.line,
         label: format!("example {number}"),
+        cell: None,
     };
     let grade = score_question(
         question,

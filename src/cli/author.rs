@@ -224,6 +224,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
                 file: "<command line>".into(),
                 line: 1,
                 label: question.id.to_string(),
+                cell: None,
             };
             (answer.clone(), location)
         }

@@ -66,7 +66,7 @@ pub fn review_items(student: &StudentGrade) -> Vec<ReviewItem> {
                 "unknown-label: \"{}\" matches no question; its text was not graded",
                 label.label
             )],
-            location: format!("{}:{}", label.file, label.line),
+            location: label.place(),
         });
     }
     for q in &student.questions {
@@ -82,10 +82,7 @@ pub fn review_items(student: &StudentGrade) -> Vec<ReviewItem> {
             max: q.max,
             confidence: q.confidence,
             reasons: flags.iter().map(|f| f.describe()).collect(),
-            location: q
-                .answer
-                .as_ref()
-                .map_or(String::new(), |a| format!("{}:{}", a.file, a.line)),
+            location: q.answer.as_ref().map_or(String::new(), |a| a.place()),
         });
     }
     items

@@ -118,6 +118,27 @@ pub struct AnswerLocation {
     pub line: usize,
     /// The label as the student wrote it (`Q1c-ii`, `Problem 1, part (c)(ii)`).
     pub label: String,
+    /// In a notebook: the cell and the line within it (`line` is the JSON file's line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<crate::submission::NotebookCell>,
+}
+
+impl AnswerLocation {
+    /// `answers.md:12`, or in a notebook `answers.ipynb:cell 3, line 2`: where a person finds it.
+    pub fn place(&self) -> String {
+        match self.cell {
+            Some(c) => format!("{}:cell {}, line {}", self.file, c.cell, c.line),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
+
+    /// `line 12 of answers.md`, or `cell 3, line 2 of answers.ipynb`, for sentences.
+    pub fn line_of_file(&self) -> String {
+        match self.cell {
+            Some(c) => format!("cell {}, line {} of {}", c.cell, c.line, self.file),
+            None => format!("line {} of {}", self.line, self.file),
+        }
+    }
 }
 
 /// One question's grade.

@@ -512,6 +512,7 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
             file: "s.md".into(),
             line: 1,
             label: question.into(),
+            cell: None,
         };
         score_question(
             q,
@@ -731,6 +732,7 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
             file: "s.md".into(),
             line: 1,
             label: "1b".into(),
+            cell: None,
         };
         let listed = score_question(
             &q,
@@ -801,6 +803,7 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
             file: "s.md".into(),
             line: 1,
             label: "1b".into(),
+            cell: None,
         };
         let g = score_question(
             q,

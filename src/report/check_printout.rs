@@ -26,10 +26,9 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
                 };
                 writeln!(
                     out,
-                    "  {:<8} {}:{}  under \u{201c}{}\u{201d}  {state}",
+                    "  {:<8} {}  under \u{201c}{}\u{201d}  {state}",
                     q.id.as_str(),
-                    at.file,
-                    at.line,
+                    at.place(),
                     one_line(&at.label)
                 )?;
             }

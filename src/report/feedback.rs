@@ -242,11 +242,10 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
         },
         Flag::AnsweredTwice => match &q.answer {
             Some(at) => format!(
-                "You answered this question more than once; only the last answer (“{}”, line {} \
-                 of {}) was graded.",
+                "You answered this question more than once; only the last answer (“{}”, {}) was \
+                 graded.",
                 one_line(&at.label),
-                at.line,
-                at.file
+                at.line_of_file()
             ),
             None => "You answered this question more than once; only the last answer was graded.".to_string(),
         },

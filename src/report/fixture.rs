@@ -80,6 +80,7 @@ fn question(
             file: a.file.to_string(),
             line: a.line,
             label: a.label.to_string(),
+            cell: None,
         }),
         concepts,
         feedback: feedback.iter().map(|s| s.to_string()).collect(),

@@ -289,7 +289,7 @@ fn student_section(page: &StudentPage) -> StudentSection {
         unknown_labels: s
             .unknown_labels
             .iter()
-            .map(|l| format!("“{}” at {}:{} (not graded)", l.label, l.file, l.line))
+            .map(|l| format!("“{}” at {} (not graded)", l.label, l.place()))
             .collect(),
         flag_count: s.questions.iter().map(|q| q.flags.len()).sum(),
         review_count: page.review_items,
@@ -321,7 +321,7 @@ fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
         location: q
             .answer
             .as_ref()
-            .map(|a| format!("{}:{} (label “{}”)", a.file, a.line, a.label)),
+            .map(|a| format!("{} (label “{}”)", a.place(), a.label)),
         answered,
         segments: if answered {
             highlight(&q.answer_text, &q.concepts)

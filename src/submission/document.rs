@@ -29,6 +29,16 @@ pub struct SourceLine {
     /// line was split (a LaTeX `\\`, a notebook string holding several lines).
     pub number: usize,
     pub text: String,
+    /// In a notebook, the cell and the line within it, as the student sees them.
+    pub cell: Option<NotebookCell>,
+}
+
+/// A place in a Jupyter notebook as its author sees it: cell N (counting every cell, 1-based),
+/// line M of that cell's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NotebookCell {
+    pub cell: usize,
+    pub line: usize,
 }
 
 impl SourceLine {
@@ -36,6 +46,7 @@ impl SourceLine {
         SourceLine {
             number,
             text: text.into(),
+            cell: None,
         }
     }
 }

@@ -11,7 +11,9 @@ mod notebook;
 
 pub use decode::{decode, Decoded};
 pub use discover::{discover, discover_single, DiscoverError, Submission, SubmissionFile};
-pub use document::{read_document, read_document_within, Document, ReadError, SourceLine, MAX_FILE_BYTES};
+pub use document::{
+    read_document, read_document_within, Document, NotebookCell, ReadError, SourceLine, MAX_FILE_BYTES,
+};
 
 /// Caps that keep one submission from taking the run down; over a cap, the submission is
 /// reported with its reason, never silently cut.

@@ -70,7 +70,8 @@ pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error>
         .chain(notebook.worksheets.iter().flat_map(|w| &w.cells));
     let mut locator = Locator::new(json);
     let mut lines = Vec::new();
-    for cell in cells {
+    for (index, cell) in cells.enumerate() {
+        let first = lines.len();
         let located: Vec<(usize, &str)> = cell
             .source
             .pieces()
@@ -84,6 +85,13 @@ pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error>
                 lines.extend(join_pieces(&located, &format!("{hashes} ")));
             }
             _ => {}
+        }
+        // Each line of the cell's text also says where it is in the cell.
+        for (k, line) in lines[first..].iter_mut().enumerate() {
+            line.cell = Some(crate::submission::NotebookCell {
+                cell: index + 1,
+                line: k + 1,
+            });
         }
     }
     Ok(lines)
