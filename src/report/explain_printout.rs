@@ -38,6 +38,22 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
     if !q.prompt.is_empty() {
         writeln!(out, "{}", paint(DIM, &q.prompt))?;
     }
+    // The policy that decided the hedges, lists, echoes and terms below.
+    let terms: Vec<String> = q.policy.terms.iter().map(|t| t.join(" ")).collect();
+    writeln!(
+        out,
+        "{}",
+        paint(
+            DIM,
+            format!(
+                "policy: hedging = \"{}\", keyword_lists = \"{}\", echo = \"{}\", terms = [{}]",
+                q.policy.hedging.name(),
+                q.policy.keyword_lists.name(),
+                q.policy.echo.name(),
+                terms.join(", ")
+            )
+        )
+    )?;
 
     writeln!(out, "\n{}", paint(HEADING, "tokens"))?;
     writeln!(out, "{}", paint(DIM, "(word=stem where they differ; | ends a clause, || a sentence, ? a question; \"quoted\" words are mentions)"))?;
