@@ -76,7 +76,7 @@ fn live_scopes(text: &AnalyzedText, question: &Question) -> (Scopes, Option<Stri
 pub fn match_answer(question: &Question, answer: &str) -> AnswerMatches {
     let text = AnalyzedText::new(answer);
     let (scopes, retraction) = live_scopes(&text, question);
-    let echoes = super::echo::echoes(&text, &question.prompt);
+    let echoes = super::echo::echoes(&text, &question.prompt_stems);
     let context = Context {
         text: &text,
         policy: &question.policy,
@@ -135,7 +135,7 @@ pub struct PatternTrace {
 /// Trace every pattern of a concept or misconception against the answer, in its scope.
 pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrace>>, Vec<Vec<PatternTrace>>) {
     let (scopes, _) = live_scopes(answer, question);
-    let echoes = super::echo::echoes(answer, &question.prompt);
+    let echoes = super::echo::echoes(answer, &question.prompt_stems);
     let context = Context {
         text: answer,
         policy: &question.policy,

@@ -533,14 +533,18 @@ const DOUBT_FILLERS: &[&str] = &[
 /// A sentence that is nothing but doubt ("... you'd use the full input. Not sure.") comments
 /// on the whole answer, so it hedges every sentence.
 fn standalone_doubt(text: &AnalyzedText) -> Option<std::ops::Range<usize>> {
-    text.sentences.iter().find_map(|sentence| {
-        let cue = find_cues(text, sentence.clone(), SENTENCE_HEDGES).next()?;
-        let only_doubt = text.tokens[sentence.clone()]
-            .iter()
-            .enumerate()
-            .all(|(k, t)| cue.contains(&(sentence.start + k)) || DOUBT_FILLERS.contains(&t.lower.as_str()));
-        (only_doubt && hedge_of(text, cue.clone()).kind == HedgeKind::Uncertainty).then_some(cue)
-    })
+    // Such a sentence is short; most are not, and are skipped before any cue is looked for.
+    const LONGEST_DOUBT: usize = 8;
+    text.sentences
+        .iter()
+        .filter(|s| s.len() <= LONGEST_DOUBT)
+        .find_map(|sentence| {
+            let cue = find_cues(text, sentence.clone(), SENTENCE_HEDGES).next()?;
+            let only_doubt = text.tokens[sentence.clone()].iter().enumerate().all(|(k, t)| {
+                cue.contains(&(sentence.start + k)) || DOUBT_FILLERS.contains(&t.lower.as_str())
+            });
+            (only_doubt && hedge_of(text, cue.clone()).kind == HedgeKind::Uncertainty).then_some(cue)
+        })
 }
 
 /// A clause that is nothing but an open alternative ("X, maybe not." / "X, or not") leaves

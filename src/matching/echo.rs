@@ -11,14 +11,21 @@ use super::text::AnalyzedText;
 /// runs are ordinary reuse of the question's terms.
 const MIN_ECHO_WORDS: usize = 4;
 
+/// A prompt's words as stems, as [`echoes`] compares them (the rubric keeps them per question).
+pub fn stems(prompt: &str) -> Vec<String> {
+    AnalyzedText::new(prompt)
+        .tokens
+        .into_iter()
+        .map(|t| t.stem)
+        .collect()
+}
+
 /// The runs of `answer`'s tokens (at least [`MIN_ECHO_WORDS`] long, by stem) that also stand
-/// consecutively in `prompt`.
-pub fn echoes(answer: &AnalyzedText, prompt: &str) -> Vec<Range<usize>> {
-    if prompt.trim().is_empty() {
+/// consecutively in the prompt, given as its [`stems`].
+pub fn echoes(answer: &AnalyzedText, prompt_stems: &[String]) -> Vec<Range<usize>> {
+    if prompt_stems.len() < MIN_ECHO_WORDS {
         return Vec::new();
     }
-    let prompt = AnalyzedText::new(prompt);
-    let prompt_stems: Vec<&str> = prompt.tokens.iter().map(|t| t.stem.as_str()).collect();
     let tokens = &answer.tokens;
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
@@ -52,7 +59,7 @@ mod tests {
 
     fn echoed(answer: &str, prompt: &str) -> Vec<String> {
         let text = AnalyzedText::new(answer);
-        echoes(&text, prompt)
+        echoes(&text, &stems(prompt))
             .into_iter()
             .map(|r| {
                 text.tokens[r]

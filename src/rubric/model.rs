@@ -46,6 +46,8 @@ pub struct Question {
     pub id: QuestionId,
     pub max: Points,
     pub prompt: String,
+    /// The prompt's words as stems, analysed once, to find answers that copy it.
+    pub prompt_stems: Vec<String>,
     pub visibility: Visibility,
     pub max_words: Option<usize>,
     pub over_max_words: LongAnswers,

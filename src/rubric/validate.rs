@@ -221,6 +221,7 @@ impl Validator<'_> {
             id: QuestionId(q.id.get_ref().clone()),
             max,
             prompt: q.prompt.trim().to_string(),
+            prompt_stems: crate::matching::echo::stems(&q.prompt),
             visibility: self.visibility(&q.visibility),
             max_words: q.max_words,
             over_max_words: self.long_answers(q),
