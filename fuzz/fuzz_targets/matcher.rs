@@ -20,9 +20,9 @@ fn rubric() -> &'static Rubric {
 
 fuzz_target!(|text: &str| {
     for question in &rubric().questions {
-        let location = AnswerLocation { file: "x".into(), line: 1, label: question.id.to_string() };
+        let location = AnswerLocation { file: "x".into(), line: 1, label: question.id.to_string(), cell: None };
         let grade = score_question(question, AnswerInput::Found { location, text, answered_twice: false });
         assert!(grade.score <= grade.max);
-        let _ = rubricate::authoring::explain::explain(question, text, AnswerLocation { file: "x".into(), line: 1, label: String::new() });
+        let _ = rubricate::authoring::explain::explain(question, text, AnswerLocation { file: "x".into(), line: 1, label: String::new(), cell: None });
     }
 });
