@@ -591,12 +591,6 @@ fn is_phrased_as_question(text: &AnalyzedText, sentence: std::ops::Range<usize>)
     first.is_some_and(|t| QUESTION_OPENERS.contains(&t.lower.as_str()))
 }
 
-/// Whether the sentence holding token `at` is a question or hedged, or its clause is (under
-/// the default policy).
-pub fn is_hedged(text: &AnalyzedText, at: usize) -> bool {
-    hedge_at(text, at).is_some()
-}
-
 /// Cues that take back what came before them: only what follows is the answer.
 const RETRACTIONS: &[&[&str]] = &[
     &["just", "kidding"],
