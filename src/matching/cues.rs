@@ -773,7 +773,7 @@ mod tests {
     fn stance_under(hedging: Hedging, answer: &str, word: &str) -> (Stance, Option<Hedge>) {
         let policy = Policy {
             hedging,
-            ..Policy::default_with_builtin_terms()
+            ..Policy::default()
         };
         let text = AnalyzedText::new(answer);
         let words: Vec<&str> = word.split(' ').collect();

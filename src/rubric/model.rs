@@ -223,7 +223,7 @@ impl Pattern {
 /// How the engine judges what an answer does beyond its words: hedges, keyword lists, the
 /// prompt copied back, and terms with a negation word inside. Set for the assignment in
 /// `[policy]` and field by field per question (`[question.policy]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub hedging: Hedging,
     pub keyword_lists: KeywordLists,
@@ -320,15 +320,17 @@ impl Echo {
 /// word hyphenated to the next, as in `no-op` or `not-for-profit`, is a compound anyway.)
 const BUILTIN_TERMS: &[&str] = &["no preemption"];
 
-impl Policy {
-    /// The defaults, with the built-in terms.
-    pub fn default_with_builtin_terms() -> Policy {
+/// The defaults, with the built-in terms: what a rubric without `[policy]` grades under.
+impl Default for Policy {
+    fn default() -> Policy {
         Policy {
+            hedging: Hedging::default(),
+            keyword_lists: KeywordLists::default(),
+            echo: Echo::default(),
             terms: BUILTIN_TERMS
                 .iter()
                 .map(|t| crate::matching::cues::term_words(t))
                 .collect(),
-            ..Policy::default()
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         })
         .collect();
 
-    let policy = v.policy(&raw.policy, &Policy::default_with_builtin_terms());
+    let policy = v.policy(&raw.policy, &Policy::default());
     let mut seen_questions = BTreeSet::new();
     let mut questions = Vec::new();
     for q in &raw.questions {
