@@ -361,22 +361,68 @@ fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>
     Ok(sequences)
 }
 
-/// Whether the phrase has a bare `a|b` beside another word (`address space|memory`), which
-/// reads either as "address (space|memory)", what it means, or as "(address space)|memory",
-/// which needs parentheses. A rubric linter can warn about it; a bare `a|b` with nothing
-/// beside it, or with `..` between it and its neighbours, reads one way only. A phrase that
+/// Why a bare `a|b` in the phrase was probably meant to alternate several words, with the
+/// parenthesised form to write instead: `soft prompt|prompt tuning` reads as
+/// "soft (prompt|prompt) tuning". `|` binds single words, which is what most rubrics mean
+/// (`reconstruction task|objective`), so only forms that make no sense word by word are
+/// reported: a word repeated in one place or in neighbouring places (`will not|would not`),
+/// or an article alternating with another word (`on the data|the dataset`). A phrase that
 /// does not parse is not ambiguous (it is an error).
-pub fn is_ambiguous_alternation(source: &str) -> bool {
-    let Ok(items) = items(source) else {
-        return false;
-    };
-    let is_word = |i: Option<&Item>| matches!(i, Some(Item::Bare(_) | Item::Parenthesised(_)));
-    (0..items.len()).any(|i| match &items[i] {
-        Item::Bare(part) if part.contains('|') => {
-            is_word(i.checked_sub(1).and_then(|p| items.get(p))) || is_word(items.get(i + 1))
+pub fn ambiguous_alternation(source: &str) -> Option<String> {
+    let items = items(source).ok()?;
+    let words = |item: &Item| -> Vec<String> {
+        match item {
+            Item::Bare(part) => part.split('|').map(str::to_lowercase).collect(),
+            _ => Vec::new(),
         }
-        _ => false,
-    })
+    };
+    let is_article = |w: &str| matches!(w, "a" | "an" | "the");
+    let reason = items.iter().enumerate().find_map(|(i, item)| {
+        let Item::Bare(part) = item else { return None };
+        if !part.contains('|') {
+            return None;
+        }
+        let own = words(item);
+        let next = items.get(i + 1).map(&words).unwrap_or_default();
+        let repeated = own
+            .iter()
+            .enumerate()
+            .find(|(k, w)| own[..*k].contains(w) || next.contains(w))
+            .map(|(_, w)| format!("`{w}` appears twice"));
+        let article = (own.iter().any(|w| is_article(w)) && own.iter().any(|w| !is_article(w)))
+            .then(|| format!("`{part}` alternates an article with another word"));
+        repeated.or(article)
+    })?;
+    let grouped = items
+        .split(|i| matches!(i, Item::Gap))
+        .map(|run| {
+            let text: Vec<&str> = run
+                .iter()
+                .map(|i| match i {
+                    Item::Bare(p) => *p,
+                    _ => "",
+                })
+                .collect();
+            let any_bar = run.iter().any(|i| matches!(i, Item::Bare(p) if p.contains('|')));
+            let plain = run.iter().all(|i| matches!(i, Item::Bare(_)));
+            if any_bar && plain && run.len() > 1 {
+                format!("({})", text.join(" "))
+            } else {
+                run.iter()
+                    .map(|i| match i {
+                        Item::Bare(p) => p.to_string(),
+                        Item::Parenthesised(p) => format!("({p})"),
+                        Item::Gap => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" .. ");
+    Some(format!(
+        "{reason}: `|` joins single words, so `{source}` alternates word by word; to alternate several words write them in parentheses, e.g. `{grouped}`"
+    ))
 }
 
 /// For each place, the words that can open its match, one of which must match some token (or
@@ -1398,14 +1444,26 @@ mod tests {
             Phrase::parse("(a .. b|c)", &groups()).unwrap_err(),
             PhraseError::GapInParentheses
         );
-        // What a rubric linter warns about: a bare `a|b` beside another word.
-        assert!(is_ambiguous_alternation("address space|memory"));
-        assert!(is_ambiguous_alternation("train a linear classifier|head on top"));
-        assert!(!is_ambiguous_alternation("(address space|memory)"));
-        assert!(!is_ambiguous_alternation("linear (head|layer)"));
-        assert!(!is_ambiguous_alternation("copy|transfer .. weights"));
-        assert!(!is_ambiguous_alternation("head|layer"));
-        assert!(!is_ambiguous_alternation("{finetune} the encoder"));
+        // What a rubric linter warns about: a bare `a|b` that makes no sense word by word.
+        let ambiguous = |s: &str| ambiguous_alternation(s).is_some();
+        assert!(ambiguous("soft prompt|prompt tuning"));
+        assert!(ambiguous("won't|will not|does not help|work"));
+        assert!(ambiguous("{finetune} .. on them|the examples|the data"));
+        assert!(ambiguous("square of the|sequence length"));
+        // Word-by-word alternation, what `|` means, is not reported.
+        assert!(!ambiguous("reconstruction task|objective"));
+        assert!(!ambiguous("train a linear classifier|head on top"));
+        assert!(!ambiguous("update every|all weight|weights"));
+        assert!(!ambiguous("(soft prompt|prompt tuning)"));
+        assert!(!ambiguous("copy|transfer .. weights"));
+        assert!(!ambiguous("head|layer"));
+        assert!(!ambiguous("{finetune} the encoder"));
+        assert_eq!(
+            ambiguous_alternation("freeze .. soft prompt|prompt tuning").unwrap(),
+            "`prompt` appears twice: `|` joins single words, so `freeze .. soft prompt|prompt tuning` \
+             alternates word by word; to alternate several words write them in parentheses, \
+             e.g. `freeze .. (soft prompt|prompt tuning)`"
+        );
     }
 
     #[test]

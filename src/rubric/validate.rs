@@ -11,7 +11,7 @@ use super::error::{Diagnostics, Problem, RubricError, Severity};
 use super::model::*;
 use super::raw::*;
 use crate::ids::{Points, QuestionId};
-use crate::matching::pattern::{allowed_edits, Phrase, SynonymGroups, Word};
+use crate::matching::pattern::{self, allowed_edits, Phrase, SynonymGroups, Word};
 
 /// Compiled regexes may not grow past this (bytes), so a rubric cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -116,6 +116,9 @@ impl Validator<'_> {
         match Phrase::parse(source, &self.synonyms) {
             Ok(phrase) => {
                 self.warn_weak_phrase(written, &phrase);
+                if let Some(why) = pattern::ambiguous_alternation(source) {
+                    self.warning(written, why);
+                }
                 Some(Pattern::Phrase(phrase))
             }
             Err(e) => {
@@ -938,6 +941,20 @@ mod tests {
                 "r.toml:14:6: warning: question `1.a` has no concepts, so every answer scores 0",
                 "r.toml:14:6: warning: question `1.a` has the same labels as `1a` (both read as 1(a))",
             ],
+            "{w:#?}"
+        );
+    }
+
+    #[test]
+    fn an_alternation_meant_for_several_words_is_reported() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"soft prompt|prompt tuning\", \"(soft prompt|prompt tuning)\", \"reconstruction task|objective\"]\n"
+        );
+        let w = warnings(&toml);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].starts_with("r.toml:10:10: warning: `prompt` appears twice")
+                && w[0].ends_with("e.g. `(soft prompt|prompt tuning)`"),
             "{w:#?}"
         );
     }
