@@ -1,8 +1,9 @@
 //! Word forms the stemmer does not unify, from WordNet (built into the binary from
 //! `wordforms.tsv`, which `tools/wordforms/build.py` makes): irregular inflections (`ran` is
 //! `run`, `children` `child`), derivational families (`economic` is `economy`, `judicial`
-//! `judiciary`), and doctrines kept apart from the word they are named after (`capitalism` is
-//! not `capital`). [`super::text::stem`] applies them, so rubric words and answer words meet
+//! `judiciary`), and words kept apart from a word of another meaning that the stemmer gives
+//! the same stem (`capitalism` is not `capital`, `organization` not `organ`, `university` not
+//! `universe`). [`super::text::stem`] applies them, so rubric words and answer words meet
 //! the same forms.
 
 use std::collections::HashMap;
@@ -62,7 +63,8 @@ pub fn family_stem(stem: &str) -> Option<&'static str> {
 }
 
 /// A key of its own for a lower-case word whose stem is a word of another meaning's
-/// (`capitalism`, whose stem `capit` is `capital`'s).
+/// (`capitalism`, whose stem `capit` is `capital`'s; `organizations`, whose stem `organ` is
+/// `organ`'s).
 pub fn kept_apart(word: &str) -> Option<&'static str> {
     forms().apart.get(word).copied()
 }
@@ -135,8 +137,33 @@ mod tests {
             ("print", "printer"),
             ("head", "header"),
             ("seed", "seedy"),
+            ("organ", "organization"),
+            ("organs", "organizations"),
+            ("universe", "university"),
+            ("universal", "universities"),
+            ("office", "officer"),
+            ("import", "important"),
+            ("object", "objective"),
+            ("response", "responsible"),
         ] {
             assert_ne!(stem(a), stem(b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn a_word_kept_apart_keeps_its_own_forms() {
+        for (a, b) in [
+            ("organization", "organizations"),
+            ("organization", "organize"),
+            ("university", "universities"),
+            ("experiment", "experimented"),
+            // joined by a productive suffix where WordNet has no link
+            ("approximate", "approximately"),
+            ("theoretic", "theoretical"),
+            ("large", "largely"),
+            ("universe", "universal"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} {b}");
         }
     }
 

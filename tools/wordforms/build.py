@@ -15,8 +15,9 @@ Three kinds of entry, all taken from WordNet and none written by hand:
   economic), where WordNet relates two words as derivations (`+` and `\\` pointers, in their
   first senses) and the shorter one's stem starts the longer one's, followed only by
   meaning-keeping suffixes.
-- `apart`: a noun in -ism that the stemmer gives the stem of a word WordNet does not relate
-  it to (capitalism and capital both stem to `capit`), with a key of its own.
+- `apart`: a word the stemmer gives the stem of a word of another meaning, which WordNet
+  does not relate it to (organization and organ both stem to `organ`, capitalism and capital
+  to `capit`), with a key of its own shared with its regular inflections.
 
 Words are single lower-case ASCII words; the table is sorted and the same for the same input.
 """
@@ -279,11 +280,39 @@ def families(wn):
     return table, joined, refused
 
 
+# What one word may add to another that WordNet leaves unlinked and still mean the same thing
+# (approximate, approximately; theoretic, theoretical; gymnast, gymnastic; care, careful).
+PRODUCTIVE = frozenset("s es ed d ing ly ally al ical ic ness ful ion ation".split())
+
+
+def productive_pair(a, b):
+    """Whether the longer of two words is the shorter one (less a final e or y) plus a
+    productive suffix."""
+    short, long = sorted((a, b), key=lambda w: (len(w), w))
+    for root in {short, short.rstrip("e"), short[:-1] + "i" if short.endswith("y") else short}:
+        if long.startswith(root) and long[len(root) :] in PRODUCTIVE:
+            return True
+    return False
+
+
+def inflected(word):
+    """Regular inflections a word may take (organizations, departments, experimented)."""
+    forms = {word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    return forms
+
+
 def kept_apart(wn):
-    """Doctrines the stemmer gives their root's stem (capitalism and capital: `capit`; social
-    and socialism: `social`) where WordNet relates neither, and their plurals: word -> the
-    doctrine's own key. A doctrine related to a word of its stem stays with it (metabolism,
-    metabolic)."""
+    """Words the stemmer gives the stem of a word of another meaning (organization and organ
+    both stem to `organ`, university and universe to `univers`, capitalism and capital to
+    `capit`): word -> a key of its own, shared with its regular inflections.
+
+    The words of one stem are split into groups WordNet relates (by any pointer, or as an
+    inflection), joined again where one is the other plus a productive suffix; the group
+    with the shortest word keeps the stem, each other group gets its shortest word as key."""
     related = collections.defaultdict(set)
     for links in wn.links.values():
         for a, b in links:
@@ -293,14 +322,46 @@ def kept_apart(wn):
     for lemma in wn.lemmas:
         if WORD.match(lemma):
             stems[porter2.stem(lemma)].add(lemma)
-    table = {}
-    for lemma in sorted(wn.lemmas):
-        if WORD.match(lemma) and lemma.endswith("ism") and "n" in wn.lemmas[lemma]:
-            stem = porter2.stem(lemma)
-            others = {w for w in stems[stem] if not w.startswith(lemma)}
-            if stem != lemma and others and not others & related[lemma]:
-                table[lemma] = lemma
-                table[lemma + "s"] = lemma  # morphy's noun rule, s -> ""
+    table, ambiguous = {}, set()
+    for stem, words in sorted(stems.items()):
+        if len(words) < 2:
+            continue
+        parent = {w: w for w in words}
+
+        def find(w):
+            while parent[w] != w:
+                w = parent[w]
+            return w
+
+        ordered = sorted(words)
+        for w in ordered:
+            for other in sorted((related[w] | morphy_bases(wn, w)) & words):
+                parent[find(other)] = find(w)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if find(a) != find(b) and productive_pair(a, b):
+                    parent[find(b)] = find(a)
+        groups = collections.defaultdict(set)
+        for w in ordered:
+            groups[find(w)].add(w)
+        if len(groups) < 2:
+            continue
+        root = min(groups.values(), key=lambda g: min((len(w), w) for w in g))
+        for group in groups.values():
+            if group is root:
+                continue
+            key = min(group, key=lambda w: (len(w), w))
+            if key == stem:
+                continue
+            for w in sorted(group):
+                for form in {w} | inflected(w):
+                    if form != w and (form in words or porter2.stem(form) != stem):
+                        continue
+                    if table.get(form, key) != key:
+                        ambiguous.add(form)
+                    table[form] = key
+    for form in ambiguous:
+        del table[form]
     return table
 
 
