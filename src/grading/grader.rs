@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::answers::{split, LabelIndex};
-use crate::grading::grades::{AssignmentInfo, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus};
+use crate::grading::grades::{
+    AssignmentInfo, Flag, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus,
+};
+use crate::grading::pasted;
 use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::StudentId;
-use crate::rubric::Rubric;
+use crate::rubric::{Question, Rubric};
 use crate::submission::{
     discover, display_path, read_document_within, DiscoverError, Document, Limits, Submission,
 };
@@ -134,23 +137,37 @@ impl<'r> Grader<'r> {
             .flat_map(|d| d.warnings.iter().cloned())
             .collect();
         warnings.extend(split.warnings.iter().cloned());
+        let all: Vec<&Question> = self.rubric.questions.iter().collect();
+        let answers = split
+            .answers
+            .iter()
+            .map(|(id, found)| (id.clone(), (found.location.clone(), found.text.as_str())))
+            .collect();
+        let shares = pasted::shares(&all, &answers);
         let questions: Vec<_> = self
             .rubric
             .questions
             .iter()
             .map(|question| {
                 let looked_for = self.labels.looked_for(&question.id);
+                let share = shares.get(&question.id);
                 let input = match split.answers.get(&question.id) {
                     Some(found) => AnswerInput::Found {
                         location: found.location.clone(),
-                        text: &found.text,
+                        text: share.map_or(&found.text, |s| &s.text),
                         answered_twice: split.answered_twice.contains(&question.id),
                     },
                     None => AnswerInput::Missing {
                         looked_for: &looked_for,
                     },
                 };
-                score_question(question, input)
+                let mut grade = score_question(question, input);
+                if let Some(share) = share {
+                    grade.add_flag(Flag::SameAnswer {
+                        also_under: share.also_under.iter().map(ToString::to_string).collect(),
+                    });
+                }
+                grade
             })
             .collect();
         let total = questions.iter().map(|q| q.score).sum();

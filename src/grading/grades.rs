@@ -166,6 +166,14 @@ pub struct QuestionGrade {
     pub overridden: Option<Override>,
 }
 
+impl QuestionGrade {
+    /// Add a flag found after scoring, lowering the confidence as the scorer would have.
+    pub fn add_flag(&mut self, flag: Flag) {
+        self.confidence *= flag.confidence_factor();
+        self.flags.push(flag);
+    }
+}
+
 fn certain() -> f64 {
     1.0
 }
@@ -274,6 +282,9 @@ pub enum Flag {
     LongAnswerNoCredit { words: usize },
     /// A very short answer that earned full marks on a question worth several points.
     ShortAnswerFullMarks { words: usize },
+    /// The same answer stands under other labels too; only the sentences that answer this
+    /// question were graded.
+    SameAnswer { also_under: Vec<String> },
     /// A TA's override replaced the autograder's score.
     Overridden,
     /// Longer than the question's `max_words` (and, under `truncate`, graded only that far).
@@ -302,6 +313,7 @@ impl Flag {
             Flag::Retraction { .. } => "retraction",
             Flag::LongAnswerNoCredit { .. } => "long-answer-no-credit",
             Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
+            Flag::SameAnswer { .. } => "same-answer",
             Flag::Overridden => "overridden",
             Flag::TooLong { .. } => "too-long",
         }
@@ -317,6 +329,7 @@ impl Flag {
             | Flag::Echo { concept } => concept.clone(),
             Flag::Uncertain { concept, cue } => format!("{concept} ({cue})"),
             Flag::Retraction { cue } => cue.clone(),
+            Flag::SameAnswer { also_under } => format!("also under {}", also_under.join(", ")),
             Flag::Contradiction { concepts } => concepts.join(" vs "),
             Flag::HedgedChoice { options } => options.join(" or "),
             Flag::LongAnswerNoCredit { words } | Flag::ShortAnswerFullMarks { words } => {
@@ -342,6 +355,7 @@ impl Flag {
             | Flag::TooLong { .. }
             | Flag::NegatedOrHedged { .. }
             | Flag::Echo { .. }
+            | Flag::SameAnswer { .. }
             | Flag::Retraction { .. } => 0.7,
         }
     }

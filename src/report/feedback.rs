@@ -271,6 +271,11 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
         Flag::KeywordList => "Your answer is only a list of keywords: to earn points, say in \
                               sentences what is true about them."
             .to_string(),
+        Flag::SameAnswer { also_under } => format!(
+            "The same answer stands under {} too; here only the sentences that answer this \
+             question were graded.",
+            also_under.join(", ")
+        ),
         Flag::Overridden => match &q.overridden {
             Some(o) if !o.comment.is_empty() => format!(
                 "A TA reviewed this answer and set the score: {}",
