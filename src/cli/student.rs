@@ -123,7 +123,7 @@ pub fn export(args: ExportArgs) -> u8 {
     }
     let edition = match rubricate::rubric::student_edition(&text) {
         Ok(e) => e,
-        Err(message) => return fail(&message),
+        Err(e) => return fail(&error_chain(&e)),
     };
     let output = args
         .output
