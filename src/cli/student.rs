@@ -6,7 +6,7 @@ use rubricate::grading::grader::Grader;
 use rubricate::report::write_atomic;
 use rubricate::rubric;
 
-use super::{error_chain, exit, fail, load_rubric, rubric_failure};
+use super::{error_chain, exit, fail, load_rubric, rubric_failure, RubricUse};
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
@@ -35,7 +35,7 @@ pub struct ExportArgs {
 }
 
 pub fn check(args: CheckArgs) -> u8 {
-    let (_, rubric) = match load_rubric(args.rubric.clone()) {
+    let (_, rubric) = match load_rubric(args.rubric.clone(), RubricUse::SelfCheck) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
