@@ -23,7 +23,8 @@ pub struct CheckArgs {
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// The student edition: hidden concepts, misconception details and examples removed.
+    /// The student edition: question ids, labels, points, word limits and the concepts marked
+    /// `practice = true`; every other pattern, choice and feedback removed.
     #[arg(long, required = true)]
     student: bool,
     /// The rubric to export.
