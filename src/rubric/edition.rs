@@ -94,9 +94,10 @@ pub fn student_edition(text: &str) -> Result<String, EditionError> {
         .and_then(Value::as_str)
         .unwrap_or("the assignment");
     let mut text = format!(
-        "# Student edition of the rubric for \"{}\": question ids, labels, points, word limits\n\
-         # and the concepts released for practice. It holds no answer key: `rubricate check`\n\
-         # checks an answer file's structure with it, and it cannot grade.\n\n",
+        "# Student edition of the rubric for \"{}\".\n\
+         # It holds question ids, labels, points, word limits and the concepts released for\n\
+         # practice, and no answer key: `rubricate check` checks an answer file's structure\n\
+         # with it; it cannot grade.\n\n",
         title.replace(['\n', '\r'], " ")
     );
     text.push_str(&toml::to_string_pretty(&out)?);
