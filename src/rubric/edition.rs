@@ -4,7 +4,8 @@
 //!
 //! Kept: the assignment's id, title and course; per question its id, labels, points and word
 //! limit; the concepts staff mark `practice = true`, whole, with what grading them needs (the
-//! question's prompt, subjects and policy, the option sets and synonym groups they name).
+//! question's prompt and policy, its subjects when one is scoped to a subject, the option sets
+//! and synonym groups they name).
 //! Everything else (other concepts, their patterns, choices and feedback, misconceptions,
 //! worked examples, comments) is dropped.
 
@@ -125,19 +126,11 @@ fn student_question(question: &Table) -> Table {
         .collect();
     let is_practice = |id: &Value| id.as_str().is_some_and(|id| ids.contains(id));
     out.extend(keep(question, PRACTICE_QUESTION_KEYS));
-    let subjects: BTreeSet<&str> = practice
-        .iter()
-        .filter_map(|c| c.get("subject").and_then(Value::as_str))
-        .collect();
-    if let Some(Value::Table(all)) = question.get("subjects") {
-        let used: Table = all
-            .iter()
-            .filter(|(name, _)| subjects.contains(name.as_str()))
-            .map(|(name, names)| (name.clone(), names.clone()))
-            .collect();
-        if !used.is_empty() {
-            out.insert("subjects".into(), Value::Table(used));
-        }
+    // Every subject, not only the practice concepts': each one marks where another part of
+    // the answer begins, so dropping one would let a part run on into the next.
+    let scoped = practice.iter().any(|c| c.contains_key("subject"));
+    if let (true, Some(subjects)) = (scoped, question.get("subjects")) {
+        out.insert("subjects".into(), subjects.clone());
     }
     if let Some(Value::Array(groups)) = question.get("exclusive") {
         let kept: Vec<Value> = groups
@@ -345,6 +338,52 @@ visibility = "after-due"
             problems.contains("concept `late` is released for practice, but its concept is `after-due`"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn a_scoped_practice_concept_keeps_every_subject_of_its_question() {
+        let text = r#"
+[assignment]
+id = "a"
+title = "A"
+[[question]]
+id = "2"
+points = 2
+subjects = { bert = ["BERT"], gpt = ["GPT"] }
+  [[question.concept]]
+  id = "bert-no"
+  points = 1
+  subject = "bert"
+  practice = true
+  match = ["cannot generate"]
+  [[question.concept]]
+  id = "gpt-yes"
+  points = 1
+  subject = "gpt"
+  match = ["left to right"]
+"#;
+        let edition = student_edition(text).unwrap();
+        assert!(!edition.contains("left to right"), "{edition}");
+        let rubric =
+            crate::rubric::parse(Path::new("s.toml"), &edition).unwrap_or_else(|e| panic!("{e}\n{edition}"));
+        let ids: Vec<&str> = rubric.questions[0]
+            .subjects
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["bert", "gpt"]);
+    }
+
+    #[test]
+    fn an_unknown_edition_is_an_error_at_its_place() {
+        let text = format!("edition = \"teacher\"\n{RUBRIC}");
+        match crate::rubric::parse(Path::new("s.toml"), &text) {
+            Err(crate::rubric::RubricError::Invalid(d)) => assert_eq!(
+                d.to_string().lines().next(),
+                Some("s.toml:1:11: error: edition `teacher` is not one of `staff`, `student`")
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
