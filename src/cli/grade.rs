@@ -12,7 +12,7 @@ use rubricate::report::{
     write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
 };
 
-use super::{error_chain, exit, fail, load_rubric, plural};
+use super::{error_chain, exit, fail, load_rubric, plural, RubricUse};
 
 #[derive(clap::Args)]
 pub struct GradeArgs {
@@ -140,7 +140,7 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
 
 /// The rubric, with a one-line note when it has lint warnings.
 fn load_rubric_noting_warnings(args: &GradeArgs) -> Result<rubricate::rubric::Rubric, u8> {
-    let (rubric_path, rubric) = load_rubric(args.rubric.clone())?;
+    let (rubric_path, rubric) = load_rubric(args.rubric.clone(), RubricUse::Grading)?;
     if !rubric.warnings.is_empty() && !args.quiet {
         let n = rubric.warnings.len();
         eprintln!(
