@@ -40,6 +40,32 @@ impl fmt::Display for StudentId {
     }
 }
 
+/// A group's id: 12 hex digits, from its question and representative content.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct GroupId(pub String);
+
+impl GroupId {
+    /// The id of the group of `question` whose representative content is `content`.
+    pub fn of(question: &QuestionId, content: &str) -> GroupId {
+        let mut key = Vec::with_capacity(question.as_str().len() + 1 + content.len());
+        key.extend_from_slice(question.as_str().as_bytes());
+        key.push(b'\n');
+        key.extend_from_slice(content.as_bytes());
+        GroupId(format!("{:012x}", crate::matching::fnv::hash(key) >> 16))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for GroupId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Points, stored in hundredths so that sums are exact (`0.5 + 0.5 + 1 == 2`, always).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Points(i64);

@@ -15,6 +15,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
+use crate::course::groups::{GroupReview, GroupTally};
 use crate::course::review::{review_items, ReviewItem};
 use crate::course::spill::{Offset, Spill, SpillReader};
 use crate::grading::grades::{AssignmentInfo, Flag, GradeReport, Outcome, StudentGrade, SubmissionStatus};
@@ -125,6 +126,7 @@ pub struct ClassTally {
     everyone: Option<Vec<StudentPage>>,
     /// The most doubtful students, by (lowest confidence, id), at most `pages`.
     doubtful: BTreeMap<(u64, StudentId), StudentPage>,
+    groups: GroupTally,
 }
 
 impl ClassTally {
@@ -138,6 +140,7 @@ impl ClassTally {
             .map(|(i, id)| (id.clone(), i as u16 + 1))
             .collect();
         Ok(ClassTally {
+            groups: GroupTally::new(assignment.questions.iter().map(|q| (q.id.clone(), q.max))),
             questions: assignment
                 .questions
                 .iter()
@@ -180,6 +183,7 @@ impl ClassTally {
             SubmissionStatus::Graded => {
                 counts.graded += 1;
                 *self.totals.entry(student.total).or_default() += 1;
+                self.groups.add(student);
                 for q in &student.questions {
                     counts.flagged_answers += usize::from(!q.flags.is_empty());
                     counts.missing_answers += usize::from(q.flags.contains(&Flag::Missing));
@@ -280,6 +284,7 @@ impl ClassTally {
             review: self.review.finish()?,
             queue: self.keys.into_iter().map(|k| k.at).collect(),
             pages,
+            groups: self.groups.finish(),
         })
     }
 }
@@ -296,6 +301,8 @@ pub struct ClassReport {
     queue: Vec<Offset>,
     /// Full grades of the students with a page in the HTML report, in id order.
     pub pages: Vec<StudentPage>,
+    /// The answer groups, in review order.
+    pub groups: Vec<GroupReview>,
 }
 
 impl ClassReport {

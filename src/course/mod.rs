@@ -12,6 +12,7 @@
 //! - [`lock`]: one run at a time per output folder.
 
 pub mod class;
+pub mod groups;
 pub mod history;
 pub mod lock;
 pub mod overrides;

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::course::class::ClassReport;
+use crate::course::groups::{AnswerContent, Groups, GroupsBuilder};
 use crate::course::overrides::Overrides;
 use crate::course::regrade::{Change, PreviousRun, RegradeDiff};
 use crate::course::roster::Roster;
 use crate::grading::grader::{Grader, Progress};
 use crate::grading::grades::{GradeReport, StudentGrade, SubmissionStatus};
-use crate::ids::{Points, StudentId};
+use crate::ids::{Points, QuestionId, StudentId};
 use crate::report::{
     feedback_file_names, render_student, OutputFolder, RenderedStudent, ReportError, WrittenFiles,
 };
@@ -105,6 +106,8 @@ pub fn run(
     };
     let plan = plan(grader, &submissions, options.roster);
     progress.started(plan.len());
+    let questions: Vec<QuestionId> = grader.rubric.questions.iter().map(|q| q.id.clone()).collect();
+    let groups = read_groups(grader, &submissions, &plan, &questions);
 
     let assignment = grader.assignment_info();
     let folder = OutputFolder::create(out, &assignment, options.canvas)?;
@@ -121,6 +124,7 @@ pub fn run(
     };
 
     let grade_chunk = |step: usize, entries: std::ops::Range<usize>| -> Vec<Result<Graded, ReportError>> {
+        let first_slot = entries.start;
         plan[entries]
             .par_iter()
             .enumerate()
@@ -136,6 +140,7 @@ pub fn run(
                     (None, Some(missing)) => (**missing).clone(),
                     (None, None) => unreachable!("a planned student has a submission or a roster entry"),
                 };
+                groups.give(first_slot + i, &questions, &mut grade);
                 let used = overrides.apply(&mut grade);
                 progress.graded(&grade.student);
                 let first = step == 0 && i == 0;
@@ -284,6 +289,47 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
         .collect()
 }
 
+/// Every answer's group, from a first pass over the submissions that only reads and splits
+/// them, so that each student's reports can name their answers' groups as they are graded.
+/// Memory holds one chunk of answer texts and the class's distinct short answers.
+fn read_groups(
+    grader: &Grader<'_>,
+    submissions: &[Submission],
+    plan: &[Planned],
+    questions: &[QuestionId],
+) -> Groups {
+    let mut builder = GroupsBuilder::new(questions.iter().cloned(), plan.len());
+    let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
+    for start in (0..plan.len()).step_by(chunk) {
+        let read: Vec<Vec<Option<(String, AnswerContent)>>> = plan[start..plan.len().min(start + chunk)]
+            .par_iter()
+            .map(|planned| {
+                let texts = planned
+                    .submission
+                    .and_then(|at| grader.answer_texts(&submissions[at]))
+                    .unwrap_or_default();
+                texts
+                    .into_iter()
+                    .map(|text| {
+                        text.map(|text| {
+                            let content = GroupsBuilder::content(&text);
+                            (text, content)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        for (i, answers) in read.into_iter().enumerate() {
+            for (question, answer) in answers.into_iter().enumerate() {
+                if let Some((text, content)) = answer {
+                    builder.add(question, start + i, &text, content);
+                }
+            }
+        }
+    }
+    builder.finish()
+}
+
 /// Give a graded submission the identity the roster settled for it.
 fn settle(grade: &mut StudentGrade, identity: &StudentGrade) {
     grade.student = identity.student.clone();
@@ -385,6 +431,7 @@ mod tests {
         // The whole report in memory, then written at once.
         let mut report = grader.grade_folder(&root, &[]).unwrap();
         roster.apply(&mut report);
+        crate::course::groups::assign(&mut report);
         assert!(overrides.apply(&mut report).is_empty());
         let whole = dir.path().join("whole");
         write_outputs(&report, &whole).unwrap();

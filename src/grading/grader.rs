@@ -2,17 +2,18 @@
 //! into a [`GradeReport`] in memory). A submission that cannot be read is reported and scored 0;
 //! the others go on. [`crate::course::run`] streams a folder through it into the output folder.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::answers::{split, LabelIndex};
+use crate::answers::{split, LabelIndex, SplitAnswers};
 use crate::grading::grades::{
     AssignmentInfo, Flag, GradeReport, QuestionInfo, StudentGrade, SubmissionStatus,
 };
 use crate::grading::pasted;
 use crate::grading::scoring::{score_question, AnswerInput};
-use crate::ids::StudentId;
+use crate::ids::{QuestionId, StudentId};
 use crate::rubric::{Question, Rubric};
 use crate::submission::{
     discover, display_path, read_document_within, DiscoverError, Document, Limits, Submission,
@@ -99,16 +100,46 @@ impl<'r> Grader<'r> {
             .iter()
             .map(|f| display_path(&f.display))
             .collect();
-        let mut documents = Vec::new();
-        let mut failures = Vec::new();
+        match self.read(submission) {
+            Ok((documents, failures)) => {
+                let mut grade = self.grade_documents(submission.student.clone(), &documents);
+                grade.files = files;
+                grade.warnings.extend(failures);
+                grade
+            }
+            Err(reason) => self.unreadable(submission.student.clone(), files, reason),
+        }
+    }
+
+    /// The text graded for each of the rubric's questions (in rubric order), `None` where no
+    /// answer was found; `None` for a submission that cannot be read.
+    pub fn answer_texts(&self, submission: &Submission) -> Option<Vec<Option<String>>> {
+        let (documents, _) = self.read(submission).ok()?;
+        let split = split(&documents, &self.labels);
+        let shares = self.shares(&split);
+        Some(
+            self.rubric
+                .questions
+                .iter()
+                .map(|question| {
+                    let found = split.answers.get(&question.id)?;
+                    Some(shares.get(&question.id).map_or(&found.text, |s| &s.text).clone())
+                })
+                .collect(),
+        )
+    }
+
+    /// A submission's documents and the files that could not be read, or why none could.
+    fn read(&self, submission: &Submission) -> Result<(Vec<Document>, Vec<String>), String> {
         if submission.files.len() > self.limits.max_files {
-            let reason = format!(
+            return Err(format!(
                 "{} answer files, over the limit of {} for one submission; nothing was read",
                 submission.files.len(),
                 self.limits.max_files
-            );
-            return self.unreadable(submission.student.clone(), files, reason);
+            ));
         }
+        let mut documents = Vec::new();
+        let mut failures = Vec::new();
         for file in &submission.files {
             match read_document_within(file, self.limits.max_file_bytes) {
                 Ok(doc) => documents.push(doc),
@@ -116,17 +147,24 @@ impl<'r> Grader<'r> {
             }
         }
         if documents.is_empty() {
-            let reason = if failures.is_empty() {
+            return Err(if failures.is_empty() {
                 "no answer file (.md, .markdown, .txt, .text, .ipynb or .tex) in the folder".to_string()
             } else {
                 failures.join("; ")
-            };
-            return self.unreadable(submission.student.clone(), files, reason);
+            });
         }
-        let mut grade = self.grade_documents(submission.student.clone(), &documents);
-        grade.files = files;
-        grade.warnings.extend(failures);
-        grade
+        Ok((documents, failures))
+    }
+
+    /// Each question's share of an answer pasted under several labels.
+    fn shares(&self, split: &SplitAnswers) -> BTreeMap<QuestionId, pasted::Share> {
+        let all: Vec<&Question> = self.rubric.questions.iter().collect();
+        let answers = split
+            .answers
+            .iter()
+            .map(|(id, found)| (id.clone(), (found.location.clone(), found.text.as_str())))
+            .collect();
+        pasted::shares(&all, &answers)
     }
 
     /// Grade a student's documents, already read.
@@ -137,13 +175,7 @@ impl<'r> Grader<'r> {
             .flat_map(|d| d.warnings.iter().cloned())
             .collect();
         warnings.extend(split.warnings.iter().cloned());
-        let all: Vec<&Question> = self.rubric.questions.iter().collect();
-        let answers = split
-            .answers
-            .iter()
-            .map(|(id, found)| (id.clone(), (found.location.clone(), found.text.as_str())))
-            .collect();
-        let shares = pasted::shares(&all, &answers);
+        let shares = self.shares(&split);
         let questions: Vec<_> = self
             .rubric
             .questions

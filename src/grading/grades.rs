@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{Points, QuestionId, StudentId};
+use crate::ids::{GroupId, Points, QuestionId, StudentId};
 pub use crate::rubric::Visibility;
 
 /// Everything one `grade` run produced, students sorted by id.
@@ -164,6 +164,10 @@ pub struct QuestionGrade {
     /// A TA's decision that replaced the autograder's score.
     #[serde(default)]
     pub overridden: Option<Override>,
+    /// The answer group it belongs to (answers that say the same thing, see
+    /// [`crate::course::groups`]); `None` when no answer was found or groups were not formed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupId>,
 }
 
 impl QuestionGrade {

@@ -124,6 +124,7 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
         visibility: question.visibility,
         confidence: 1.0,
         overridden: None,
+        group: None,
     }
 }
 
@@ -342,6 +343,7 @@ impl<'q> Scored<'q> {
             visibility: self.question.visibility,
             confidence,
             overridden: None,
+            group: None,
         }
     }
 

@@ -88,6 +88,7 @@ fn question(
         confidence: flags.iter().map(Flag::confidence_factor).product(),
         flags,
         overridden: None,
+        group: None,
     }
 }
 

@@ -18,8 +18,8 @@ use crate::ids::StudentId;
 use super::html::DETAILED_STUDENTS;
 use super::{
     feedback_file_stem, open_staged, unique_name, CanvasCsv, ClassWriter, FeedbackMarkdown, GradesCsv,
-    GradesJson, HtmlReport, OpenStaged, ReportError, ReviewCsv, Staged, CANVAS_CSV, FEEDBACK_DIR, GRADES_CSV,
-    GRADES_JSON, REPORT_HTML, REVIEW_CSV,
+    GradesJson, GroupsCsv, HtmlReport, OpenStaged, ReportError, ReviewCsv, Staged, CANVAS_CSV, FEEDBACK_DIR,
+    GRADES_CSV, GRADES_JSON, GROUPS_CSV, REPORT_HTML, REVIEW_CSV,
 };
 
 /// The files a run wrote (all paths start with the output folder).
@@ -28,6 +28,8 @@ pub struct WrittenFiles {
     pub csv: PathBuf,
     pub json: PathBuf,
     pub review: PathBuf,
+    /// `groups.csv`: the answer groups in review order.
+    pub groups: PathBuf,
     pub html: PathBuf,
     /// The folder of per-student feedback files, and how many were written.
     pub feedback_dir: PathBuf,
@@ -39,7 +41,7 @@ pub struct WrittenFiles {
 impl WrittenFiles {
     /// How many files were written.
     pub fn len(&self) -> usize {
-        4 + self.feedback + usize::from(self.canvas.is_some())
+        5 + self.feedback + usize::from(self.canvas.is_some())
     }
 
     /// Always false: the CSV and JSON are always written.
@@ -177,6 +179,7 @@ impl OutputFolder {
             csv: self.dir.join(GRADES_CSV),
             json: self.dir.join(GRADES_JSON),
             review: self.dir.join(REVIEW_CSV),
+            groups: self.dir.join(GROUPS_CSV),
             html: self.dir.join(REPORT_HTML),
             feedback_dir: self.dir.join(FEEDBACK_DIR),
             feedback: self.students,
@@ -195,11 +198,12 @@ impl OutputFolder {
                 }
                 Ok(staged)
             },
-            || -> Result<(ClassReport, [Staged; 2]), ReportError> {
+            || -> Result<(ClassReport, [Staged; 3]), ReportError> {
                 let class = self.tally.finish()?;
                 let review = super::stage(&written.review, |out| ReviewCsv.write_class(&class, out))?;
+                let groups = super::stage(&written.groups, |out| GroupsCsv.write_class(&class, out))?;
                 let html = super::stage(&written.html, |out| HtmlReport.write_class(&class, out))?;
-                Ok((class, [review, html]))
+                Ok((class, [review, groups, html]))
             },
         );
         let (class, class_files) = class?;

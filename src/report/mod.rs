@@ -29,6 +29,7 @@ mod feedback;
 mod folder;
 mod github;
 mod gradescope;
+mod groups_csv;
 mod html;
 mod json;
 mod junit;
@@ -50,6 +51,7 @@ pub use self::feedback::FeedbackMarkdown;
 pub use self::folder::{feedback_file_names, render_student, OutputFolder, RenderedStudent, WrittenFiles};
 pub use self::github::{annotations, step_summary};
 pub use self::gradescope::GradescopeJson;
+pub use self::groups_csv::GroupsCsv;
 pub use self::html::HtmlReport;
 pub use self::json::GradesJson;
 pub use self::junit::JunitXml;
@@ -62,6 +64,7 @@ pub const GRADES_CSV: &str = "grades.csv";
 pub const CANVAS_CSV: &str = "canvas.csv";
 /// File name of the review queue inside the output folder.
 pub const REVIEW_CSV: &str = "review.csv";
+pub const GROUPS_CSV: &str = "groups.csv";
 /// File name of the JSON report inside the output folder.
 pub const GRADES_JSON: &str = "grades.json";
 /// File name of the HTML report inside the output folder.
@@ -117,7 +120,7 @@ pub enum ReportError {
     },
 }
 
-/// Write `grades.csv`, `grades.json`, `review.csv`, `report.html` and `feedback/<student>.md` (one
+/// Write `grades.csv`, `grades.json`, `review.csv`, `groups.csv`, `report.html` and `feedback/<student>.md` (one
 /// per student) into `out_dir`, creating the folders as needed: a whole report through the same
 /// [`OutputFolder`] a run streams into.
 ///
@@ -325,9 +328,16 @@ mod tests {
         assert_eq!(written.json, out_dir.join("grades.json"));
         assert_eq!(written.feedback, report.students.len());
         assert_eq!(written.review, out_dir.join("review.csv"));
+        assert_eq!(written.groups, out_dir.join("groups.csv"));
         assert_eq!(written.html, out_dir.join("report.html"));
-        assert_eq!(written.len(), 4 + report.students.len());
-        for path in [&written.csv, &written.json, &written.review, &written.html] {
+        assert_eq!(written.len(), 5 + report.students.len());
+        for path in [
+            &written.csv,
+            &written.json,
+            &written.review,
+            &written.groups,
+            &written.html,
+        ] {
             assert!(path.is_file(), "{} was not written", path.display());
         }
         let names = feedback_file_names(report.students.iter().map(|s| &s.student));
@@ -349,6 +359,7 @@ mod tests {
                 "feedback",
                 "grades.csv",
                 "grades.json",
+                "groups.csv",
                 "report.html",
                 "review.csv"
             ]

@@ -1,0 +1,872 @@
+//! Answer groups: per question, the class's answers that say the same thing, so that a TA can
+//! read one question across the class and decide a whole group at once.
+//!
+//! An answer's *content* is its words after normalising what does not change what it says:
+//! case, punctuation, function words, word forms (the matcher's stems), number words
+//! (`thirteen` is `13`) and `n't` (`not`). Within a question, a rare word within the matcher's
+//! edit allowance of a much more common one is read as its misspelling. Answers of at most
+//! [`SHORT_ANSWER_WORDS`] content words are compared as sets (word order and repetition do not
+//! matter: "market economy" and "economy, market"); longer ones as sequences.
+//!
+//! Answers with the same content form a *variant*; variants are then merged into groups when
+//! their weighted word overlap is at least [`MERGE_SIMILARITY`] (weighted Jaccard, each word
+//! weighted by how rare it is among the question's variants), never across a difference in
+//! negation or numbers. Candidates come from an index of words, with prefix filtering, so no
+//! pair of variants that cannot reach the threshold is compared.
+//!
+//! A group's id is a hash of its question and its representative content (that of its largest
+//! variant, ties broken by the content), so it is the same whatever the thread count or the
+//! order submissions are found in, and survives new submissions that do not change which
+//! variant is the largest.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::grading::grades::{Flag, GradeReport, Outcome, StudentGrade};
+use crate::ids::{GroupId, Points, QuestionId, StudentId};
+use crate::matching::cues::is_negator;
+use crate::matching::fnv;
+use crate::matching::pattern::allowed_edits;
+use crate::matching::text::{normalize, stem};
+
+/// Up to this many content words an answer is compared as a set of words, and may be merged
+/// with similar answers; longer answers are grouped only with answers of the same content.
+pub const SHORT_ANSWER_WORDS: usize = 8;
+
+/// The least weighted word overlap at which two short variants are one group.
+pub const MERGE_SIMILARITY: f64 = 0.75;
+
+/// How many times more answers a word must have than a word within its edit allowance for the
+/// rarer one to be read as its misspelling.
+const MISSPELLING_RATIO: u32 = 3;
+
+/// Words that do not change what an answer says. Negators are not among them.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "after", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
+    "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "due", "each", "for", "from",
+    "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "may", "me", "might", "must", "my", "of", "on", "onto",
+    "or", "our", "ours", "shall", "she", "should", "since", "so", "some", "such", "than", "that", "the",
+    "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "thus", "to", "too", "us",
+    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why",
+    "will", "with", "would", "you", "your", "yours",
+];
+
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("zero", "0"),
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
+    ("thirteen", "13"),
+    ("fourteen", "14"),
+    ("fifteen", "15"),
+    ("sixteen", "16"),
+    ("seventeen", "17"),
+    ("eighteen", "18"),
+    ("nineteen", "19"),
+    ("twenty", "20"),
+    ("thirty", "30"),
+    ("forty", "40"),
+    ("fifty", "50"),
+    ("hundred", "100"),
+];
+
+/// The content words of an answer, in order, lower case: numbers as digits, every negation as
+/// `not`. Their stems are taken once misspellings are settled.
+pub fn content_words(text: &str) -> Vec<String> {
+    let text = normalize(text).to_lowercase();
+    let mut words = Vec::new();
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        let word = word.trim_matches('\'');
+        if word.is_empty() {
+            continue;
+        }
+        if word.ends_with("n't") || is_negator(word) {
+            words.push("not".to_string());
+            continue;
+        }
+        // `it's`, `they're`: a function word contracted with a verb.
+        let head = word.split('\'').next().unwrap_or(word);
+        if FUNCTION_WORDS.contains(&head) {
+            continue;
+        }
+        if let Some((_, digits)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
+            words.push((*digits).to_string());
+            continue;
+        }
+        words.push(word.to_string());
+    }
+    words
+}
+
+/// A word that must be the same in two answers for them to share a group: a negation or a
+/// number changes what an answer says whatever else it shares.
+fn is_decisive(word: &str) -> bool {
+    word == "not" || word.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Where an answer's content is kept while the class is read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Content {
+    /// A short answer's words as written, in order (stems and set semantics come once
+    /// misspellings are settled).
+    Short(Vec<Box<str>>),
+    /// A long answer's stems, as a hash of the sequence.
+    Long(u64),
+}
+
+/// The distinct contents of one question's answers, as read.
+#[derive(Debug, Default)]
+struct Variants {
+    index: HashMap<Content, u32>,
+    /// Per variant: its content, how many answers, and the first answer's text.
+    entries: Vec<(Content, u32, Box<str>)>,
+    /// Per answer slot (the student's place in the run), its variant; `u32::MAX` for none.
+    answers: Vec<u32>,
+}
+
+/// How long a representative text is kept.
+const REPRESENTATIVE_CHARS: usize = 300;
+
+/// The class's answers as they are read, before groups are settled.
+#[derive(Debug)]
+pub struct GroupsBuilder {
+    questions: Vec<(QuestionId, Variants)>,
+}
+
+impl GroupsBuilder {
+    /// A builder for `questions`, for `students` answer slots each.
+    pub fn new(questions: impl IntoIterator<Item = QuestionId>, students: usize) -> GroupsBuilder {
+        GroupsBuilder {
+            questions: questions
+                .into_iter()
+                .map(|q| {
+                    let variants = Variants {
+                        answers: vec![u32::MAX; students],
+                        ..Variants::default()
+                    };
+                    (q, variants)
+                })
+                .collect(),
+        }
+    }
+
+    /// The content of `text` as grouping keeps it (computed apart from [`add`](Self::add), so
+    /// that it can run in parallel).
+    pub fn content(text: &str) -> AnswerContent {
+        let words = content_words(text);
+        AnswerContent(if words.len() <= SHORT_ANSWER_WORDS {
+            Content::Short(words.into_iter().map(String::into_boxed_str).collect())
+        } else {
+            let mut h = fnv::Fnv::default();
+            for w in &words {
+                std::hash::Hasher::write(&mut h, stem(w).as_bytes());
+                std::hash::Hasher::write(&mut h, b" ");
+            }
+            Content::Long(std::hash::Hasher::finish(&h))
+        })
+    }
+
+    /// Record the answer of the student in `slot` to the question at `question` (its index).
+    pub fn add(&mut self, question: usize, slot: usize, text: &str, content: AnswerContent) {
+        let variants = &mut self.questions[question].1;
+        let next = variants.entries.len() as u32;
+        let at = *variants.index.entry(content.0.clone()).or_insert(next);
+        if at == next {
+            let text: String = text.chars().take(REPRESENTATIVE_CHARS).collect();
+            variants.entries.push((content.0, 0, text.into_boxed_str()));
+        }
+        variants.entries[at as usize].1 += 1;
+        variants.answers[slot] = at;
+    }
+
+    /// Settle the groups.
+    pub fn finish(self) -> Groups {
+        Groups {
+            questions: self
+                .questions
+                .into_iter()
+                .map(|(id, variants)| settle(id, variants))
+                .collect(),
+        }
+    }
+}
+
+/// An answer's content, ready to be added to a [`GroupsBuilder`].
+#[derive(Debug, Clone)]
+pub struct AnswerContent(Content);
+
+/// One group of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: GroupId,
+    /// How many answers it holds.
+    pub size: u32,
+    /// Its largest variant's content words (for a long answer, empty).
+    pub content: Vec<String>,
+    /// The first answer of its largest variant, cut to a few hundred characters.
+    pub representative: String,
+    /// How many distinct contents it merged.
+    pub variants: u32,
+}
+
+/// The settled groups of every question.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    questions: Vec<QuestionGroups>,
+}
+
+#[derive(Debug, Clone)]
+struct QuestionGroups {
+    question: QuestionId,
+    groups: Vec<Group>,
+    /// Per answer slot, its group's index; `u32::MAX` for no answer.
+    answers: Vec<u32>,
+}
+
+impl Groups {
+    /// The group of the answer of the student in `slot` to the question at `question`.
+    pub fn of(&self, question: usize, slot: usize) -> Option<&Group> {
+        let q = self.questions.get(question)?;
+        let at = *q.answers.get(slot)?;
+        q.groups.get(at as usize)
+    }
+
+    /// Index of the group of an answer, within its question.
+    pub fn index_of(&self, question: usize, slot: usize) -> Option<usize> {
+        let q = self.questions.get(question)?;
+        let at = *q.answers.get(slot)?;
+        (at != u32::MAX).then_some(at as usize)
+    }
+
+    /// The groups of the question at `question`, in order of first appearance.
+    pub fn of_question(&self, question: usize) -> (&QuestionId, &[Group]) {
+        let q = &self.questions[question];
+        (&q.question, &q.groups)
+    }
+
+    pub fn questions(&self) -> usize {
+        self.questions.len()
+    }
+}
+
+/// Form the groups of a whole report from its graded answers' texts, and give each answer its
+/// group: what a streamed run does from the submissions (see [`crate::course::run`]).
+pub fn assign(report: &mut GradeReport) -> Groups {
+    let questions: Vec<QuestionId> = report.assignment.questions.iter().map(|q| q.id.clone()).collect();
+    let mut builder = GroupsBuilder::new(questions.iter().cloned(), report.students.len());
+    for (slot, student) in report.students.iter().enumerate() {
+        for (at, id) in questions.iter().enumerate() {
+            if let Some(q) = student
+                .questions
+                .iter()
+                .find(|q| &q.id == id && q.answer.is_some())
+            {
+                builder.add(at, slot, &q.answer_text, GroupsBuilder::content(&q.answer_text));
+            }
+        }
+    }
+    let groups = builder.finish();
+    for (slot, student) in report.students.iter_mut().enumerate() {
+        groups.give(slot, &questions, student);
+    }
+    groups
+}
+
+impl Groups {
+    /// Give each of the student's answers (the student in `slot`) its group.
+    pub fn give(&self, slot: usize, questions: &[QuestionId], student: &mut StudentGrade) {
+        for (at, id) in questions.iter().enumerate() {
+            if let Some(q) = student.questions.iter_mut().find(|q| &q.id == id) {
+                q.group = if q.answer.is_some() {
+                    self.of(at, slot).map(|g| g.id.clone())
+                } else {
+                    None
+                };
+            }
+        }
+    }
+}
+
+/// How many member ids a group's review row names.
+const NAMED_MEMBERS: usize = 5;
+
+/// One group as a review sees it: its answers' scores and doubts, gathered as they are graded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupReview {
+    pub question: QuestionId,
+    pub group: GroupId,
+    pub max: Points,
+    /// How many answers it holds.
+    pub size: usize,
+    /// How many of its answers got each score.
+    pub scores: BTreeMap<Points, usize>,
+    /// Its first answer (in id order), as graded.
+    pub representative: String,
+    /// Its first few members, in id order.
+    pub members: Vec<StudentId>,
+    /// Concepts that earned credit in its answers, with how many answers each (rubric order).
+    pub concepts: Vec<(String, usize)>,
+    /// Mean confidence of its answers' scores.
+    pub confidence: f64,
+    /// Answers whose score rests on a doubt: hedged, negated, uncertain, at the edge of a
+    /// misspelling allowance, copied from the prompt, a keyword list.
+    pub doubtful: usize,
+    /// How much a TA's look is worth: its size times its doubt (see [`GroupReview::doubt`]).
+    pub priority: f64,
+    /// Why it is doubtful, most telling first.
+    pub reasons: Vec<&'static str>,
+}
+
+impl GroupReview {
+    /// The score most of its answers got.
+    pub fn usual_score(&self) -> Points {
+        self.scores
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map_or(Points::ZERO, |(score, _)| *score)
+    }
+
+    /// How doubtful the group's score is, with the reasons, from what its answers' grades say.
+    /// Answers that say the same thing should score the same, so mixed scores weigh most; then
+    /// nothing earned by an answer with content (the rubric may not have foreseen it); doubts
+    /// on the answers' own scores; partial credit. A small floor lets large groups that look
+    /// sure come up too, after the doubtful ones.
+    fn doubt(&self) -> (f64, Vec<&'static str>) {
+        let mut doubt = 0.05;
+        let mut reasons = Vec::new();
+        if self.scores.len() > 1 {
+            doubt += 1.0;
+            reasons.push("mixed scores");
+        }
+        let all_zero = self.scores.keys().all(|s| s.is_zero());
+        if all_zero && !self.max.is_zero() && !content_words(&self.representative).is_empty() {
+            doubt += 0.6;
+            reasons.push(if self.concepts.is_empty() {
+                "no concept matched"
+            } else {
+                "nothing earned"
+            });
+        }
+        let size = self.size.max(1) as f64;
+        if self.doubtful > 0 {
+            doubt += 0.5 * self.doubtful as f64 / size;
+            reasons.push("hedged, negated or uncertain");
+        }
+        if self.confidence < 0.999 {
+            doubt += 1.0 - self.confidence;
+            reasons.push("low confidence");
+        }
+        if self.scores.keys().any(|s| !s.is_zero() && *s < self.max) {
+            doubt += 0.3;
+            reasons.push("partial credit");
+        }
+        (doubt, reasons)
+    }
+}
+
+/// Flags that mean an answer's score rests on a doubt.
+fn is_doubtful(flag: &Flag) -> bool {
+    matches!(
+        flag,
+        Flag::NegatedOrHedged { .. }
+            | Flag::Uncertain { .. }
+            | Flag::FuzzyAtThreshold { .. }
+            | Flag::Echo { .. }
+            | Flag::KeywordList
+            | Flag::HedgedChoice { .. }
+            | Flag::Contradiction { .. }
+            | Flag::Retraction { .. }
+    )
+}
+
+/// The groups' review rows, gathered one student at a time; memory grows with the number of
+/// groups, not of answers.
+#[derive(Debug, Default)]
+pub struct GroupTally {
+    rows: Vec<GroupReview>,
+    confidence_sums: Vec<f64>,
+    index: HashMap<(usize, GroupId), usize>,
+    /// Question ids, in rubric order, and their maxima.
+    questions: Vec<(QuestionId, Points)>,
+}
+
+impl GroupTally {
+    pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> GroupTally {
+        GroupTally {
+            questions: questions.into_iter().collect(),
+            ..GroupTally::default()
+        }
+    }
+
+    /// Count one student's grouped answers in (students in id order).
+    pub fn add(&mut self, student: &StudentGrade) {
+        for q in &student.questions {
+            let Some(group) = &q.group else { continue };
+            let Some(at) = self.questions.iter().position(|(id, _)| id == &q.id) else {
+                continue;
+            };
+            let next = self.rows.len();
+            let row = *self.index.entry((at, group.clone())).or_insert(next);
+            if row == next {
+                self.rows.push(GroupReview {
+                    question: q.id.clone(),
+                    group: group.clone(),
+                    max: self.questions[at].1,
+                    size: 0,
+                    scores: BTreeMap::new(),
+                    representative: q.answer_text.chars().take(REPRESENTATIVE_CHARS).collect(),
+                    members: Vec::new(),
+                    concepts: Vec::new(),
+                    confidence: 0.0,
+                    doubtful: 0,
+                    priority: 0.0,
+                    reasons: Vec::new(),
+                });
+                self.confidence_sums.push(0.0);
+            }
+            let review = &mut self.rows[row];
+            review.size += 1;
+            *review.scores.entry(q.score).or_default() += 1;
+            if review.members.len() < NAMED_MEMBERS {
+                review.members.push(student.student.clone());
+            }
+            for c in &q.concepts {
+                if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
+                    match review.concepts.iter_mut().find(|(id, _)| id == &c.id) {
+                        Some((_, n)) => *n += 1,
+                        None => review.concepts.push((c.id.clone(), 1)),
+                    }
+                }
+            }
+            review.doubtful += usize::from(q.flags.iter().any(is_doubtful));
+            self.confidence_sums[row] += q.confidence;
+        }
+    }
+
+    /// The groups in review order: highest priority first, then by question (rubric order),
+    /// then by id.
+    pub fn finish(self) -> Vec<GroupReview> {
+        let GroupTally {
+            mut rows,
+            confidence_sums,
+            index,
+            ..
+        } = self;
+        let mut question_of = vec![0; rows.len()];
+        for ((question, _), row) in index {
+            question_of[row] = question;
+        }
+        for (row, sum) in rows.iter_mut().zip(confidence_sums) {
+            row.confidence = sum / row.size.max(1) as f64;
+            let (doubt, reasons) = row.doubt();
+            row.priority = row.size as f64 * doubt;
+            row.reasons = reasons;
+        }
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            rows[b]
+                .priority
+                .total_cmp(&rows[a].priority)
+                .then(question_of[a].cmp(&question_of[b]))
+                .then_with(|| rows[a].group.cmp(&rows[b].group))
+        });
+        let mut rows: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
+        order.into_iter().filter_map(|i| rows[i].take()).collect()
+    }
+}
+
+/// Misspellings settled, contents compared as sets, similar variants merged.
+fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
+    let Variants { entries, answers, .. } = variants;
+    let spelling = misspellings(&entries);
+    // Each variant's settled key: short contents as sorted word sets.
+    let keys: Vec<Key> = entries
+        .iter()
+        .map(|(content, _, _)| match content {
+            Content::Short(words) => {
+                let mut set: Vec<Box<str>> = words
+                    .iter()
+                    .map(|w| stem(spelling.get(w).unwrap_or(w)).into_boxed_str())
+                    .collect();
+                set.sort();
+                set.dedup();
+                Key::Short(set)
+            }
+            Content::Long(h) => Key::Long(*h),
+        })
+        .collect();
+    // Variants with equal keys are one; then similar short ones are merged.
+    let mut by_key: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        by_key.entry(key).or_default().push(i);
+    }
+    let mut exact: Vec<Exact> = by_key
+        .into_iter()
+        .map(|(key, members)| Exact {
+            size: members.iter().map(|&i| entries[i].1).sum(),
+            key: key.clone(),
+            members,
+        })
+        .collect();
+    // Largest first, then by content: the order merging visits them, which decides each
+    // group's representative.
+    exact.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.key.cmp(&b.key)));
+    let parent = merge(&exact);
+
+    let mut group_of_exact = vec![u32::MAX; exact.len()];
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, e) in exact.iter().enumerate() {
+        let root = parent[i];
+        if root == i {
+            group_of_exact[i] = groups.len() as u32;
+            // The representative text: the first answer of the variant with most answers.
+            let first = *e
+                .members
+                .iter()
+                .max_by(|&&a, &&b| entries[a].1.cmp(&entries[b].1).then(b.cmp(&a)))
+                .expect("an exact group has a member");
+            let content = match &e.key {
+                Key::Short(words) => words.iter().map(|w| w.to_string()).collect(),
+                Key::Long(_) => Vec::new(),
+            };
+            groups.push(Group {
+                id: GroupId::of(&question, &e.key.text()),
+                size: 0,
+                content,
+                representative: entries[first].2.to_string(),
+                variants: 0,
+            });
+        }
+    }
+    let mut group_of_variant = vec![u32::MAX; entries.len()];
+    for (i, e) in exact.iter().enumerate() {
+        let g = group_of_exact[parent[i]];
+        groups[g as usize].size += e.size;
+        groups[g as usize].variants += 1;
+        for &m in &e.members {
+            group_of_variant[m] = g;
+        }
+    }
+    let answers = answers
+        .into_iter()
+        .map(|v| {
+            if v == u32::MAX {
+                v
+            } else {
+                group_of_variant[v as usize]
+            }
+        })
+        .collect();
+    QuestionGroups {
+        question,
+        groups,
+        answers,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Short(Vec<Box<str>>),
+    Long(u64),
+}
+
+impl Key {
+    fn text(&self) -> String {
+        match self {
+            Key::Short(words) => words.join(" "),
+            Key::Long(h) => format!("#{h:016x}"),
+        }
+    }
+}
+
+/// Variants with equal keys.
+struct Exact {
+    key: Key,
+    size: u32,
+    members: Vec<usize>,
+}
+
+/// Rare words read as misspellings of common ones within the matcher's edit allowance, by
+/// the number of answers each word is in: `capitolism` (2 answers) is `capitalism` (40).
+fn misspellings(entries: &[(Content, u32, Box<str>)]) -> HashMap<Box<str>, Box<str>> {
+    let mut answers_with: HashMap<&str, u32> = HashMap::new();
+    for (content, count, _) in entries {
+        if let Content::Short(words) = content {
+            let mut seen: Vec<&str> = words.iter().map(|w| &**w).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for w in seen {
+                *answers_with.entry(w).or_default() += count;
+            }
+        }
+    }
+    let mut words: Vec<(&str, u32)> = answers_with.into_iter().collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    // Common words by first letter and length, so a word is compared only with those that
+    // could be within its allowance.
+    let mut by_start: HashMap<(char, usize), Vec<(&str, u32)>> = HashMap::new();
+    let mut map = HashMap::new();
+    for &(word, count) in &words {
+        let len = word.chars().count();
+        let first = word.chars().next().unwrap_or(' ');
+        let mut target: Option<&str> = None;
+        if !is_decisive(word) {
+            // The common word's allowance decides, as a phrase word's does in the matcher.
+            'search: for l in len.saturating_sub(2)..=len + 2 {
+                let allowance = allowed_edits(l);
+                if allowance == 0 || len.abs_diff(l) > allowance {
+                    continue;
+                }
+                for &(common, common_count) in by_start.get(&(first, l)).map_or(&[][..], |v| v) {
+                    if common_count >= MISSPELLING_RATIO * count
+                        && strsim::osa_distance(word, common) <= allowance
+                    {
+                        target = Some(common);
+                        break 'search;
+                    }
+                }
+            }
+        }
+        match target {
+            Some(common) => {
+                map.insert(word.into(), common.into());
+            }
+            // Only words read as themselves can be what others misspell.
+            None => by_start.entry((first, len)).or_default().push((word, count)),
+        }
+    }
+    map
+}
+
+/// For each exact group (largest first), the group it is merged into: itself, or an earlier
+/// one whose weighted word overlap with it is at least [`MERGE_SIMILARITY`].
+fn merge(exact: &[Exact]) -> Vec<usize> {
+    // Word weights: rarer among the question's variants weighs more.
+    let mut variants_with: HashMap<&str, u32> = HashMap::new();
+    for e in exact {
+        if let Key::Short(words) = &e.key {
+            for w in words {
+                *variants_with.entry(w).or_default() += 1;
+            }
+        }
+    }
+    let n = exact.len() as f64;
+    let weight = |w: &str| ((n + 1.0) / f64::from(variants_with[w])).ln();
+
+    let mut parent: Vec<usize> = (0..exact.len()).collect();
+    // Roots indexed by each of their words.
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut root_weight: Vec<f64> = vec![0.0; exact.len()];
+    for (i, e) in exact.iter().enumerate() {
+        let Key::Short(words) = &e.key else { continue };
+        if words.is_empty() {
+            continue;
+        }
+        let total: f64 = words.iter().map(|w| weight(w)).sum();
+        // Prefix filter: a candidate must share a word among the heaviest ones whose weight
+        // exceeds (1 - threshold) of the whole, or it cannot reach the threshold.
+        let mut by_weight: Vec<&str> = words.iter().map(|w| &**w).collect();
+        by_weight.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then_with(|| a.cmp(b)));
+        let mut prefix = Vec::new();
+        let mut rest = total;
+        for w in by_weight {
+            if rest < MERGE_SIMILARITY * total {
+                break;
+            }
+            prefix.push(w);
+            rest -= weight(w);
+        }
+        let mut best: Option<(f64, usize)> = None;
+        let mut tried: Vec<usize> = Vec::new();
+        for w in prefix {
+            for &r in postings.get(w).map_or(&[][..], |v| v) {
+                if tried.contains(&r) {
+                    continue;
+                }
+                tried.push(r);
+                // Weighted Jaccard cannot reach the threshold across too different weights.
+                let (a, b) = (total, root_weight[r]);
+                if a.min(b) < MERGE_SIMILARITY * a.max(b) {
+                    continue;
+                }
+                let Key::Short(other) = &exact[r].key else {
+                    continue;
+                };
+                if let Some(sim) = similarity(words, other, &weight) {
+                    if sim >= MERGE_SIMILARITY && best.is_none_or(|(s, _)| sim > s) {
+                        best = Some((sim, r));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, root)) => parent[i] = root,
+            None => {
+                root_weight[i] = total;
+                for w in words {
+                    postings.entry(w).or_default().push(i);
+                }
+            }
+        }
+    }
+    parent
+}
+
+/// Weighted Jaccard overlap of two word sets (both sorted), or `None` when they differ in a
+/// decisive word (a negation or a number).
+fn similarity(a: &[Box<str>], b: &[Box<str>], weight: &dyn Fn(&str) -> f64) -> Option<f64> {
+    let (mut i, mut j) = (0, 0);
+    let (mut shared, mut union) = (0.0, 0.0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                let w = weight(&a[i]);
+                shared += w;
+                union += w;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                if is_decisive(&a[i]) {
+                    return None;
+                }
+                union += weight(&a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                if is_decisive(&b[j]) {
+                    return None;
+                }
+                union += weight(&b[j]);
+                j += 1;
+            }
+        }
+    }
+    Some(if union > 0.0 { shared / union } else { 1.0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups_of(answers: &[&str]) -> (Groups, Vec<Option<GroupId>>) {
+        let mut builder = GroupsBuilder::new([QuestionId("q".into())], answers.len());
+        for (slot, text) in answers.iter().enumerate() {
+            builder.add(0, slot, text, GroupsBuilder::content(text));
+        }
+        let groups = builder.finish();
+        let ids = (0..answers.len())
+            .map(|slot| groups.of(0, slot).map(|g| g.id.clone()))
+            .collect();
+        (groups, ids)
+    }
+
+    #[test]
+    fn content_drops_function_words_and_unifies_forms() {
+        assert_eq!(content_words("The market economy."), ["market", "economy"]);
+        assert_eq!(content_words("it's THIRTEEN colonies"), ["13", "colonies"]);
+        assert_eq!(content_words("doesn't share, never"), ["not", "share", "not"]);
+        // Word forms: one group for the answers below.
+        let (_, ids) = groups_of(&["Britain's rule", "britain rules", "ruled by Britain"]);
+        assert!(ids.iter().all(|id| id == &ids[0]), "{ids:?}");
+    }
+
+    #[test]
+    fn order_case_and_punctuation_do_not_split_a_short_answer() {
+        let (_, ids) = groups_of(&["market economy", "Economy, market!", "the market economy"]);
+        assert!(ids.iter().all(|id| id == &ids[0]), "{ids:?}");
+    }
+
+    #[test]
+    fn a_rare_misspelling_joins_the_common_word() {
+        let mut answers = vec!["capitalism"; 6];
+        answers.push("capitolism");
+        let (groups, ids) = groups_of(&answers);
+        assert!(ids.iter().all(|id| id == &ids[0]));
+        assert_eq!(groups.of(0, 6).unwrap().size, 7);
+    }
+
+    #[test]
+    fn negation_and_numbers_keep_answers_apart() {
+        let (_, ids) = groups_of(&[
+            "capitalism",
+            "capitalism",
+            "not capitalism",
+            "13 colonies",
+            "13 colonies",
+            "50 colonies",
+        ]);
+        assert_ne!(ids[0], ids[2]);
+        assert_ne!(ids[3], ids[5]);
+    }
+
+    #[test]
+    fn near_duplicates_merge_into_the_largest() {
+        // A word nearly every answer has ("economy") weighs little; the answer's own words
+        // decide. "capitalism economy" is "capitalism"; "market economy" is not.
+        let mut answers = vec!["capitalism"; 5];
+        answers.extend([
+            "capitalism economy",
+            "market economy",
+            "mixed economy",
+            "free economy",
+            "open economy",
+            "global economy",
+            "strong economy",
+            "economy",
+        ]);
+        let (groups, ids) = groups_of(&answers);
+        assert_eq!(ids[5], ids[0], "{:?}", groups.of_question(0).1);
+        assert_ne!(ids[6], ids[0]);
+        assert_ne!(ids[6], ids[7]);
+        let group = groups.of(0, 5).unwrap();
+        assert_eq!(group.size, 6);
+        assert_eq!(group.variants, 2);
+        assert_eq!(group.representative, "capitalism");
+    }
+
+    #[test]
+    fn ids_come_from_content_not_from_order() {
+        let (_, forward) = groups_of(&["speech", "religion", "speech", "press"]);
+        let (_, backward) = groups_of(&["press", "speech", "religion", "speech"]);
+        assert_eq!(forward[0], backward[1]);
+        assert_eq!(forward[1], backward[2]);
+        assert_eq!(forward[3], backward[0]);
+        // A new answer that joins a group leaves its id alone.
+        let (_, more) = groups_of(&["speech", "religion", "speech", "press", "freedom of speech"]);
+        assert_eq!(more[0], forward[0]);
+    }
+
+    #[test]
+    fn long_answers_group_only_with_the_same_words_in_order() {
+        let long = "the model learns a low rank update to each weight matrix while the base stays frozen";
+        let reordered =
+            "while the base stays frozen the model learns a low rank update to each weight matrix";
+        let (_, ids) = groups_of(&[long, &long.to_uppercase(), reordered]);
+        assert_eq!(ids[0], ids[1]);
+        assert_ne!(ids[0], ids[2]);
+    }
+
+    #[test]
+    fn unanswered_slots_have_no_group() {
+        let mut builder = GroupsBuilder::new([QuestionId("q".into())], 2);
+        builder.add(0, 1, "speech", GroupsBuilder::content("speech"));
+        let groups = builder.finish();
+        assert!(groups.of(0, 0).is_none());
+        assert!(groups.of(0, 1).is_some());
+    }
+}
