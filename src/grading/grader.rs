@@ -100,7 +100,7 @@ impl<'r> Grader<'r> {
             .map(|f| display_path(&f.display))
             .collect();
         let mut documents = Vec::new();
-        let mut failures = Vec::new();
+        let mut failures = submission.problems.clone();
         if submission.files.len() > self.limits.max_files {
             let reason = format!(
                 "{} answer files, over the limit of {} for one submission; nothing was read",
