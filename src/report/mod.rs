@@ -32,6 +32,7 @@ mod gradescope;
 mod html;
 mod json;
 mod junit;
+mod printable;
 mod review_csv;
 mod summary;
 
@@ -53,6 +54,7 @@ pub use self::gradescope::GradescopeJson;
 pub use self::html::HtmlReport;
 pub use self::json::GradesJson;
 pub use self::junit::JunitXml;
+pub use self::printable::{printable, printable_lines};
 pub use self::review_csv::ReviewCsv;
 pub use self::summary::SummaryTable;
 
