@@ -200,3 +200,133 @@ fn two_undecodable_file_names_stay_two_students() {
     );
     assert_eq!(feedback_files(dir.path()).len(), 4);
 }
+
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_in_a_file_name_are_printed_escaped() {
+    let dir = class();
+    let name = "\u{1b}[2J\u{1b}]0;owned\u{7}eve.md";
+    fs::copy(
+        small("submissions/alice.md"),
+        dir.path().join("submissions").join(name),
+    )
+    .unwrap();
+    fs::write(dir.path().join("submissions/\u{1b}[31mmallory.pdf"), "%PDF").unwrap();
+    let assert = grade(dir.path()).assert().code(1);
+    let output = assert.get_output();
+    for stream in [&output.stdout, &output.stderr] {
+        assert!(!stream.contains(&0x1b), "{}", String::from_utf8_lossy(stream));
+        assert!(!stream.contains(&0x07));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("\\x1B[2J\\x1B]0;owned\\x07eve"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("submission `\\x1B[31mmallory` could not be graded"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_student_id_is_written_into_the_feedback_heading_as_text() {
+    let dir = class();
+    let id = "<img src=x onerror=alert(1)>";
+    let folder = dir.path().join("submissions").join(id);
+    if fs::create_dir(&folder).is_err() {
+        eprintln!("skipped: the file system refuses `<` and `>` in names");
+        return;
+    }
+    fs::copy(small("submissions/alice.md"), folder.join("a.md")).unwrap();
+    grade(dir.path()).assert().code(0);
+    let feedback_dir = dir.path().join("out/feedback");
+    let file = fs::read_dir(&feedback_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("img"))
+        .expect("a feedback file for the student");
+    let heading = read(&file).lines().next().unwrap().to_string();
+    assert!(
+        heading.ends_with("feedback for \\<img src=x onerror=alert(1)\\>"),
+        "{heading}"
+    );
+}
+
+#[test]
+fn a_collision_suffix_never_takes_a_real_students_name() {
+    let dir = class();
+    let submissions = dir.path().join("submissions");
+    fs::create_dir(submissions.join("alice")).unwrap();
+    fs::copy(
+        small("submissions/bob.txt"),
+        submissions.join("alice/answers.txt"),
+    )
+    .unwrap();
+    fs::create_dir(submissions.join("Alice")).unwrap();
+    fs::copy(
+        small("submissions/bob.txt"),
+        submissions.join("Alice/answers.txt"),
+    )
+    .unwrap();
+    fs::copy(small("submissions/bob.txt"), submissions.join("alice~2.md")).unwrap();
+    grade(dir.path()).assert().code(0);
+    let feedback = dir.path().join("out/feedback");
+    let heading = |file: &str| read(&feedback.join(file)).lines().next().unwrap().to_string();
+    // On a case-insensitive file system `Alice` and `alice` are one folder, one student.
+    let students = graded_students(dir.path());
+    assert!(students.contains(&"alice~2".to_string()), "{students:?}");
+    assert!(
+        heading("alice~2.md").ends_with("feedback for alice\\~2"),
+        "{}",
+        heading("alice~2.md")
+    );
+    if students.contains(&"Alice".to_string()) {
+        assert!(heading("Alice.md").ends_with("feedback for Alice"));
+        assert!(heading("alice~3.md").ends_with("feedback for alice"));
+    }
+}
+
+#[test]
+fn the_submissions_folder_is_refused_as_the_output_folder() {
+    let dir = class();
+    let mut cmd = Command::cargo_bin("rubricate").unwrap();
+    cmd.current_dir(dir.path())
+        .arg("grade")
+        .arg("--rubric")
+        .arg(small("rubric.toml"))
+        .args(["--submissions", "submissions", "--out", "./submissions/."])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("is the submissions folder"));
+    let mut names: Vec<String> = fs::read_dir(dir.path().join("submissions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["alice.md", "bob.txt"], "nothing was written");
+}
+
+#[test]
+fn an_output_folder_inside_the_submissions_is_never_graded() {
+    let dir = class();
+    let mut cmd = Command::cargo_bin("rubricate").unwrap();
+    let run = |cmd: &mut Command| {
+        cmd.current_dir(dir.path())
+            .arg("grade")
+            .arg("--rubric")
+            .arg(small("rubric.toml"))
+            .args(["--submissions", "submissions", "--out", "submissions/results"])
+            .assert()
+            .code(0);
+    };
+    run(&mut cmd);
+    // A second run archives the first into `history/`: still nobody new.
+    run(&mut Command::cargo_bin("rubricate").unwrap());
+    let csv = read(&dir.path().join("submissions/results/grades.csv"));
+    let students: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(students, ["alice", "bob"]);
+}
