@@ -330,3 +330,56 @@ fn an_output_folder_inside_the_submissions_is_never_graded() {
         .collect();
     assert_eq!(students, ["alice", "bob"]);
 }
+
+/// The small fixture's rubric with question 1a's points (and its concepts') set to `points`.
+fn rubric_worth(dir: &Path, points: &str) -> PathBuf {
+    let text = read(&small("rubric.toml")).replacen("points = 2\n", &format!("points = {points}\n"), 1);
+    let path = dir.join("rubric.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_rubric_asking_for_absurd_points_is_a_lint_error_not_an_allocation() {
+    for points in ["10000000", "92233720368547758"] {
+        let dir = class();
+        let rubric = rubric_worth(dir.path(), points);
+        let mut cmd = Command::cargo_bin("rubricate").unwrap();
+        cmd.current_dir(dir.path())
+            .arg("grade")
+            .arg("--rubric")
+            .arg(&rubric)
+            .args(["--submissions", "submissions", "--out", "out"])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "rubric.toml:14:10: error: points must be at most 10000",
+            ));
+        assert!(!dir.path().join("out").exists(), "nothing written, no lock left");
+        Command::cargo_bin("rubricate")
+            .unwrap()
+            .arg("lint")
+            .arg(&rubric)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("points must be at most 10000"));
+    }
+}
+
+#[test]
+fn a_rubric_at_the_bounds_grades() {
+    let dir = class();
+    let rubric = rubric_worth(dir.path(), "10000");
+    let mut cmd = Command::cargo_bin("rubricate").unwrap();
+    cmd.current_dir(dir.path())
+        .arg("grade")
+        .arg("--rubric")
+        .arg(&rubric)
+        .args(["--submissions", "submissions", "--out", "out"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(0);
+    let html = read(&dir.path().join("out/report.html"));
+    assert!(html.len() < 2_000_000, "the report does not grow with the points");
+}
