@@ -133,6 +133,9 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
             archived.as_deref(),
         )?;
     }
+    for problem in &outcome.skipped {
+        eprintln!("warning: {}", printable(problem));
+    }
     for (student, reason) in &outcome.unreadable {
         eprintln!(
             "warning: submission `{}` could not be graded: {}",
