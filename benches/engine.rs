@@ -64,6 +64,21 @@ fn match_one_answer(bencher: divan::Bencher, question: &str) {
     bencher.bench(|| match_answer(q, divan::black_box(ANSWER)));
 }
 
+/// About 470 KB with no sentence break: one sentence, so every hedge and negation lookup is
+/// scoped to all of it (this took minutes while cues were searched for around each match).
+#[divan::bench(sample_count = 3)]
+fn match_a_long_unbroken_answer(bencher: divan::Bencher) {
+    let rubric = rubric();
+    let q = rubric
+        .questions
+        .iter()
+        .find(|q| q.id.as_str() == "1a")
+        .expect("question");
+    let unbroken = ANSWER.replace(['.', '?', '!', ';', ':'], " ");
+    let answer = unbroken.repeat(470_000 / unbroken.len());
+    bencher.bench(|| match_answer(q, divan::black_box(&answer)));
+}
+
 #[divan::bench]
 fn grade_a_submission(bencher: divan::Bencher) {
     let rubric = rubric();

@@ -32,6 +32,30 @@ impl StudentId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id a file or folder name gives: the name itself when it is text; otherwise each
+    /// byte that is not UTF-8 written as `\xFF`, so that two names differing only there stay
+    /// two students (a lossy decoding made them one, and one's work disappeared).
+    pub fn from_file_name(name: &std::ffi::OsStr) -> StudentId {
+        if let Some(text) = name.to_str() {
+            return StudentId(text.to_string());
+        }
+        #[cfg(unix)]
+        {
+            use std::fmt::Write;
+            use std::os::unix::ffi::OsStrExt;
+            let mut id = String::new();
+            for chunk in name.as_bytes().utf8_chunks() {
+                id.push_str(chunk.valid());
+                for byte in chunk.invalid() {
+                    let _ = write!(id, "\\x{byte:02X}");
+                }
+            }
+            StudentId(id)
+        }
+        #[cfg(not(unix))]
+        StudentId(name.to_string_lossy().into_owned())
+    }
 }
 
 impl fmt::Display for StudentId {
@@ -198,6 +222,17 @@ mod tests {
     fn points_sum_exactly() {
         let total: Points = [0.1, 0.2, 0.7].iter().map(|p| Points::from_f64(*p)).sum();
         assert_eq!(total, Points::whole(1));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn undecodable_file_names_give_distinct_ids() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let id = |bytes: &[u8]| StudentId::from_file_name(OsStr::from_bytes(bytes)).0;
+        assert_eq!(id(b"bad\xffname"), "bad\\xFFname");
+        assert_eq!(id(b"bad\xfename"), "bad\\xFEname");
+        assert_eq!(id("zo\u{eb}".as_bytes()), "zo\u{eb}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rubricate::course::run::{run, RunOptions, RunOutcome, Source};
 use rubricate::grading::grader::Grader;
 use rubricate::grading::grades::GradeReport;
 use rubricate::report::{
-    write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
+    printable, write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
 };
 
 use super::{error_chain, exit, fail, load_rubric, plural, RubricUse};
@@ -83,6 +83,7 @@ pub fn grade(args: GradeArgs) -> u8 {
 fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     let rubric = load_rubric_noting_warnings(args)?;
     check_submissions_exist(args)?;
+    check_out_is_not_the_submissions(args)?;
     start_worker_threads(args.jobs)?;
     // One run at a time writes into an output folder; taken before grading, so a second run
     // is refused at once rather than after all its work.
@@ -118,7 +119,7 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     progress.finish();
     let outcome = outcome.map_err(|e| fail(&error_chain(&e)))?;
     for warning in &outcome.override_warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", printable(warning));
     }
 
     let whole_report = write_whole_report_outputs(args, &outcome, on_github)?;
@@ -132,8 +133,15 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
             archived.as_deref(),
         )?;
     }
+    for problem in &outcome.skipped {
+        eprintln!("warning: {}", printable(problem));
+    }
     for (student, reason) in &outcome.unreadable {
-        eprintln!("warning: submission `{student}` could not be graded: {reason}");
+        eprintln!(
+            "warning: submission `{}` could not be graded: {}",
+            printable(student.as_str()),
+            printable(reason)
+        );
     }
     Ok(exit_code(args, &outcome))
 }
@@ -163,6 +171,23 @@ fn check_submissions_exist(args: &GradeArgs) -> Result<(), u8> {
             args.submissions.display()
         )))
     }
+}
+
+/// The reports may go inside the submissions folder (they are skipped there), but not into it:
+/// `feedback/` and `history/` would be graded as students on the next run.
+fn check_out_is_not_the_submissions(args: &GradeArgs) -> Result<(), u8> {
+    let same = match (args.out.canonicalize(), args.submissions.canonicalize()) {
+        (Ok(out), Ok(submissions)) => out == submissions,
+        _ => false,
+    };
+    if same {
+        return Err(fail(&format!(
+            "--out `{}` is the submissions folder; write the reports elsewhere (such as `--out {}`)",
+            args.out.display(),
+            args.submissions.join("out").display()
+        )));
+    }
+    Ok(())
 }
 
 fn start_worker_threads(jobs: Option<usize>) -> Result<(), u8> {
@@ -347,7 +372,7 @@ fn exit_code(args: &GradeArgs, outcome: &RunOutcome) -> u8 {
             let below: Vec<String> = outcome
                 .below
                 .iter()
-                .map(|(student, total)| format!("{student} ({total})"))
+                .map(|(student, total)| format!("{} ({total})", printable(student.as_str())))
                 .collect();
             eprintln!("error: below --fail-under {threshold}: {}", below.join(", "));
             return exit::BELOW_THRESHOLD;
@@ -368,7 +393,10 @@ pub fn single_id(path: &Path) -> String {
     } else {
         path.file_stem()
     };
-    name.map_or_else(|| "submission".to_string(), |n| n.to_string_lossy().into_owned())
+    name.map_or_else(
+        || "submission".to_string(),
+        |n| rubricate::ids::StudentId::from_file_name(n).0,
+    )
 }
 
 /// On GitHub Actions: annotations on stdout, and a Markdown summary of the run appended to

@@ -96,8 +96,9 @@ pub(crate) fn rubric_failure(error: &RubricError) -> u8 {
     exit::USAGE
 }
 
+/// Print `error: <message>` (escaped: messages often name a student's file) and give exit 2.
 pub(crate) fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", rubricate::report::printable(message));
     exit::USAGE
 }
 

@@ -67,6 +67,9 @@ pub struct RunOutcome {
     pub override_warnings: Vec<String>,
     /// Submissions that could not be graded, with the reason.
     pub unreadable: Vec<(StudentId, String)>,
+    /// What was left out of submissions that were graded (a folder that could not be read, a
+    /// named pipe), each naming its path.
+    pub skipped: Vec<String>,
     /// Graded students below `fail_under`, with their totals.
     pub below: Vec<(StudentId, Points)>,
     /// Every full grade, with `keep_grades`.
@@ -104,6 +107,11 @@ pub fn run(
         Source::Folder { root, skip } => discover(root, skip)?,
         Source::Single { root, student, skip } => vec![discover_single(root, student, skip)?],
     };
+    let skipped = submissions
+        .iter()
+        .filter(|s| !s.files.is_empty())
+        .flat_map(|s| s.problems.iter().cloned())
+        .collect();
     let plan = plan(grader, &submissions, options.roster);
     progress.started(plan.len());
     let questions: Vec<QuestionId> = grader.rubric.questions.iter().map(|q| q.id.clone()).collect();
@@ -185,6 +193,7 @@ pub fn run(
         changes: diff.map(|d| d.finish()),
         override_warnings: overrides.unused(),
         unreadable,
+        skipped,
         below,
         report: options.keep_grades.then_some(GradeReport {
             assignment,

@@ -139,7 +139,7 @@ impl<'r> Grader<'r> {
             ));
         }
         let mut documents = Vec::new();
-        let mut failures = Vec::new();
+        let mut failures = submission.problems.clone();
         for file in &submission.files {
             match read_document_within(file, self.limits.max_file_bytes) {
                 Ok(doc) => documents.push(doc),

@@ -479,8 +479,8 @@ pub fn negator_before(
     terms: &[Vec<String>],
 ) -> Option<usize> {
     let clause = text.clause_of(span.start);
-    (clause.start..span.start)
-        .rev()
+    text.cue_index()
+        .negation_words_in(clause.start..span.start)
         .find(|&i| negates_at(text, i, terms))
 }
 
@@ -509,19 +509,101 @@ pub fn hedge_at(text: &AnalyzedText, at: usize) -> Option<Hedge> {
             cue: "?".to_string(),
         });
     }
-    let reaches = |cue: &std::ops::Range<usize>| {
-        cue.end <= at
-            && !text.tokens[cue.end..at]
-                .iter()
-                .any(|t| HEDGE_TURNS.contains(&t.lower.as_str()))
-            || cue.start > at
-    };
-    find_cues(text, sentence.clone(), SENTENCE_HEDGES)
-        .find(|cue| reaches(cue))
-        .or_else(|| elliptical_alternative(text, sentence))
-        .or_else(|| find_cues(text, text.clause_of(at), CLAUSE_HEDGES).next())
-        .or_else(|| standalone_doubt(text))
+    let index = text.cue_index();
+    index
+        .sentence_hedge_reaching(sentence.clone(), at)
+        .or_else(|| index.elliptical[sentence_index].clone())
+        .or_else(|| index.first_clause_hedge[text.tokens[at].clause].clone())
+        .or_else(|| index.standalone_doubt.clone())
         .map(|cue| hedge_of(text, cue))
+}
+
+/// Where one answer's cues stand, found in one pass over it. Looking for them again around
+/// every match made grading quadratic in the length of a sentence (an answer with no full
+/// stop is one sentence, and has a match every few words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueIndex {
+    /// Every sentence hedge, by first token.
+    sentence_hedges: Vec<std::ops::Range<usize>>,
+    /// The tokens that turn away from a hedge ("but"), in order.
+    turns: Vec<usize>,
+    /// Per sentence, a clause that is nothing but an open alternative.
+    elliptical: Vec<Option<std::ops::Range<usize>>>,
+    /// Per clause, its first clause hedge.
+    first_clause_hedge: Vec<Option<std::ops::Range<usize>>>,
+    /// Per clause, whether it holds a rejection.
+    rejecting: Vec<bool>,
+    /// A sentence that is nothing but doubt, hedging the whole answer.
+    standalone_doubt: Option<std::ops::Range<usize>>,
+    /// The tokens that are negation words, in order (whether each negates is decided in
+    /// context, see `negates_at`).
+    negation_words: Vec<usize>,
+}
+
+impl CueIndex {
+    /// Index `text`'s cues; see [`AnalyzedText::cue_index`].
+    pub fn new(text: &AnalyzedText) -> CueIndex {
+        let tokens = &text.tokens;
+        let positions = |keep: &dyn Fn(&str) -> bool| -> Vec<usize> {
+            (0..tokens.len()).filter(|&i| keep(&tokens[i].lower)).collect()
+        };
+        CueIndex {
+            sentence_hedges: find_cues(text, 0..tokens.len(), SENTENCE_HEDGES).collect(),
+            turns: positions(&|w| HEDGE_TURNS.contains(&w)),
+            elliptical: text
+                .sentences
+                .iter()
+                .map(|s| elliptical_alternative(text, s.clone()))
+                .collect(),
+            first_clause_hedge: text
+                .clauses
+                .iter()
+                .map(|c| find_cues(text, c.clone(), CLAUSE_HEDGES).next())
+                .collect(),
+            rejecting: text
+                .clauses
+                .iter()
+                .map(|c| contains_cue(text, c.clone(), Cues::Rejections))
+                .collect(),
+            standalone_doubt: standalone_doubt(text),
+            negation_words: positions(&is_negator),
+        }
+    }
+
+    /// The first sentence hedge of `sentence` (by first token) that reaches token `at`: one
+    /// after it, or one before it with no turn ("but") between them.
+    fn sentence_hedge_reaching(
+        &self,
+        sentence: std::ops::Range<usize>,
+        at: usize,
+    ) -> Option<std::ops::Range<usize>> {
+        let longest = SENTENCE_HEDGES.iter().map(|c| c.len()).max().unwrap_or(1);
+        let last_turn = self.turns[..self.turns.partition_point(|&t| t < at)]
+            .last()
+            .copied();
+        // A cue that ends at or before the last turn cannot reach `at`; those that start
+        // `longest` tokens before the turn or earlier all do, so the search starts after them.
+        let from = match last_turn {
+            Some(turn) => sentence.start.max((turn + 1).saturating_sub(longest)),
+            None => sentence.start,
+        };
+        let first = self.sentence_hedges.partition_point(|c| c.start < from);
+        let reaches = |cue: &std::ops::Range<usize>| {
+            cue.end <= at && last_turn.is_none_or(|t| t < cue.end) || cue.start > at
+        };
+        self.sentence_hedges[first..]
+            .iter()
+            .take_while(|c| c.start < sentence.end)
+            .find(|c| reaches(c))
+            .cloned()
+    }
+
+    /// The negation words among tokens `range`, last first.
+    fn negation_words_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        let from = self.negation_words.partition_point(|&i| i < range.start);
+        let to = self.negation_words.partition_point(|&i| i < range.end);
+        self.negation_words[from..to].iter().rev().copied()
+    }
 }
 
 /// Words that may surround a doubt that stands as its own sentence: "I'm really not sure."
@@ -637,7 +719,7 @@ pub fn retraction(text: &AnalyzedText) -> Option<(std::ops::Range<usize>, String
 
 /// Whether an option named at token `at` is rejected in its own clause.
 pub fn is_rejected(text: &AnalyzedText, at: usize) -> bool {
-    contains_cue(text, text.clause_of(at), Cues::Rejections)
+    text.cue_index().rejecting[text.tokens[at].clause]
 }
 
 /// Where hedging cues stand, for explanations: each cue's tokens, whether it hedges its
@@ -759,6 +841,34 @@ fn contains_cue_slowly(text: &AnalyzedText, range: std::ops::Range<usize>, cues:
             .windows(cue.len())
             .any(|w| w.iter().zip(cue.iter()).all(|(t, c)| t.lower == *c && !t.quoted))
     })
+}
+
+/// [`hedge_at`] and [`negator_before`] scanning the sentence and clause around each token, as
+/// they did: what the tests compare the [`CueIndex`] with.
+#[cfg(test)]
+fn hedge_and_negator_slowly(text: &AnalyzedText, at: usize) -> (Option<Hedge>, Option<usize>) {
+    let sentence_index = text.tokens[at].sentence;
+    let sentence = text.sentence_of(at);
+    let negator = (text.clause_of(at).start..at)
+        .rev()
+        .find(|&i| negates_at(text, i, &[]));
+    if text.questions.get(sentence_index).copied().unwrap_or(false) {
+        return (hedge_at(text, at), negator);
+    }
+    let reaches = |cue: &std::ops::Range<usize>| {
+        cue.end <= at
+            && !text.tokens[cue.end..at]
+                .iter()
+                .any(|t| HEDGE_TURNS.contains(&t.lower.as_str()))
+            || cue.start > at
+    };
+    let hedge = find_cues(text, sentence.clone(), SENTENCE_HEDGES)
+        .find(|cue| reaches(cue))
+        .or_else(|| elliptical_alternative(text, sentence))
+        .or_else(|| find_cues(text, text.clause_of(at), CLAUSE_HEDGES).next())
+        .or_else(|| standalone_doubt(text))
+        .map(|cue| hedge_of(text, cue));
+    (hedge, negator)
 }
 
 #[cfg(test)]
@@ -1068,6 +1178,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn indexed_cues_agree_with_the_scan_around_each_token() {
+        let answers = [
+            "maybe use soft prompting but it depends, or not; not sure",
+            "I guess you could either mask or not mask but probably not, though maybe later it works",
+            "it might not work however perhaps you don't mask and either way no one knows. Not sure.",
+            "may or may not, maybe maybe but but perhaps, I think possibly not never no",
+            "either way, unsure but no idea but depends; hard to say but not sure yet either",
+            "you may or may not mask; hard to say. idk",
+        ];
+        for answer in answers {
+            let text = AnalyzedText::new(answer);
+            for at in 0..text.tokens.len() {
+                let indexed = (hedge_at(&text, at), negator_before(&text, at..at + 1, &[]));
+                assert_eq!(indexed, hedge_and_negator_slowly(&text, at), "{answer} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_long_sentence_has_one_index_of_its_cues() {
+        // An answer with no full stop is one sentence; its cues are indexed once, so each
+        // token's hedge is looked up, not searched for.
+        let answer = "unsure it works but the model learns ".repeat(2000);
+        let text = AnalyzedText::new(&answer);
+        assert_eq!(text.sentences.len(), 1);
+        let index = text.cue_index();
+        assert_eq!(index.sentence_hedges.len(), 2000);
+        assert_eq!(index.turns.len(), 2000);
+        let last = text.tokens.len() - 1;
+        assert_eq!(hedge_at(&text, last), None, "a `but` stands between");
+        assert_eq!(hedge_at(&text, 2).map(|h| h.cue), Some("unsure".to_string()));
     }
 
     #[test]

@@ -1049,16 +1049,18 @@ fn walk_sequence(
 /// Token ranges covered by a regex's matches in the analysed text.
 pub fn find_regex(regex: &Regex, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {
     let mut found = Vec::new();
+    let tokens = &text.tokens;
     for m in regex.find_iter(&text.text) {
-        let covered: Vec<usize> = (0..text.tokens.len())
-            .filter(|&i| text.tokens[i].start < m.end().max(m.start() + 1) && text.tokens[i].end > m.start())
-            .collect();
-        let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
+        // The tokens the match overlaps: tokens are in text order and never overlap, so they
+        // are found by binary search, not by a pass over every token for every match.
+        let first = tokens.partition_point(|t| t.end <= m.start());
+        let end = tokens.partition_point(|t| t.start < m.end().max(m.start() + 1));
+        if first >= end {
             continue;
-        };
+        }
         if scope.iter().any(|r| r.contains(&first)) {
             found.push(PhraseMatch {
-                tokens: first..last + 1,
+                tokens: first..end,
                 distance: 0,
                 at_threshold: false,
             });
@@ -1088,6 +1090,36 @@ mod tests {
             .into_iter()
             .map(|m| t.quote(m.tokens.start, m.tokens.end).2.to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_regex_match_covers_the_tokens_it_overlaps() {
+        let text = AnalyzedText::new("Use soft-prompting, (not) full finetuning!  Then: done.");
+        let whole = 0..text.tokens.len();
+        let all = std::slice::from_ref(&whole);
+        for pattern in [
+            r"\w+", r"t pro", r"\(not\)", r"\s+", r"!", r"^", r"$", r"ng, \(", r"e\b",
+        ] {
+            let regex = Regex::new(pattern).unwrap();
+            let found: Vec<_> = find_regex(&regex, &text, all)
+                .into_iter()
+                .map(|m| m.tokens)
+                .collect();
+            // Every token overlapping each match, one by one.
+            let expected: Vec<_> = regex
+                .find_iter(&text.text)
+                .filter_map(|m| {
+                    let covered: Vec<usize> = (0..text.tokens.len())
+                        .filter(|&i| {
+                            text.tokens[i].start < m.end().max(m.start() + 1)
+                                && text.tokens[i].end > m.start()
+                        })
+                        .collect();
+                    Some(*covered.first()?..covered.last()? + 1)
+                })
+                .collect();
+            assert_eq!(found, expected, "{pattern}");
+        }
     }
 
     #[test]

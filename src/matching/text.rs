@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
-use super::cues::negator_hashes;
+use super::cues::{negator_hashes, CueIndex};
 use super::forms;
 use super::lexicon::Lexicon;
 use crate::matching::fnv::Fnv;
@@ -52,6 +52,8 @@ pub struct AnalyzedText {
     lexicon: Lexicon,
     /// Some token or joined pair is a negation cue.
     has_negator: bool,
+    /// Where the hedging, rejection and negation cues stand, found on first use.
+    cues: OnceLock<CueIndex>,
 }
 
 fn stemmer() -> &'static Stemmer {
@@ -264,7 +266,13 @@ impl AnalyzedText {
             joined,
             lexicon,
             has_negator,
+            cues: OnceLock::new(),
         }
+    }
+
+    /// Where the answer's cues stand, found once (see [`CueIndex`]).
+    pub fn cue_index(&self) -> &CueIndex {
+        self.cues.get_or_init(|| CueIndex::new(self))
     }
 
     /// Whether some token or joined pair may be a negation cue (a hash collision can say so

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::authoring::agreement::{Agreement, QuestionAgreement, Score};
 use crate::grading::grades::{GradeReport, Outcome};
 
-use super::ReportError;
+use super::{printable, ReportError};
 
 /// Render an [`Agreement`]; with the run's report, disagreements show answers and concepts.
 pub fn write_agreement(
@@ -48,7 +48,7 @@ pub fn write_agreement(
         ("only graded by rubricate", &agreement.only_awarded),
     ] {
         if !students.is_empty() {
-            writeln!(out, "{side} (not compared): {}", students.join(", "))?;
+            writeln!(out, "{side} (not compared): {}", printable(&students.join(", ")))?;
         }
     }
 
@@ -73,7 +73,10 @@ pub fn write_agreement(
         writeln!(
             out,
             "- {} {}: awarded {}, expected {} ({kind})",
-            d.student, d.question, d.awarded, d.expected
+            printable(&d.student),
+            printable(&d.question),
+            d.awarded,
+            d.expected
         )?;
         let Some(report) = details else { continue };
         let Some(grade) = report
@@ -88,7 +91,11 @@ pub fn write_agreement(
         writeln!(
             out,
             "    answer: {}",
-            if answer.is_empty() { "(none)" } else { &answer }
+            if answer.is_empty() {
+                "(none)".into()
+            } else {
+                printable(&answer)
+            }
         )?;
         for c in &grade.concepts {
             // What decided it: the student's words, the rubric's pattern, and the cue.
@@ -98,7 +105,7 @@ pub fn write_agreement(
                 } else {
                     format!(" by `{}`", e.pattern)
                 };
-                format!(" \u{201c}{}\u{201d}{pattern}", e.quote)
+                format!(" \u{201c}{}\u{201d}{pattern}", printable(&e.quote))
             });
             if let Some(cause) = &c.cause {
                 quote.push_str(&format!(" ({cause})"));

@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::course::regrade::Change;
 
 use super::csv::spreadsheet_safe;
-use super::ReportError;
+use super::{printable, ReportError};
 
 fn points(p: Option<crate::ids::Points>) -> String {
     p.map_or_else(|| "-".to_string(), |p| p.to_string())
@@ -43,7 +43,7 @@ pub fn write_changes_text(changes: &[Change], out: &mut dyn Write) -> Result<(),
         writeln!(
             out,
             "  {} {what}: {} \u{2192} {} ({})",
-            c.student,
+            printable(c.student.as_str()),
             points(c.old),
             points(c.new),
             c.reason.describe()

@@ -11,7 +11,7 @@ use crate::ids::Points;
 use crate::rubric::Edition;
 
 use super::feedback::{concept_line, one_line, pt};
-use super::ReportError;
+use super::{printable, ReportError};
 
 pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
     writeln!(out, "Self-check for {}", report.title)?;
@@ -36,8 +36,8 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
                     out,
                     "  {:<8} {}  under \u{201c}{}\u{201d}  {state}",
                     q.id.as_str(),
-                    at.place(),
-                    one_line(&at.label)
+                    printable(&at.place()),
+                    printable(&one_line(&at.label))
                 )?;
             }
             None => writeln!(
@@ -58,8 +58,9 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
             }
             if let Some(tail) = &q.cut_off {
                 p.push(format!(
-                    "{} looks cut off: it ends with \u{201c}{tail}\u{201d}",
-                    q.id
+                    "{} looks cut off: it ends with \u{201c}{}\u{201d}",
+                    q.id,
+                    printable(tail)
                 ));
             }
             if let Some((words, max)) = q.over_limit {
@@ -67,7 +68,12 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
             }
             p
         })
-        .chain(report.warnings.iter().map(|w| one_line(w)))
+        .chain(
+            report
+                .warnings
+                .iter()
+                .map(|w| printable(&one_line(w)).into_owned()),
+        )
         .collect();
     if !problems.is_empty() {
         writeln!(out)?;
@@ -102,7 +108,7 @@ fn write_scores(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportE
                 continue;
             }
             if c.visibility == Visibility::Visible {
-                writeln!(out, "  - {}", concept_line(c))?;
+                writeln!(out, "  - {}", printable(&concept_line(c)))?;
             } else {
                 unreleased = (unreleased.0 + c.points, unreleased.1 + c.max);
             }
@@ -117,7 +123,7 @@ fn write_scores(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportE
             )?;
         }
         for line in &grade.feedback {
-            writeln!(out, "  - {}", one_line(line))?;
+            writeln!(out, "  - {}", printable(&one_line(line)))?;
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ use crate::authoring::explain::Explanation;
 use crate::grading::grades::Outcome;
 use crate::matching::cues::{self, Stance};
 
-use super::ReportError;
+use super::{printable, ReportError};
 
 const HEADING: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -76,7 +76,7 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
             None => {}
         }
     }
-    writeln!(out, "  {line}")?;
+    writeln!(out, "  {}", printable(&line))?;
 
     if !q.subjects.is_empty() {
         writeln!(out, "\n{}", paint(HEADING, "subjects"))?;
@@ -101,7 +101,7 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
     }
     for &i in &e.negators {
         let clause = e.text.clause_of(i);
-        let words = e.text.quote(clause.start, clause.end).2;
+        let words = printable(e.text.quote(clause.start, clause.end).2);
         writeln!(
             out,
             "  {} negates within its clause: \u{201c}{words}\u{201d}",
@@ -124,11 +124,11 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
         } else {
             e.text.clause_of(range.start)
         };
-        let words = e.text.quote(scoped.start, scoped.end).2;
+        let words = printable(e.text.quote(scoped.start, scoped.end).2);
         writeln!(
             out,
             "  {} hedges its {scope} ({kind}; policy: hedging = \"{}\"): \u{201c}{words}\u{201d}",
-            paint(WARN, cue),
+            paint(WARN, printable(cue)),
             e.question.policy.hedging.name()
         )?;
     }
@@ -208,7 +208,7 @@ fn write_traces(
 ) -> Result<(), ReportError> {
     for t in traces.iter().filter(|t| !t.mentions.is_empty()) {
         for m in &t.mentions {
-            let (_, _, quote) = e.text.quote(m.found.tokens.start, m.found.tokens.end);
+            let quote = printable(e.text.quote(m.found.tokens.start, m.found.tokens.end).2);
             let mut stance = match m.stance {
                 Stance::Asserted => paint(GOOD, "asserted"),
                 Stance::Negated => paint(BAD, "negated"),

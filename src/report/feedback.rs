@@ -48,7 +48,7 @@ impl FeedbackMarkdown {
             out,
             "# {} — feedback for {}",
             one_line(&assignment.title),
-            one_line(student.student.as_str())
+            markdown_text(student.student.as_str())
         )?;
         writeln!(out)?;
         writeln!(out, "**Total: {} / {}**", student.total, student.max_total)?;
@@ -58,7 +58,7 @@ impl FeedbackMarkdown {
             writeln!(
                 out,
                 "Your submission could not be read, so it was not graded: {}.",
-                one_line(reason).trim_end_matches('.')
+                markdown_text(reason.trim_end().trim_end_matches('.'))
             )?;
             return Ok(());
         }
@@ -81,7 +81,7 @@ impl FeedbackMarkdown {
             writeln!(out, "## About your submission")?;
             writeln!(out)?;
             for warning in &student.warnings {
-                writeln!(out, "- {}", one_line(warning))?;
+                writeln!(out, "- {}", markdown_text(warning))?;
             }
         }
         Ok(())
@@ -341,6 +341,25 @@ pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text that came from a file name (an id, a path in a warning) as Markdown shows it literally:
+/// on one line, with every character Markdown or HTML would act on escaped, so an id such as
+/// `<img src=x onerror=...>` is printed, never rendered, wherever the feedback is pasted
+/// (parentheses stay: with brackets escaped they make no link).
+fn markdown_text(text: &str) -> String {
+    let line = one_line(&super::printable(text));
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `text` cut to at most `max` characters (grapheme clusters, so never inside a character),
 /// preferring a word boundary near the end, with an ellipsis when anything was cut.
 fn shorten(text: &str, max: usize) -> String {
@@ -365,6 +384,7 @@ fn shorten(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::grading::grades::Evidence;
+    use crate::ids::StudentId;
     use crate::report::fixture;
 
     #[test]
@@ -425,6 +445,31 @@ mod tests {
         student.status = SubmissionStatus::Missing;
         let text = render_student(&student);
         assert!(text.contains("No submission was found for you"), "{text}");
+    }
+
+    #[test]
+    fn ids_file_names_and_reasons_are_shown_not_rendered() {
+        let report = fixture::report();
+        let mut student = report.students[0].clone();
+        student.student = StudentId("<img src=x onerror=alert(1)>".to_string());
+        student.warnings = vec!["[link](javascript:x) **bold**".to_string()];
+        let text = render_student(&student);
+        assert!(
+            text.contains("feedback for \\<img src=x onerror=alert(1)\\>\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- \\[link\\](javascript:x) \\*\\*bold\\*\\*\n"),
+            "{text}"
+        );
+        student.status = SubmissionStatus::Unreadable {
+            reason: "a_b.md: <script>\u{1b}[2J".to_string(),
+        };
+        let text = render_student(&student);
+        assert!(
+            text.contains("not graded: a\\_b.md: \\<script\\>\\\\x1B\\[2J.\n"),
+            "{text}"
+        );
     }
 
     #[test]

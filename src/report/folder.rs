@@ -50,13 +50,17 @@ impl WrittenFiles {
     }
 }
 
-/// Feedback file names (`<stem>.md`) for students in report order: ids made safe as file names,
-/// told apart by `~2`, `~3`, ... when two would name the same file (ignoring case). Chosen in
-/// order, so collisions resolve the same way every run.
+/// Feedback file names (`<stem>.md`) for students in report order: ids made safe (and short)
+/// as file names, told apart by `~2`, `~3`, ... when two would name the same file (ignoring
+/// case). Every student's own name is reserved first, so a suffix never takes the name of a
+/// student called `alice~2`; chosen in order, so collisions resolve the same way every run.
 pub fn feedback_file_names<'a>(ids: impl IntoIterator<Item = &'a StudentId>) -> Vec<String> {
+    let stems: Vec<String> = ids.into_iter().map(feedback_file_stem).collect();
+    let reserved: HashSet<String> = stems.iter().map(|s| s.to_lowercase()).collect();
     let mut taken = HashSet::new();
-    ids.into_iter()
-        .map(|id| format!("{}.md", unique_name(feedback_file_stem(id), &mut taken)))
+    stems
+        .into_iter()
+        .map(|stem| format!("{}.md", unique_name(stem, &mut taken, &reserved)))
         .collect()
 }
 

@@ -547,17 +547,28 @@ fn num(v: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
+/// The most bars in one histogram.
+const MAX_BARS: i64 = 101;
+
 impl Histogram {
     fn new(id: &QuestionId, max: Points, scores: &BTreeMap<Points, usize>) -> Histogram {
         // Bin width: whole points when every score (and the maximum) is whole, else halves,
         // else quarters (a score between two bins falls into the lower one).
         let all = || scores.keys().copied().chain(std::iter::once(max));
-        let step = [100, 50, 25]
+        let grain = [100, 50, 25]
             .into_iter()
             .find(|step| all().all(|p| p.hundredths() % step == 0))
             .unwrap_or(25);
-        let exact = all().all(|p| p.hundredths() % step == 0);
         let max_h = max.hundredths().max(0);
+        // At most MAX_BARS bars: past that, each bar covers a range of whole points, so that
+        // neither memory nor the page grows with a question's point value.
+        let step = if max_h / grain < MAX_BARS {
+            grain
+        } else {
+            let per_bar = (max_h + MAX_BARS - 2) / (MAX_BARS - 1);
+            (per_bar + 99) / 100 * 100
+        };
+        let exact = step == grain && all().all(|p| p.hundredths() % step == 0);
         let bins = (max_h / step + 1) as usize;
         let mut counts = vec![0usize; bins];
         for (score, &n) in scores {
@@ -1017,6 +1028,33 @@ mod tests {
         let stats = question_stats(question("1b"));
         assert_eq!(stats.histogram.bars.len(), 4);
         assert_eq!(stats.concepts.rows[0].label, "self-supervised-o…");
+    }
+
+    #[test]
+    fn a_histogram_has_at_most_101_bars_whatever_the_points() {
+        let id = QuestionId("q".to_string());
+        let scores = BTreeMap::from([
+            (Points::whole(0), 2),
+            (Points::whole(9_999), 1),
+            (Points::whole(10_000), 1),
+        ]);
+        let histogram = Histogram::new(&id, Points::whole(10_000), &scores);
+        assert_eq!(histogram.bars.len(), 101);
+        let counts: usize = histogram.bars.iter().map(|b| b.count).sum();
+        assert_eq!(counts, 4);
+        assert_eq!(
+            (
+                histogram.bars[0].count,
+                histogram.bars[99].count,
+                histogram.bars[100].count
+            ),
+            (2, 1, 1)
+        );
+        // Even a point value no rubric may ask for.
+        let huge = Histogram::new(&id, Points::from_f64(92_233_720_368_547.0), &scores);
+        assert!(huge.bars.len() <= 101);
+        // Up to 100 points in whole points, one bar each.
+        assert_eq!(Histogram::new(&id, Points::whole(100), &scores).bars.len(), 101);
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod groups_csv;
 mod html;
 mod json;
 mod junit;
+mod printable;
 mod review_csv;
 mod summary;
 
@@ -55,6 +56,7 @@ pub use self::groups_csv::GroupsCsv;
 pub use self::html::HtmlReport;
 pub use self::json::GradesJson;
 pub use self::junit::JunitXml;
+pub use self::printable::{printable, printable_lines};
 pub use self::review_csv::ReviewCsv;
 pub use self::summary::SummaryTable;
 
@@ -270,8 +272,13 @@ pub fn open_staged(path: &Path) -> Result<OpenStaged, ReportError> {
     })
 }
 
+/// The longest feedback file stem, in bytes: with a `~N` suffix and `.md` a name stays under
+/// 100 bytes, far below the 255 that file systems allow for one name.
+const MAX_STEM_BYTES: usize = 80;
+
 /// A student id made safe as a file name: path separators, characters Windows forbids and
-/// control characters become `_`, as does a leading `.` (no hidden files, no `..`).
+/// control characters become `_`, as does a leading `.` (no hidden files, no `..`). A long id
+/// is cut short and told apart from others of the same start by a hash of the whole id.
 fn feedback_file_stem(id: &StudentId) -> String {
     let mut stem: String = id
         .as_str()
@@ -288,6 +295,14 @@ fn feedback_file_stem(id: &StudentId) -> String {
     if stem.trim().is_empty() {
         stem = format!("_{stem}");
     }
+    if stem.len() > MAX_STEM_BYTES {
+        let mut keep = MAX_STEM_BYTES - 17;
+        while !stem.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        let hash = crate::matching::fnv::hash(id.as_str());
+        stem = format!("{}-{hash:016x}", &stem[..keep]);
+    }
     // Names Windows reserves for devices, whatever the extension (`con.md` is the console).
     let base = stem.split('.').next().unwrap_or("").to_ascii_uppercase();
     let reserved = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
@@ -300,16 +315,20 @@ fn feedback_file_stem(id: &StudentId) -> String {
     stem
 }
 
-/// `stem`, or `stem~2`, `stem~3`, ... if a previous student already took that name (compared
-/// case-insensitively, so the files stay distinct on case-insensitive file systems).
-fn unique_name(stem: String, taken: &mut HashSet<String>) -> String {
-    let mut name = stem.clone();
-    let mut n = 1;
-    while !taken.insert(name.to_lowercase()) {
-        n += 1;
-        name = format!("{stem}~{n}");
+/// `stem`, or `stem~2`, `stem~3`, ... if a previous student already took that name, skipping
+/// the `reserved` names (every student's own); compared case-insensitively, so the files stay
+/// distinct on case-insensitive file systems.
+fn unique_name(stem: String, taken: &mut HashSet<String>, reserved: &HashSet<String>) -> String {
+    if taken.insert(stem.to_lowercase()) {
+        return stem;
     }
-    name
+    (2..)
+        .map(|n| format!("{stem}~{n}"))
+        .find(|name| {
+            let lower = name.to_lowercase();
+            !reserved.contains(&lower) && taken.insert(lower)
+        })
+        .expect("some suffix is free")
 }
 
 #[cfg(test)]
@@ -494,8 +513,34 @@ mod tests {
         assert_eq!(stem("console"), "console");
 
         let mut taken = HashSet::new();
-        assert_eq!(unique_name("a_b".into(), &mut taken), "a_b");
-        assert_eq!(unique_name("A_b".into(), &mut taken), "A_b~2");
-        assert_eq!(unique_name("a_b".into(), &mut taken), "a_b~3");
+        let reserved = HashSet::from(["a_b".to_string(), "a_b~3".to_string()]);
+        assert_eq!(unique_name("a_b".into(), &mut taken, &reserved), "a_b");
+        assert_eq!(unique_name("A_b".into(), &mut taken, &reserved), "A_b~2");
+        assert_eq!(unique_name("a_b".into(), &mut taken, &reserved), "a_b~4");
+    }
+
+    #[test]
+    fn long_ids_get_short_distinct_stable_file_names() {
+        let stem = |s: &str| feedback_file_stem(&StudentId(s.to_string()));
+        let long = "x".repeat(255);
+        let longer = format!("{long}y");
+        assert!(stem(&long).len() <= MAX_STEM_BYTES);
+        assert_ne!(stem(&long), stem(&longer));
+        assert_eq!(stem(&long), stem(&long.clone()));
+        assert!(stem(&long).starts_with(&"x".repeat(60)));
+        // Cut on a character, never inside one.
+        let accented = "é".repeat(200);
+        assert!(stem(&accented).len() <= MAX_STEM_BYTES);
+        assert!(stem(&accented).starts_with("éé"));
+        assert_eq!(stem(&"y".repeat(MAX_STEM_BYTES)), "y".repeat(MAX_STEM_BYTES));
+    }
+
+    #[test]
+    fn a_suffix_never_takes_another_students_own_name() {
+        let ids = ["Alice", "alice", "alice~2", "bob", "bob~2"].map(|s| StudentId(s.to_string()));
+        assert_eq!(
+            feedback_file_names(&ids),
+            ["Alice.md", "alice~3.md", "alice~2.md", "bob.md", "bob~2.md"]
+        );
     }
 }

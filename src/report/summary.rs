@@ -10,7 +10,7 @@ use crate::course::class::{ClassReport, ClassTally, StudentLine};
 use crate::grading::grades::{GradeReport, SubmissionStatus};
 use crate::ids::Points;
 
-use super::{ClassWriter, ReportError, ReportWriter};
+use super::{printable, ClassWriter, ReportError, ReportWriter};
 
 /// A fixed-width table `student  total  flags` (one row per student, widths computed from the
 /// content, no colour), then one line of counts and the mean total.
@@ -32,7 +32,7 @@ impl ClassWriter for SummaryTable {
     fn write_class(&self, class: &ClassReport, out: &mut dyn Write) -> Result<(), ReportError> {
         let row = |s: &StudentLine| {
             [
-                one_line(s.student.as_str()),
+                printable(&one_line(s.student.as_str())).into_owned(),
                 format!("{}/{}", s.total, s.max_total),
                 flags_cell(s),
             ]
@@ -107,7 +107,9 @@ fn flags_cell(student: &StudentLine) -> String {
         cells.push("not on roster".to_string());
     }
     match &student.status {
-        SubmissionStatus::Unreadable { reason } => cells.push(format!("unreadable: {}", one_line(reason))),
+        SubmissionStatus::Unreadable { reason } => {
+            cells.push(format!("unreadable: {}", printable(&one_line(reason))))
+        }
         SubmissionStatus::Missing => cells.push("no submission".to_string()),
         SubmissionStatus::Graded => {
             cells.extend(student.flags.iter().map(|(q, flag)| format!("{flag}:{q}")));

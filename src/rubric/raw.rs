@@ -70,7 +70,7 @@ pub struct RawQuestion {
     pub visibility: Option<Spanned<String>>,
     /// Answers longer than this many words are flagged (and `check` warns the student).
     #[serde(default)]
-    pub max_words: Option<usize>,
+    pub max_words: Option<Spanned<usize>>,
     /// What happens past `max_words`: `flag` (default: graded whole, flagged for review) or
     /// `truncate` (only the first `max_words` words are graded, and flagged).
     #[serde(default)]

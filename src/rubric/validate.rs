@@ -39,6 +39,7 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
     let policy = v.policy(&raw.policy, &Policy::default());
     let mut seen_questions = BTreeSet::new();
     let mut questions = Vec::new();
+    v.check_totals(&raw.questions);
     for q in &raw.questions {
         if !seen_questions.insert(q.id.get_ref().clone()) {
             v.problem(&q.id, format!("duplicate question id `{}`", q.id.get_ref()));
@@ -87,6 +88,15 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
     }
 }
 
+/// The most points one question (or concept, or deduction) may be worth.
+pub const MAX_POINTS: f64 = 10_000.0;
+/// The most points a whole rubric may be worth.
+pub const MAX_TOTAL_POINTS: f64 = 100_000.0;
+/// The most questions a rubric may have.
+pub const MAX_QUESTIONS: usize = 1_000;
+/// The largest `max_words`.
+pub const MAX_WORDS: usize = 1_000_000;
+
 struct Validator<'t> {
     text: &'t str,
     synonyms: SynonymGroups,
@@ -103,8 +113,56 @@ impl Validator<'_> {
         let value = *at.get_ref();
         if !value.is_finite() || value < 0.0 {
             self.problem(at, format!("points must be a number of 0 or more, not {value}"));
+        } else if value > MAX_POINTS {
+            self.problem(at, format!("points must be at most {MAX_POINTS}, not {value}"));
         }
-        Points::from_f64(value)
+        // Kept in range even when reported, so that checking the rest cannot overflow.
+        Points::from_f64(if value.is_nan() {
+            0.0
+        } else {
+            value.clamp(0.0, MAX_POINTS)
+        })
+    }
+
+    /// What the rubric as a whole may ask for: how many questions, how many points in all.
+    fn check_totals(&mut self, questions: &[RawQuestion]) {
+        if let Some(q) = questions.get(MAX_QUESTIONS) {
+            self.problem(
+                &q.id,
+                format!(
+                    "a rubric may have at most {MAX_QUESTIONS} questions; this is question {}",
+                    MAX_QUESTIONS + 1
+                ),
+            );
+        }
+        let mut total = 0.0;
+        for q in questions {
+            let points = *q.points.get_ref();
+            if points.is_finite() && points > 0.0 {
+                total += points.min(MAX_POINTS);
+            }
+            if total > MAX_TOTAL_POINTS {
+                self.problem(
+                    &q.points,
+                    format!(
+                        "the questions up to this one are worth more than {MAX_TOTAL_POINTS} points in all"
+                    ),
+                );
+                break;
+            }
+        }
+    }
+
+    fn max_words(&mut self, q: &RawQuestion) -> Option<usize> {
+        let written = q.max_words.as_ref()?;
+        let words = *written.get_ref();
+        if words > MAX_WORDS {
+            self.problem(
+                written,
+                format!("max_words must be at most {MAX_WORDS}, not {words}"),
+            );
+        }
+        Some(words.min(MAX_WORDS))
     }
 
     /// A pattern string: `/.../` is a regular expression, anything else a phrase.
@@ -235,7 +293,7 @@ impl Validator<'_> {
             prompt: q.prompt.trim().to_string(),
             prompt_stems: crate::matching::echo::stems(&q.prompt),
             visibility: self.visibility(&q.visibility),
-            max_words: q.max_words,
+            max_words: self.max_words(q),
             over_max_words: self.long_answers(q),
             extra_labels: q.labels.clone(),
             subjects,
@@ -972,6 +1030,42 @@ mod tests {
             p[3],
             "r.toml:17:10: error: invalid phrase `{nosuch} word`: unknown synonym group `nosuch`"
         );
+    }
+
+    #[test]
+    fn what_a_rubric_may_ask_for_is_bounded() {
+        let question = |id: usize, points: &str| {
+            format!("[[question]]\nid = \"q{id}\"\npoints = {points}\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"x\"]\n")
+        };
+        let huge = format!("{HEAD}{}", question(1, "92233720368547758"));
+        assert_eq!(
+            problems(&huge)[0],
+            "r.toml:6:10: error: points must be at most 10000, not 92233720368547760"
+        );
+        let many = format!(
+            "{HEAD}{}",
+            (0..11).map(|i| question(i, "10000")).collect::<String>()
+        );
+        let found = problems(&many);
+        let total =
+            "r.toml:76:10: error: the questions up to this one are worth more than 100000 points in all";
+        assert!(found.iter().any(|p| p == total), "{found:?}");
+        let long = format!("{HEAD}{}", question(1, "1\nmax_words = 1000001"));
+        let found = problems(&long);
+        let words = "r.toml:7:13: error: max_words must be at most 1000000, not 1000001";
+        assert!(found.iter().any(|p| p == words), "{found:?}");
+        let questions = format!(
+            "{HEAD}{}",
+            (0..1001).map(|i| question(i, "1")).collect::<String>()
+        );
+        let found = problems(&questions);
+        assert!(
+            found.iter().any(
+                |p| p.ends_with("error: a rubric may have at most 1000 questions; this is question 1001")
+            ),
+            "{found:?}"
+        );
+        assert!(problems(&format!("{HEAD}{}", question(1, "10000"))).is_empty());
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct Submission {
     /// The files to read, in sorted path order. Empty when a folder holds no supported file
     /// (or a link points outside the submissions folder): the caller reports it as unreadable.
     pub files: Vec<SubmissionFile>,
+    /// What could not be listed or will not be read (a folder the grader may not open, a
+    /// named pipe), each naming its path: warnings, or the reason when no file is left.
+    pub problems: Vec<String>,
 }
 
 /// One file of a submission.
@@ -90,21 +93,27 @@ pub fn discover(root: &Path, skip: &[PathBuf]) -> Result<Vec<Submission>, Discov
         let Some(student) = walker.student_id(&entry, &kind) else {
             continue;
         };
-        let files = match kind {
-            EntryKind::File => vec![walker.file(entry.path())],
-            EntryKind::Dir => walker.folder_files(entry.path())?,
-            EntryKind::Outside => Vec::new(),
+        let (files, problems) = match kind {
+            EntryKind::File => (vec![walker.file(entry.path())], Vec::new()),
+            EntryKind::Dir => walker.folder_files(entry.path()),
+            EntryKind::Outside => (Vec::new(), Vec::new()),
+            EntryKind::Special(what) => (Vec::new(), vec![walker.special(entry.path(), what)]),
         };
         match by_student.entry(student) {
             Entry::Occupied(at) => {
                 let existing = &mut submissions[*at.get()];
                 existing.files.extend(files);
                 existing.files.sort_by(|a, b| a.display.cmp(&b.display));
+                existing.problems.extend(problems);
             }
             Entry::Vacant(slot) => {
                 let student = slot.key().clone();
                 slot.insert(submissions.len());
-                submissions.push(Submission { student, files });
+                submissions.push(Submission {
+                    student,
+                    files,
+                    problems,
+                });
             }
         }
     }
@@ -137,12 +146,21 @@ pub fn discover_single(
             .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
             .collect(),
     };
-    let files = if metadata.is_dir() {
-        walker.folder_files(root)?
+    let (files, problems) = if metadata.is_dir() {
+        walker.folder_files(root)
+    } else if metadata.is_file() {
+        (vec![walker.file(root)], Vec::new())
     } else {
-        vec![walker.file(root)]
+        (
+            Vec::new(),
+            vec![walker.special(root, special_kind(&metadata.file_type()))],
+        )
     };
-    Ok(Submission { student, files })
+    Ok(Submission {
+        student,
+        files,
+        problems,
+    })
 }
 
 /// What a directory entry is, once links are resolved (or refused).
@@ -151,6 +169,28 @@ enum EntryKind {
     Dir,
     /// A link that leaves the submissions folder, or is broken: never read.
     Outside,
+    /// Not a regular file (a named pipe, socket or device), described: never opened, since
+    /// opening a named pipe waits for a writer that never comes.
+    Special(&'static str),
+}
+
+/// What a file that is neither a regular file nor a folder is.
+fn special_kind(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "not a regular file"
 }
 
 struct Walker<'a> {
@@ -187,8 +227,10 @@ impl Walker<'_> {
             self.kind(entry.path())
         } else if entry.file_type().is_dir() {
             EntryKind::Dir
-        } else {
+        } else if entry.file_type().is_file() {
             EntryKind::File
+        } else {
+            EntryKind::Special(special_kind(&entry.file_type()))
         }
     }
 
@@ -202,30 +244,44 @@ impl Walker<'_> {
         } else {
             path.file_stem()
         }?;
-        Some(StudentId(name.to_string_lossy().into_owned()))
+        Some(StudentId::from_file_name(name))
     }
 
     fn kind(&self, path: &Path) -> EntryKind {
         let Ok(link) = fs::symlink_metadata(path) else {
             return EntryKind::Outside;
         };
-        if !link.file_type().is_symlink() {
-            return if link.is_dir() {
+        let of_type = |file_type: fs::FileType| {
+            if file_type.is_dir() {
                 EntryKind::Dir
-            } else {
+            } else if file_type.is_file() {
                 EntryKind::File
-            };
+            } else {
+                EntryKind::Special(special_kind(&file_type))
+            }
+        };
+        if !link.file_type().is_symlink() {
+            return of_type(link.file_type());
         }
         match path.canonicalize() {
-            Ok(target) if target.starts_with(&self.canonical_root) => {
-                if target.is_dir() {
-                    EntryKind::Dir
-                } else {
-                    EntryKind::File
-                }
-            }
+            Ok(target) if target.starts_with(&self.canonical_root) => match fs::metadata(&target) {
+                Ok(metadata) => of_type(metadata.file_type()),
+                Err(_) => EntryKind::Outside,
+            },
             _ => EntryKind::Outside,
         }
+    }
+
+    /// The problem of a path that is not a regular file.
+    fn special(&self, path: &Path, what: &str) -> String {
+        format!(
+            "{}: {what}, not a regular file; not read",
+            self.display(path).display()
+        )
+    }
+
+    fn display<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(self.root).unwrap_or(path)
     }
 
     fn file(&self, path: &Path) -> SubmissionFile {
@@ -235,10 +291,13 @@ impl Walker<'_> {
         }
     }
 
-    /// The supported files under a student's folder, at any depth, in sorted path order.
-    /// Linked folders inside are not descended into (which also rules out link cycles).
-    fn folder_files(&self, folder: &Path) -> Result<Vec<SubmissionFile>, DiscoverError> {
+    /// The supported files under a student's folder, at any depth, in sorted path order, and
+    /// what could not be listed or read there (a folder the grader may not open, one nested
+    /// deeper than the OS allows, a named pipe): those are the student's problems, never the
+    /// run's. Linked folders inside are not descended into (which also rules out link cycles).
+    fn folder_files(&self, folder: &Path) -> (Vec<SubmissionFile>, Vec<String>) {
         let mut files = Vec::new();
+        let mut problems = Vec::new();
         let walk = WalkDir::new(folder)
             .min_depth(1)
             .follow_links(false)
@@ -246,25 +305,40 @@ impl Walker<'_> {
             .into_iter()
             .filter_entry(|e| !self.ignored(e));
         for entry in walk {
-            let entry = entry.map_err(|e| walk_error(folder, e))?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let (path, source) = walk_io_error(folder, e);
+                    problems.push(format!("cannot read {}: {source}", self.display(&path).display()));
+                    continue;
+                }
+            };
             if entry.file_type().is_dir() || Format::from_path(entry.path()).is_none() {
                 continue;
             }
-            if matches!(self.kind_of(&entry), EntryKind::File) {
-                files.push(self.file(entry.path()));
+            match self.kind_of(&entry) {
+                EntryKind::File => files.push(self.file(entry.path())),
+                EntryKind::Special(what) => problems.push(self.special(entry.path(), what)),
+                EntryKind::Dir | EntryKind::Outside => {}
             }
         }
         files.sort_by(|a, b| a.display.cmp(&b.display));
-        Ok(files)
+        (files, problems)
     }
 }
 
 fn walk_error(fallback: &Path, error: walkdir::Error) -> DiscoverError {
+    let (path, source) = walk_io_error(fallback, error);
+    DiscoverError::Io { path, source }
+}
+
+/// The path a walk failed at, and why.
+fn walk_io_error(fallback: &Path, error: walkdir::Error) -> (PathBuf, io::Error) {
     let path = error.path().unwrap_or(fallback).to_path_buf();
     let source = error
         .into_io_error()
         .unwrap_or_else(|| io::Error::other("filesystem loop"));
-    DiscoverError::Io { path, source }
+    (path, source)
 }
 
 #[cfg(test)]
@@ -374,6 +448,97 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) -> bool {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        made.is_ok_and(|s| s.success())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_problems_not_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "kim/a.md");
+        fs::create_dir(root.join("pip")).unwrap();
+        if !mkfifo(&root.join("kim/b.md")) || !mkfifo(&root.join("pip.md")) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let subs = discover(root, &[]).unwrap();
+        assert_eq!(
+            summary(&subs),
+            vec![
+                ("kim".to_owned(), vec!["kim/a.md".to_owned()]),
+                ("pip".to_owned(), vec![]),
+            ]
+        );
+        assert_eq!(
+            subs[0].problems,
+            ["kim/b.md: a named pipe (FIFO), not a regular file; not read"]
+        );
+        assert_eq!(
+            subs[1].problems,
+            ["pip.md: a named pipe (FIFO), not a regular file; not read"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_that_cannot_be_read_is_its_students_problem() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "amir.md");
+        touch(root, "kim/a.md");
+        touch(root, "kim/locked/b.md");
+        touch(root, "zoe/c.md");
+        let lock =
+            |p: &str, mode| fs::set_permissions(root.join(p), fs::Permissions::from_mode(mode)).unwrap();
+        lock("kim/locked", 0o000);
+        lock("zoe", 0o000);
+        if fs::read_dir(root.join("zoe")).is_ok() {
+            lock("kim/locked", 0o755);
+            lock("zoe", 0o755);
+            eprintln!("skipped: running as root, who may read any folder");
+            return;
+        }
+        let subs = discover(root, &[]);
+        lock("kim/locked", 0o755);
+        lock("zoe", 0o755);
+        let subs = subs.unwrap();
+        assert_eq!(
+            summary(&subs),
+            vec![
+                ("amir".to_owned(), vec!["amir.md".to_owned()]),
+                ("kim".to_owned(), vec!["kim/a.md".to_owned()]),
+                ("zoe".to_owned(), vec![]),
+            ]
+        );
+        assert_eq!(subs[1].problems.len(), 1);
+        assert!(subs[1].problems[0].starts_with("cannot read kim/locked: "));
+        assert!(subs[2].problems[0].starts_with("cannot read zoe: "));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn undecodable_names_stay_two_students() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [&b"bad\xffname.md"[..], b"bad\xfename.md"] {
+            if fs::write(root.join(OsStr::from_bytes(name)), "1a) text\n").is_err() {
+                eprintln!("skipped: the file system refuses names that are not UTF-8");
+                return;
+            }
+        }
+        let subs = discover(root, &[]).unwrap();
+        let students: Vec<&str> = subs.iter().map(|s| s.student.as_str()).collect();
+        assert_eq!(students, ["bad\\xFEname", "bad\\xFFname"]);
+        assert!(subs.iter().all(|s| s.files.len() == 1));
     }
 
     #[test]

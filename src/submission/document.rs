@@ -73,6 +73,8 @@ pub enum ReadError {
     Empty { path: PathBuf },
     #[error("{path}: {bytes} bytes is over the {limit}-byte limit for one file; not read")]
     TooLarge { path: PathBuf, bytes: u64, limit: u64 },
+    #[error("{path}: not a regular file (a named pipe, socket or device); not read")]
+    NotAFile { path: PathBuf },
 }
 
 /// Blank hidden HTML across the lines (a comment may span several), keeping each line's number.
@@ -113,7 +115,11 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
         path: display.clone(),
         source,
     };
-    let size = fs::metadata(&file.path).map_err(io_error)?.len();
+    let metadata = fs::metadata(&file.path).map_err(io_error)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotAFile { path: display });
+    }
+    let size = metadata.len();
     if size > max_bytes {
         return Err(ReadError::TooLarge {
             path: display,
@@ -121,7 +127,12 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
             limit: max_bytes,
         });
     }
-    let bytes = fs::read(&file.path).map_err(io_error)?;
+    let bytes = read_regular_file(&file.path).map_err(|e| match e {
+        NotRegular::Io(source) => io_error(source),
+        NotRegular::Special => ReadError::NotAFile {
+            path: display.clone(),
+        },
+    })?;
     if bytes.len() as u64 > max_bytes {
         return Err(ReadError::TooLarge {
             path: display,
@@ -167,6 +178,33 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
         lines,
         warnings,
     })
+}
+
+/// Why [`read_regular_file`] read nothing.
+enum NotRegular {
+    Io(io::Error),
+    Special,
+}
+
+/// A regular file's bytes. The file is opened without waiting (a named pipe put in its place
+/// since it was listed would otherwise block the run) and checked again once open.
+fn read_regular_file(path: &std::path::Path) -> Result<Vec<u8>, NotRegular> {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(NotRegular::Io)?;
+    let metadata = file.metadata().map_err(NotRegular::Io)?;
+    if !metadata.is_file() {
+        return Err(NotRegular::Special);
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.read_to_end(&mut bytes).map_err(NotRegular::Io)?;
+    Ok(bytes)
 }
 
 /// Markdown and plain text: every line as written.
@@ -240,6 +278,25 @@ mod tests {
             read_document(&preamble_only),
             Err(ReadError::Empty { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_reported_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let file = SubmissionFile {
+            path,
+            display: PathBuf::from("pipe.md"),
+        };
+        let err = read_document(&file).unwrap_err();
+        assert!(matches!(err, ReadError::NotAFile { .. }), "{err}");
+        assert!(err.to_string().starts_with("pipe.md: not a regular file"));
     }
 
     #[test]
