@@ -9,9 +9,12 @@
 //! - [`overrides`]: a TA's manual scores, applied after grading on every run;
 //! - [`regrade`] and [`history`]: what changed since the previous run, and its files kept;
 //! - [`review`]: the review queue, most doubtful answers first;
-//! - [`lock`]: one run at a time per output folder.
+//! - [`run_folder`]: each run written whole into its own folder, then switched in at once;
+//! - [`lock`]: one run at a time per output folder;
+//! - [`fault`]: crash points for the tests that kill a run part way.
 
 pub mod class;
+pub mod fault;
 pub mod history;
 pub mod lock;
 pub mod overrides;
@@ -19,4 +22,5 @@ pub mod regrade;
 pub mod review;
 pub mod roster;
 pub mod run;
+pub mod run_folder;
 pub mod spill;
