@@ -76,14 +76,18 @@ pub enum Format {
 /// `rubricate grade`: check the inputs, plan the run, grade, write what needs the whole
 /// report, print the summary, and turn the outcome into an exit code.
 pub fn grade(args: GradeArgs) -> u8 {
-    match grade_steps(&args) {
+    let code = match grade_steps(&args) {
         Ok(code) | Err(code) => code,
-    }
+    };
+    interrupt::wait_if_interrupted();
+    code
 }
 
 /// The steps of [`grade`]; `Err` carries the exit code of a step that failed (already reported).
 fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     check_flags(args)?;
+    // From here a signal ends the run with its own exit code (and cleanup, once it writes).
+    interrupt::install();
     let rubric = load_rubric_noting_warnings(args)?;
     check_submissions_exist(args)?;
     start_worker_threads(args.jobs)?;
@@ -101,7 +105,6 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
 
     // The run is written whole into its own folder; the output folder shows it only once
     // every file is complete (see `course::run_folder`).
-    interrupt::install();
     let run_folder = RunFolder::begin(&args.out).map_err(|e| fail(&error_chain(&e)))?;
     interrupt::writing(run_folder.dir());
     let skip = [args.out.clone()];

@@ -5,12 +5,16 @@
 //! arrives during it waits until the new run is whole and in place.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::exit;
 
 /// The run folder being written, if any.
 static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Set once a signal arrived; the handler then ends the process.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn in_progress() -> MutexGuard<'static, Option<PathBuf>> {
     // A panic elsewhere while holding it leaves the path as valid as it was.
@@ -22,6 +26,7 @@ fn in_progress() -> MutexGuard<'static, Option<PathBuf>> {
 /// Handle the signals from now on (once per process; a second call is a no-op).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         let mut guard = in_progress();
         if let Some(dir) = guard.take() {
             // Workers may still be adding files while it is removed: try a few times; what
@@ -49,4 +54,15 @@ pub fn settled<T>(switch: impl FnOnce() -> T) -> T {
     let result = switch();
     *guard = None;
     result
+}
+
+/// Once a signal arrived, wait for the handler to end the process: the run may have failed only
+/// because its folder was removed under it, and its exit code must not win over
+/// [`exit::INTERRUPTED`].
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
 }
