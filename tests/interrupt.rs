@@ -2,6 +2,7 @@
 //! the previous run or exactly the new one, never a mix; what a killed run leaves is cleaned up
 //! by the next; two runs on one folder never both write; flags that cannot work are refused
 //! before anything changes.
+#![cfg(unix)]
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -312,8 +313,8 @@ fn signals_at_random_moments_leave_exactly_the_old_or_the_new_run() {
             if signal == "INT" {
                 assert!(matches!(status.code(), None | Some(0 | 1 | 130)), "{when}");
             }
-            if signal == "INT" && status.code() == Some(130) {
-                assert_eq!(which, "old", "{when}");
+            // A SIGINT during the switch waits for it: then the new run is whole and in place.
+            if signal == "INT" && status.code() == Some(130) && which == "old" {
                 // The run being written is gone; the lock went with the process.
                 let runs = fs::read_dir(out.join(".rubricate/runs")).unwrap().count();
                 assert_eq!(runs, 1, "{when}: the interrupted run's folder is left");

@@ -28,16 +28,24 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let mut guard = in_progress();
-        if let Some(dir) = guard.take() {
+        let removing = guard.take();
+        if let Some(dir) = &removing {
             // Workers may still be adding files while it is removed: try a few times; what
             // is left is removed by the next run's recovery.
             for _ in 0..5 {
-                if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
                     break;
                 }
             }
         }
-        eprintln!("interrupted: the run was stopped and its files removed; the previous run is unchanged");
+        match removing {
+            Some(_) => eprintln!(
+                "interrupted: the run was stopped and its files removed; the previous run is unchanged"
+            ),
+            // Before the run started writing, or once it was in place (a signal during the
+            // switch waits for it).
+            None => eprintln!("interrupted"),
+        }
         std::process::exit(exit::INTERRUPTED.into());
     });
 }
