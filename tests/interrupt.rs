@@ -353,10 +353,18 @@ fn of_two_runs_started_together_exactly_one_writes() {
     const TRIALS: usize = 50;
     let dir = tempfile::tempdir().unwrap();
     let subs = dir.path().join("subs");
-    class(&subs, 30, 0);
+    class(&subs, 20, 0);
     for trial in 0..TRIALS {
         let out = dir.path().join(format!("out-{trial}"));
-        let spawn = || grade(&subs, &out, &[]).stderr(Stdio::piped()).spawn().unwrap();
+        // Whichever run takes the lock pauses there, so the two surely overlap even if one
+        // starts late on a busy machine.
+        let spawn = || {
+            grade(&subs, &out, &[])
+                .env("RUBRICATE_FAULT_POINT", "locked:1:400")
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
         let (first, second) = (spawn(), spawn());
         let outputs = [
             first.wait_with_output().unwrap(),
@@ -371,7 +379,7 @@ fn of_two_runs_started_together_exactly_one_writes() {
         );
         let message = String::from_utf8_lossy(&busy[0].stderr);
         assert!(message.contains("is busy: another rubricate run"), "{message}");
-        assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 30);
+        assert_eq!(fs::read_dir(out.join("feedback")).unwrap().count(), 20);
     }
 }
 

@@ -234,6 +234,7 @@ fn lock_output_folder(out: &Path) -> Result<rubricate::course::lock::OutputLock,
         }
         LockError::Io { .. } => fail(&e.to_string()),
     })?;
+    rubricate::course::fault::point("locked");
     recover(out).map_err(|e| fail(&error_chain(&e)))?;
     // Left by versions that wrote temporary files straight into the output folder.
     if let Err(e) = rubricate::report::remove_stale_temp_files(out) {
