@@ -161,9 +161,18 @@ fn temporaries(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The output folder after an interruption, once the next run has started and finished: no
-/// temporary file, one run folder, and every run in history complete (the old or the new).
-fn check_recovered(out: &Path, subs_new: &Path, old_csv: &[u8], new_csv: &[u8], students: usize, when: &str) {
+/// The output folder after an interruption that left it showing the `shown` run (`"old"` or
+/// `"new"`), once the next run has started and finished: no temporary file, one run folder,
+/// and in history only complete runs: the old one, and the new one if it was ever in place.
+fn check_recovered(
+    out: &Path,
+    subs_new: &Path,
+    old_csv: &[u8],
+    new_csv: &[u8],
+    students: usize,
+    shown: &str,
+    when: &str,
+) {
     let status = grade(subs_new, out, &["--format", "junit"]).status().unwrap();
     assert!(finished(status), "{when}: the next run fails: {status}");
     assert_eq!(
@@ -173,8 +182,13 @@ fn check_recovered(out: &Path, subs_new: &Path, old_csv: &[u8], new_csv: &[u8], 
     );
     let runs = fs::read_dir(out.join(".rubricate/runs")).unwrap().count();
     assert_eq!(runs, 1, "{when}: run folders left besides the current one");
-    for entry in fs::read_dir(out.join("history")).unwrap() {
-        let kept = entry.unwrap().path();
+    let history: Vec<PathBuf> = fs::read_dir(out.join("history"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let expected = if shown == "old" { 1 } else { 2 };
+    assert_eq!(history.len(), expected, "{when}: runs in history: {history:?}");
+    for kept in history {
         let csv = fs::read(kept.join("grades.csv")).unwrap();
         assert!(
             csv == old_csv || csv == new_csv,
@@ -254,6 +268,7 @@ fn a_run_killed_at_any_point_leaves_exactly_the_old_or_the_new_run() {
                     &old["grades.csv"],
                     &new["grades.csv"],
                     STUDENTS,
+                    which,
                     &when,
                 );
             }
@@ -268,8 +283,8 @@ fn a_run_killed_at_any_point_leaves_exactly_the_old_or_the_new_run() {
     eprintln!("{killed} kill points: {seen:?}");
 }
 
-/// Real SIGKILLs at spread-out moments of a run, and SIGINTs, which remove the run being
-/// written and exit 130.
+/// Real SIGKILLs at spread-out moments of a run, and SIGINTs and SIGTERMs, which remove the
+/// run being written and exit 130.
 #[test]
 fn signals_at_random_moments_leave_exactly_the_old_or_the_new_run() {
     const STUDENTS: usize = 40;
@@ -296,7 +311,7 @@ fn signals_at_random_moments_leave_exactly_the_old_or_the_new_run() {
         (state >> 33) % (took + took / 4 + 1)
     };
     let mut outcomes: BTreeMap<(&str, Option<i32>), usize> = BTreeMap::new();
-    for (signal, trials) in [("KILL", 12), ("INT", 8)] {
+    for (signal, trials) in [("KILL", 12), ("INT", 8), ("TERM", 4)] {
         for _ in 0..trials {
             copy_tree(&pristine, &out);
             let delay = next_delay();
@@ -309,12 +324,13 @@ fn signals_at_random_moments_leave_exactly_the_old_or_the_new_run() {
             let when = format!("SIG{signal} after {delay} ms of about {took} ms ({status})");
             let which = shows(&out, &old, &new, &when);
             *outcomes.entry((signal, status.code())).or_insert(0) += 1;
-            // SIGINT in the instant before the handler is set kills at once; after, it exits 130.
-            if signal == "INT" {
+            // SIGINT or SIGTERM in the instant before the handler is set kills at once; after,
+            // the run exits 130.
+            if signal != "KILL" {
                 assert!(matches!(status.code(), None | Some(0 | 1 | 130)), "{when}");
             }
             // A SIGINT during the switch waits for it: then the new run is whole and in place.
-            if signal == "INT" && status.code() == Some(130) && which == "old" {
+            if signal != "KILL" && status.code() == Some(130) && which == "old" {
                 // The run being written is gone; the lock went with the process.
                 let runs = fs::read_dir(out.join(".rubricate/runs")).unwrap().count();
                 assert_eq!(runs, 1, "{when}: the interrupted run's folder is left");
@@ -330,6 +346,7 @@ fn signals_at_random_moments_leave_exactly_the_old_or_the_new_run() {
                 &old["grades.csv"],
                 &new["grades.csv"],
                 STUDENTS,
+                which,
                 &when,
             );
         }
