@@ -37,7 +37,8 @@ enum Command {
     Explain(ExplainArgs),
     /// A student's self-check of an answer file before submitting.
     Check(CheckArgs),
-    /// Write an edition of a rubric (`--student`: without hidden concepts, safe to hand out).
+    /// Write an edition of a rubric (`--student`: ids, labels, points, word limits and the
+    /// concepts released for practice; no answer key).
     Export(ExportArgs),
     /// Print every pattern of a rubric as a regular expression, one per line (for a plain-text
     /// search such as `rg -f`, as the scale benchmark does).

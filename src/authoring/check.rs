@@ -1,13 +1,15 @@
 //! `check`: a student's self-check of one answer file before submitting. Which questions were
 //! found (under which label, on which line), which are missing or blank, answers that look cut
 //! off or run over the rubric's `max_words`, and the grade with only what the rubric releases
-//! to students.
+//! to students. With the student edition of a rubric, which holds no key, only the structure
+//! and the concepts released for practice.
 
 use crate::answers::split;
 use crate::grading::grader::Grader;
 use crate::grading::grades::{AnswerLocation, QuestionGrade};
 use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::QuestionId;
+use crate::rubric::Edition;
 use crate::submission::Document;
 
 /// What a self-check found for one question.
@@ -36,6 +38,8 @@ impl QuestionCheck {
 #[derive(Debug, Clone)]
 pub struct CheckReport {
     pub title: String,
+    /// A student edition grades nothing but practice concepts, so no score is shown.
+    pub edition: Edition,
     pub questions: Vec<QuestionCheck>,
     /// Reading and labelling problems (unknown labels, text before the first label, ...).
     pub warnings: Vec<String>,
@@ -84,6 +88,7 @@ pub fn check(grader: &Grader<'_>, documents: &[Document]) -> CheckReport {
         .collect();
     CheckReport {
         title: grader.rubric.assignment.title.clone(),
+        edition: grader.rubric.edition,
         questions,
         warnings,
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rubricate::grading::grader::Grader;
 use rubricate::rubric::{self, RubricError};
 
-use super::{error_chain, exit, fail, load_rubric, plural, rubric_failure};
+use super::{error_chain, exit, fail, load_rubric, plural, rubric_failure, RubricUse};
 
 #[derive(clap::Args)]
 pub struct LintArgs {
@@ -102,7 +102,7 @@ pub fn lint(args: LintArgs) -> u8 {
 }
 
 pub fn test_examples(args: TestArgs) -> u8 {
-    let rubric = match rubric::load(&args.rubric) {
+    let rubric = match rubric::load(&args.rubric).and_then(|r| r.require_staff().map(|()| r)) {
         Ok(r) => r,
         Err(e) => return rubric_failure(&e),
     };
@@ -170,7 +170,7 @@ pub fn agree(args: AgreeArgs) -> u8 {
         }
         Some(_) => None,
         None => {
-            let (_, rubric) = match load_rubric(args.rubric.clone()) {
+            let (_, rubric) = match load_rubric(args.rubric.clone(), RubricUse::Grading) {
                 Ok(loaded) => loaded,
                 Err(code) => return code,
             };
@@ -206,7 +206,7 @@ pub fn agree(args: AgreeArgs) -> u8 {
 
 pub fn explain(args: ExplainArgs) -> u8 {
     use rubricate::grading::grades::AnswerLocation;
-    let (_, rubric) = match load_rubric(args.rubric.clone()) {
+    let (_, rubric) = match load_rubric(args.rubric.clone(), RubricUse::Grading) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };

@@ -14,7 +14,7 @@ use rubricate::report::{
     WrittenFiles,
 };
 
-use super::{error_chain, exit, fail, interrupt, load_rubric, plural};
+use super::{error_chain, exit, fail, interrupt, load_rubric, plural, RubricUse};
 
 #[derive(clap::Args)]
 pub struct GradeArgs {
@@ -189,7 +189,7 @@ fn check_flags(args: &GradeArgs) -> Result<(), u8> {
 
 /// The rubric, with a one-line note when it has lint warnings.
 fn load_rubric_noting_warnings(args: &GradeArgs) -> Result<rubricate::rubric::Rubric, u8> {
-    let (rubric_path, rubric) = load_rubric(args.rubric.clone())?;
+    let (rubric_path, rubric) = load_rubric(args.rubric.clone(), RubricUse::Grading)?;
     if !rubric.warnings.is_empty() && !args.quiet {
         let n = rubric.warnings.len();
         eprintln!(

@@ -23,28 +23,49 @@ pub mod exit {
     pub const INTERRUPTED: u8 = 130;
 }
 
+/// What a command does with its rubric.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RubricUse {
+    /// Produces grades, so needs the staff's rubric: a student edition is refused.
+    Grading,
+    /// A student's self-check, which either edition serves.
+    SelfCheck,
+}
+
 /// The rubric named, or the default one, loaded; on failure the problem is printed and the
 /// exit code returned.
-pub(crate) fn load_rubric(named: Option<PathBuf>) -> Result<(PathBuf, rubricate::rubric::Rubric), u8> {
+pub(crate) fn load_rubric(
+    named: Option<PathBuf>,
+    purpose: RubricUse,
+) -> Result<(PathBuf, rubricate::rubric::Rubric), u8> {
     let path = named
         .map_or_else(default_rubric, Ok)
         .map_err(|message| fail(&message))?;
     let rubric = rubric::load(&path).map_err(|e| rubric_failure(&e))?;
+    if purpose == RubricUse::Grading {
+        rubric.require_staff().map_err(|e| rubric_failure(&e))?;
+    }
     Ok((path, rubric))
 }
 
-/// The rubric to use when none is named: the only `.toml` file in `rubrics/`.
+/// The rubric to use when none is named: the only `.toml` file in `rubrics/`, not counting
+/// student editions (`*.student.toml`, which `export --student` writes beside the rubric).
 pub(crate) fn default_rubric() -> Result<PathBuf, String> {
     let dir = Path::new("rubrics");
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("no --rubric given and cannot read `rubrics/`: {e}"))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| !is_student_edition_name(p))
         .collect();
     found.sort();
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err("no --rubric given and no .toml file in `rubrics/`".into()),
+        0 => Err(
+            "no --rubric given and no staff rubric in `rubrics/` (a .toml file other than a \
+             `*.student.toml` student edition)"
+                .into(),
+        ),
         _ => Err(format!(
             "no --rubric given and `rubrics/` holds several: {}",
             found
@@ -54,6 +75,13 @@ pub(crate) fn default_rubric() -> Result<PathBuf, String> {
                 .join(", ")
         )),
     }
+}
+
+/// Named as `export --student` names a student edition: `<rubric>.student.toml`.
+fn is_student_edition_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".student.toml"))
 }
 
 pub(crate) fn rubric_failure(error: &RubricError) -> u8 {
@@ -95,5 +123,18 @@ pub(crate) fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn student_edition_names_are_recognised() {
+        assert!(is_student_edition_name(Path::new("rubrics/hw1.student.toml")));
+        assert!(is_student_edition_name(Path::new("HW1.Student.TOML")));
+        assert!(!is_student_edition_name(Path::new("rubrics/student.toml")));
+        assert!(!is_student_edition_name(Path::new("rubrics/hw1.toml")));
     }
 }

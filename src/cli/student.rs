@@ -6,7 +6,7 @@ use rubricate::grading::grader::Grader;
 use rubricate::report::write_atomic;
 use rubricate::rubric;
 
-use super::{error_chain, exit, fail, load_rubric, rubric_failure};
+use super::{error_chain, exit, fail, load_rubric, rubric_failure, RubricUse};
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
@@ -23,7 +23,8 @@ pub struct CheckArgs {
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// The student edition: hidden concepts, misconception details and examples removed.
+    /// The student edition: question ids, labels, points, word limits and the concepts marked
+    /// `practice = true`; every other pattern, choice and feedback removed.
     #[arg(long, required = true)]
     student: bool,
     /// The rubric to export.
@@ -35,7 +36,7 @@ pub struct ExportArgs {
 }
 
 pub fn check(args: CheckArgs) -> u8 {
-    let (_, rubric) = match load_rubric(args.rubric.clone()) {
+    let (_, rubric) = match load_rubric(args.rubric.clone(), RubricUse::SelfCheck) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -123,7 +124,7 @@ pub fn export(args: ExportArgs) -> u8 {
     }
     let edition = match rubricate::rubric::student_edition(&text) {
         Ok(e) => e,
-        Err(message) => return fail(&message),
+        Err(e) => return fail(&error_chain(&e)),
     };
     let output = args
         .output

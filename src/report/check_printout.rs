@@ -1,18 +1,26 @@
 //! The `check` printout, for a student who has never seen the rubric: what was found where,
 //! what is missing, blank, cut off or too long, and the feedback the rubric releases (hidden
-//! and after-due concepts are counted, never named).
+//! and after-due concepts are counted, never named). From a student edition, which holds no
+//! key, no score: only the structure and the concepts released for practice.
 
 use std::io::Write;
 
 use crate::authoring::check::CheckReport;
 use crate::grading::grades::{Outcome, Visibility};
 use crate::ids::Points;
+use crate::rubric::Edition;
 
 use super::feedback::{concept_line, one_line, pt};
 use super::ReportError;
 
 pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
     writeln!(out, "Self-check for {}", report.title)?;
+    if report.edition == Edition::Student {
+        writeln!(
+            out,
+            "structure only: this is the student edition of the rubric; scores come from staff"
+        )?;
+    }
     writeln!(out)?;
     let found = report.questions.iter().filter(|q| q.found.is_some()).count();
     writeln!(out, "Found {found} of {} questions:", report.questions.len())?;
@@ -69,6 +77,14 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
         }
     }
 
+    match report.edition {
+        Edition::Staff => write_scores(report, out),
+        Edition::Student => write_practice(report, out),
+    }
+}
+
+/// Per question, the score and the feedback the staff rubric releases.
+fn write_scores(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
     for q in &report.questions {
         writeln!(out)?;
         let grade = &q.grade;
@@ -99,6 +115,34 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repo
                 unreleased.1,
                 pt(unreleased.1)
             )?;
+        }
+        for line in &grade.feedback {
+            writeln!(out, "  - {}", one_line(line))?;
+        }
+    }
+    Ok(())
+}
+
+/// Per question with concepts released for practice, how the answer fares against them; the
+/// student edition holds nothing else, so no score is shown.
+fn write_practice(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
+    for q in &report.questions {
+        let grade = &q.grade;
+        if grade.concepts.is_empty() || q.found.is_none() || q.blank() {
+            continue;
+        }
+        let practice_max: Points = grade.concepts.iter().map(|c| c.max).sum();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} — practice checks: {} of {} {} (not your score)",
+            q.id,
+            grade.score.min(practice_max),
+            practice_max,
+            pt(practice_max)
+        )?;
+        for c in &grade.concepts {
+            writeln!(out, "  - {}", concept_line(c))?;
         }
         for line in &grade.feedback {
             writeln!(out, "  - {}", one_line(line))?;

@@ -1,50 +1,195 @@
-//! The student edition of a rubric: the same questions and labels, with hidden concepts (and
-//! every reference to them), misconception patterns and worked examples removed, so it can be
-//! handed out and used with `check` without revealing what is graded in secret.
+//! The student edition of a rubric (`export --student`): what a student may see and nothing
+//! of the answer key. It is built by keeping listed keys rather than removing known ones, so a
+//! key added to the rubric format later stays out of the edition until someone lets it in.
+//!
+//! Kept: the assignment's id, title and course; per question its id, labels, points and word
+//! limit; the concepts staff mark `practice = true`, whole, with what grading them needs (the
+//! question's prompt and policy, its subjects when one is scoped to a subject, the option sets
+//! and synonym groups they name).
+//! Everything else (other concepts, their patterns, choices and feedback, misconceptions,
+//! worked examples, comments) is dropped.
+
+use std::collections::BTreeSet;
 
 use toml::{Table, Value};
 
-/// The student edition of rubric `text` (already validated), as TOML.
-pub fn student_edition(text: &str) -> Result<String, String> {
-    let mut table: Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
-    if let Some(Value::Array(questions)) = table.get_mut("question") {
-        for question in questions.iter_mut().filter_map(Value::as_table_mut) {
-            strip_question(question);
-        }
-    }
-    let mut out = String::from("# Student edition: hidden concepts, misconceptions and examples removed.\n");
-    out.push_str(&toml::to_string_pretty(&table).map_err(|e| e.to_string())?);
-    Ok(out)
+/// Why a student edition could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum EditionError {
+    #[error("cannot read the rubric as TOML: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("cannot write the student edition as TOML: {0}")]
+    Write(#[from] toml::ser::Error),
 }
 
-fn strip_question(question: &mut Table) {
-    let hidden: Vec<String> = question
-        .get("concept")
+/// Question keys every student edition keeps: the answer file's structure and its limits.
+const QUESTION_KEYS: &[&str] = &["id", "points", "labels", "max_words", "over_max_words"];
+
+/// Question keys kept only beside practice concepts, which are graded as staff grade them.
+const PRACTICE_QUESTION_KEYS: &[&str] = &["prompt", "policy"];
+
+/// The student edition of rubric `text` (already validated), as TOML.
+pub fn student_edition(text: &str) -> Result<String, EditionError> {
+    let table: Table = text.parse()?;
+    let mut out = Table::new();
+    out.insert("edition".into(), Value::String("student".into()));
+    if let Some(Value::Table(assignment)) = table.get("assignment") {
+        out.insert(
+            "assignment".into(),
+            Value::Table(keep(assignment, &["id", "title", "course"])),
+        );
+    }
+    let questions: Vec<Value> = table
+        .get("question")
         .and_then(Value::as_array)
-        .map(|concepts| {
-            concepts
-                .iter()
-                .filter(|c| c.get("visibility").and_then(Value::as_str) == Some("hidden"))
-                .filter_map(|c| c.get("id").and_then(Value::as_str).map(String::from))
+        .map(|qs| {
+            qs.iter()
+                .filter_map(Value::as_table)
+                .map(student_question)
+                .map(Value::Table)
                 .collect()
         })
         .unwrap_or_default();
-    question.remove("example");
-    question.remove("misconception");
-    if let Some(Value::Array(concepts)) = question.get_mut("concept") {
-        concepts.retain(|c| c.get("visibility").and_then(Value::as_str) != Some("hidden"));
-        for concept in concepts.iter_mut().filter_map(Value::as_table_mut) {
-            if let Some(Value::Array(ids)) = concept.get_mut("wrong_cancels") {
-                ids.retain(|id| !id.as_str().is_some_and(|id| hidden.iter().any(|h| h == id)));
+    let practice: Vec<&Table> = questions
+        .iter()
+        .filter_map(Value::as_table)
+        .filter_map(|q| q.get("concept").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_table)
+        .collect();
+    if !practice.is_empty() {
+        if let Some(policy) = table.get("policy") {
+            out.insert("policy".into(), policy.clone());
+        }
+    }
+    let option_sets: BTreeSet<&str> = practice
+        .iter()
+        .filter_map(|c| c.get("from").and_then(Value::as_str))
+        .collect();
+    if let Some(Value::Table(options)) = table.get("options") {
+        let used: Table = options
+            .iter()
+            .filter(|(name, _)| option_sets.contains(name.as_str()))
+            .map(|(name, set)| (name.clone(), set.clone()))
+            .collect();
+        if !used.is_empty() {
+            out.insert("options".into(), Value::Table(used));
+        }
+    }
+    out.insert("question".into(), Value::Array(questions));
+    // Only the synonym groups the kept patterns name: a group's members can give an answer away.
+    if let Some(Value::Table(synonyms)) = table.get("synonyms") {
+        let named = group_names(&Value::Table(out.clone()));
+        let used: Table = synonyms
+            .iter()
+            .filter(|(name, _)| named.contains(name.as_str()))
+            .map(|(name, members)| (name.clone(), members.clone()))
+            .collect();
+        if !used.is_empty() {
+            out.insert("synonyms".into(), Value::Table(used));
+        }
+    }
+    let title = table
+        .get("assignment")
+        .and_then(|a| a.get("title"))
+        .and_then(Value::as_str)
+        .unwrap_or("the assignment");
+    let mut text = format!(
+        "# Student edition of the rubric for \"{}\".\n\
+         # It holds question ids, labels, points, word limits and the concepts released for\n\
+         # practice, and no answer key: `rubricate check` checks an answer file's structure\n\
+         # with it; it cannot grade.\n\n",
+        title.replace(['\n', '\r'], " ")
+    );
+    text.push_str(&toml::to_string_pretty(&out)?);
+    Ok(text)
+}
+
+/// One question of the student edition.
+fn student_question(question: &Table) -> Table {
+    let mut out = keep(question, QUESTION_KEYS);
+    let practice: Vec<Table> = question
+        .get("concept")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_table)
+        .filter(|c| c.get("practice").and_then(Value::as_bool) == Some(true))
+        .cloned()
+        .collect();
+    if practice.is_empty() {
+        return out;
+    }
+    let ids: BTreeSet<String> = practice
+        .iter()
+        .filter_map(|c| c.get("id").and_then(Value::as_str).map(String::from))
+        .collect();
+    let is_practice = |id: &Value| id.as_str().is_some_and(|id| ids.contains(id));
+    out.extend(keep(question, PRACTICE_QUESTION_KEYS));
+    // Every subject, not only the practice concepts': each one marks where another part of
+    // the answer begins, so dropping one would let a part run on into the next.
+    let scoped = practice.iter().any(|c| c.contains_key("subject"));
+    if let (true, Some(subjects)) = (scoped, question.get("subjects")) {
+        out.insert("subjects".into(), subjects.clone());
+    }
+    if let Some(Value::Array(groups)) = question.get("exclusive") {
+        let kept: Vec<Value> = groups
+            .iter()
+            .filter_map(Value::as_array)
+            .map(|g| g.iter().filter(|id| is_practice(id)).cloned().collect::<Vec<_>>())
+            .filter(|g| g.len() >= 2)
+            .map(Value::Array)
+            .collect();
+        if !kept.is_empty() {
+            out.insert("exclusive".into(), Value::Array(kept));
+        }
+    }
+    let concepts = practice
+        .into_iter()
+        .map(|mut concept| {
+            // A wrong choice may cancel only what the edition still holds.
+            if let Some(Value::Array(cancelled)) = concept.get_mut("wrong_cancels") {
+                cancelled.retain(|id| is_practice(id));
             }
+            concept.remove("visibility");
+            Value::Table(concept)
+        })
+        .collect();
+    out.insert("concept".into(), Value::Array(concepts));
+    out
+}
+
+/// The entries of `table` under `keys`, in the table's order.
+fn keep(table: &Table, keys: &[&str]) -> Table {
+    table
+        .iter()
+        .filter(|(key, _)| keys.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// Every `{name}` written in a string anywhere in `value`.
+fn group_names(value: &Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::String(s) => {
+                let mut rest = s.as_str();
+                while let Some(start) = rest.find('{') {
+                    rest = &rest[start + 1..];
+                    if let Some(end) = rest.find(['{', '}']).filter(|&e| rest[e..].starts_with('}')) {
+                        names.insert(rest[..end].to_string());
+                        rest = &rest[end + 1..];
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            Value::Table(table) => pending.extend(table.values()),
+            _ => {}
         }
     }
-    if let Some(Value::Array(groups)) = question.get_mut("exclusive") {
-        for group in groups.iter_mut().filter_map(Value::as_array_mut) {
-            group.retain(|id| !id.as_str().is_some_and(|id| hidden.iter().any(|h| h == id)));
-        }
-        groups.retain(|g| g.as_array().is_some_and(|g| g.len() >= 2));
-    }
+    names
 }
 
 #[cfg(test)]
@@ -52,40 +197,198 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::rubric::{ConceptRule, Edition};
 
-    #[test]
-    fn hidden_concepts_and_their_references_are_removed() {
-        let text = r#"
+    const RUBRIC: &str = r#"
 [assignment]
 id = "a"
 title = "A"
+[synonyms]
+mask = ["mask", "hide"]
+secret = ["pretext"]
+[options.yes-no]
+yes = ["yes"]
+no = ["no"]
+[options.unused]
+x = ["xylophone"]
 [[question]]
 id = "1a"
-points = 2
-exclusive = [["no", "secret"]]
+points = 3
+prompt = "Do you still mask?"
+max_words = 40
+exclusive = [["no", "secret", "say-no"]]
   [[question.concept]]
   id = "no"
   points = 1
-  match = ["no"]
+  negated = ["{mask}"]
+  miss = "Say whether you still mask"
+  [[question.concept]]
+  id = "say-no"
+  points = 1
+  practice = true
+  choose = "no"
+  from = "yes-no"
+  hit = "Right: no"
   [[question.concept]]
   id = "secret"
   points = 1
   visibility = "hidden"
-  match = ["pretext task"]
+  match = ["{secret} task"]
   [[question.misconception]]
   id = "keep"
   match = ["keep masking"]
   [[question.example]]
   answer = "No, pretext task."
   score = 2
+[[question]]
+id = "1b"
+points = 1
+labels = ["Part B"]
+visibility = "after-due"
+  [[question.concept]]
+  id = "late"
+  points = 1
+  visibility = "after-due"
+  match = ["okapi"]
+  miss = "The answer was okapi"
 "#;
-        let edition = student_edition(text).unwrap();
-        assert!(!edition.contains("secret"), "{edition}");
-        assert!(!edition.contains("pretext"), "{edition}");
-        assert!(!edition.contains("keep masking"), "{edition}");
+
+    #[test]
+    fn only_practice_concepts_and_the_structure_are_kept() {
+        let edition = student_edition(RUBRIC).unwrap();
+        for secret in [
+            "secret",
+            "pretext",
+            "keep masking",
+            "{mask}",
+            "Say whether",
+            "okapi",
+            "xylophone",
+            "hide",
+        ] {
+            assert!(!edition.contains(secret), "`{secret}` is in\n{edition}");
+        }
         let rubric =
             crate::rubric::parse(Path::new("s.toml"), &edition).unwrap_or_else(|e| panic!("{e}\n{edition}"));
-        assert_eq!(rubric.questions[0].concepts.len(), 1);
-        assert!(rubric.questions[0].exclusive.is_empty());
+        assert_eq!(rubric.edition, Edition::Student);
+        let [a, b] = rubric.questions.as_slice() else {
+            panic!("{edition}")
+        };
+        assert_eq!(a.concepts.len(), 1);
+        assert!(a.concepts[0].practice);
+        assert!(matches!(a.concepts[0].rule, ConceptRule::Choice(_)));
+        assert_eq!(a.concepts[0].hit_feedback.as_deref(), Some("Right: no"));
+        assert_eq!(a.max_words, Some(40));
+        assert_eq!(a.prompt, "Do you still mask?");
+        assert!(a.exclusive.is_empty() && a.misconceptions.is_empty() && a.examples.is_empty());
+        assert!(b.concepts.is_empty());
+        assert_eq!(b.extra_labels, ["Part B"]);
+        assert_eq!(b.prompt, "", "no practice concept, so no prompt");
+    }
+
+    #[test]
+    fn the_synonym_groups_of_practice_patterns_are_kept() {
+        let text = RUBRIC.replace(
+            "  negated = [\"{mask}\"]",
+            "  practice = true\n  negated = [\"{mask}\"]",
+        );
+        let edition = student_edition(&text).unwrap();
+        assert!(
+            edition.contains("{mask}") && edition.contains("\"hide\""),
+            "{edition}"
+        );
+        assert!(!edition.contains("pretext"), "{edition}");
+        let rubric =
+            crate::rubric::parse(Path::new("s.toml"), &edition).unwrap_or_else(|e| panic!("{e}\n{edition}"));
+        assert_eq!(rubric.questions[0].exclusive, [vec![0, 1]]);
+    }
+
+    #[test]
+    fn a_student_edition_with_any_of_the_key_is_refused() {
+        let text = format!("edition = \"student\"\n{RUBRIC}");
+        let problems = match crate::rubric::parse(Path::new("s.toml"), &text) {
+            Err(crate::rubric::RubricError::Invalid(d)) => d.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            problems.contains("concept `no` is in a student edition but not released for practice"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("a student edition holds no misconceptions (`keep`)"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("a student edition holds no worked examples"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn a_practice_concept_cannot_be_withheld_from_students() {
+        let text = RUBRIC.replace(
+            "  visibility = \"after-due\"\n  match",
+            "  visibility = \"after-due\"\n  practice = true\n  match",
+        );
+        let problems = match crate::rubric::parse(Path::new("s.toml"), &text) {
+            Err(crate::rubric::RubricError::Invalid(d)) => d.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            problems.contains("concept `late` is released for practice, but its concept is `after-due`"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn a_scoped_practice_concept_keeps_every_subject_of_its_question() {
+        let text = r#"
+[assignment]
+id = "a"
+title = "A"
+[[question]]
+id = "2"
+points = 2
+subjects = { bert = ["BERT"], gpt = ["GPT"] }
+  [[question.concept]]
+  id = "bert-no"
+  points = 1
+  subject = "bert"
+  practice = true
+  match = ["cannot generate"]
+  [[question.concept]]
+  id = "gpt-yes"
+  points = 1
+  subject = "gpt"
+  match = ["left to right"]
+"#;
+        let edition = student_edition(text).unwrap();
+        assert!(!edition.contains("left to right"), "{edition}");
+        let rubric =
+            crate::rubric::parse(Path::new("s.toml"), &edition).unwrap_or_else(|e| panic!("{e}\n{edition}"));
+        let ids: Vec<&str> = rubric.questions[0]
+            .subjects
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["bert", "gpt"]);
+    }
+
+    #[test]
+    fn an_unknown_edition_is_an_error_at_its_place() {
+        let text = format!("edition = \"teacher\"\n{RUBRIC}");
+        match crate::rubric::parse(Path::new("s.toml"), &text) {
+            Err(crate::rubric::RubricError::Invalid(d)) => assert_eq!(
+                d.to_string().lines().next(),
+                Some("s.toml:1:11: error: edition `teacher` is not one of `staff`, `student`")
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn group_names_finds_every_braced_name() {
+        let names = group_names(&Value::String("{a} x {b}} {".into()));
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a", "b"]);
     }
 }

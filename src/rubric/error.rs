@@ -16,6 +16,13 @@ pub enum RubricError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Invalid(Diagnostics),
+    /// A command that produces grades was given the student edition, which holds no key.
+    #[error(
+        "`{}` is the student edition of a rubric (`edition = \"student\"`): it holds no answer \
+         key and cannot grade; use the staff rubric it was exported from",
+        path.display()
+    )]
+    StudentEdition { path: PathBuf },
 }
 
 /// Every problem found in one rubric file.

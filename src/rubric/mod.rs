@@ -9,7 +9,7 @@ pub mod validate;
 
 use std::path::Path;
 
-pub use edition::student_edition;
+pub use edition::{student_edition, EditionError};
 pub use error::{Diagnostics, Problem, RubricError, Severity};
 pub use model::*;
 

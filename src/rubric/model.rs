@@ -15,6 +15,8 @@ pub struct Rubric {
     pub source: String,
     /// What `lint` warns about; grading goes on.
     pub warnings: Vec<crate::rubric::Problem>,
+    /// The staff's rubric, or the student edition that holds no answer key.
+    pub edition: Edition,
     pub assignment: Assignment,
     pub questions: Vec<Question>,
 }
@@ -31,6 +33,43 @@ impl Rubric {
 
     pub fn max_total(&self) -> Points {
         self.questions.iter().map(|q| q.max).sum()
+    }
+
+    /// This rubric, if it is the staff's: what every command that produces grades requires,
+    /// since a student edition has lost the patterns the grades come from.
+    pub fn require_staff(&self) -> Result<(), crate::rubric::RubricError> {
+        match self.edition {
+            Edition::Staff => Ok(()),
+            Edition::Student => Err(crate::rubric::RubricError::StudentEdition {
+                path: self.path.clone(),
+            }),
+        }
+    }
+}
+
+/// Which edition of a rubric a file is (its top-level `edition` key).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Edition {
+    /// The rubric staff write and grade with: the answer key.
+    #[default]
+    Staff,
+    /// What `export --student` writes for students: question ids, labels, points, word limits
+    /// and the concepts released for practice, nothing else. It checks an answer file's
+    /// structure but cannot grade.
+    Student,
+}
+
+impl Edition {
+    pub const NAMES: &'static [&'static str] = &["staff", "student"];
+    pub fn parse(word: &str) -> Option<Edition> {
+        match word {
+            "staff" => Some(Edition::Staff),
+            "student" => Some(Edition::Student),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
     }
 }
 
@@ -93,6 +132,9 @@ pub struct Concept {
     pub rule: ConceptRule,
     pub partial: Option<PartialCredit>,
     pub visibility: Visibility,
+    /// Released for practice: the student edition keeps it, patterns and feedback, so students
+    /// can check themselves against it before the due date.
+    pub practice: bool,
     pub hit_feedback: Option<String>,
     pub miss_feedback: Option<String>,
 }

@@ -10,6 +10,9 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRubric {
+    /// `staff` (default) or `student`: the edition `export --student` writes.
+    #[serde(default)]
+    pub edition: Option<Spanned<String>>,
     pub assignment: RawAssignment,
     /// Synonym groups, used in phrases as `{name}`.
     #[serde(default)]
@@ -144,6 +147,9 @@ pub struct RawConcept {
     /// students), `after-due` (shown once the due date has passed).
     #[serde(default)]
     pub visibility: Option<Spanned<String>>,
+    /// Released for practice: kept, with its patterns, in the student edition.
+    #[serde(default)]
+    pub practice: Option<Spanned<bool>>,
     /// Feedback when the concept is found.
     #[serde(default)]
     pub hit: Option<String>,

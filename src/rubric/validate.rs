@@ -21,7 +21,9 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
         text,
         synonyms: raw.synonyms.clone(),
         problems: Vec::new(),
+        edition: Edition::Staff,
     };
+    v.edition = v.edition(&raw.edition);
     let option_sets: BTreeMap<String, Vec<(String, Vec<Pattern>)>> = raw
         .options
         .iter()
@@ -64,6 +66,7 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
             path: path.to_path_buf(),
             source: text.to_string(),
             warnings,
+            edition: v.edition,
             assignment: Assignment {
                 id: raw.assignment.id,
                 title: raw.assignment.title,
@@ -88,6 +91,7 @@ struct Validator<'t> {
     text: &'t str,
     synonyms: SynonymGroups,
     problems: Vec<Problem>,
+    edition: Edition,
 }
 
 impl Validator<'_> {
@@ -218,7 +222,12 @@ impl Validator<'_> {
             .map(|m| self.misconception(m, &subjects, &concept_ids))
             .collect();
         let exclusive = self.exclusive_groups(q, &concept_ids);
-        self.check_points_reachable(q, max, &concepts, &exclusive);
+        match self.edition {
+            Edition::Staff => self.check_points_reachable(q, max, &concepts, &exclusive),
+            // Its concepts were dropped on purpose: nothing to warn about, but nothing of the
+            // key may have been left in.
+            Edition::Student => self.check_student_edition_question(q, &concepts),
+        }
         let examples = q.examples.iter().map(|e| self.example(e, q, max, &ids)).collect();
         Some(Question {
             id: QuestionId(q.id.get_ref().clone()),
@@ -385,6 +394,7 @@ impl Validator<'_> {
             rule,
             partial,
             visibility,
+            practice: self.practice(c, q, visibility),
             hit_feedback: c.hit.clone(),
             miss_feedback: c.miss.clone(),
         })
@@ -644,6 +654,79 @@ impl Validator<'_> {
             );
             Visibility::Visible
         })
+    }
+
+    fn edition(&mut self, written: &Option<Spanned<String>>) -> Edition {
+        let Some(w) = written else {
+            return Edition::Staff;
+        };
+        Edition::parse(w.get_ref()).unwrap_or_else(|| {
+            self.problem(
+                w,
+                format!("edition `{}` is not one of `staff`, `student`", w.get_ref()),
+            );
+            Edition::Staff
+        })
+    }
+
+    /// `practice = true`, refused where the concept or its question is kept from students:
+    /// practice concepts are exactly what the student edition hands out.
+    fn practice(&mut self, c: &RawConcept, q: &RawQuestion, visibility: Visibility) -> bool {
+        let Some(written) = &c.practice else {
+            return false;
+        };
+        if !*written.get_ref() {
+            return false;
+        }
+        let question_visibility = q
+            .visibility
+            .as_ref()
+            .and_then(|v| Visibility::parse(v.get_ref()))
+            .unwrap_or_default();
+        let withheld = [(visibility, "concept"), (question_visibility, "question")]
+            .into_iter()
+            .find(|(v, _)| *v != Visibility::Visible);
+        if let Some((v, what)) = withheld {
+            let v = match v {
+                Visibility::Hidden => "hidden",
+                _ => "after-due",
+            };
+            self.problem(
+                written,
+                format!(
+                    "concept `{}` is released for practice, but its {what} is `{v}`: a \
+                     practice concept is shown to students before the due date",
+                    c.id.get_ref()
+                ),
+            );
+        }
+        true
+    }
+
+    /// A student edition may hold nothing of the key: only practice concepts, no
+    /// misconceptions, no worked examples.
+    fn check_student_edition_question(&mut self, q: &RawQuestion, concepts: &[Concept]) {
+        for (raw, concept) in q.concepts.iter().zip(concepts) {
+            if !concept.practice {
+                self.problem(
+                    &raw.id,
+                    format!(
+                        "concept `{}` is in a student edition but not released for practice \
+                         (`practice = true`)",
+                        concept.id
+                    ),
+                );
+            }
+        }
+        for m in &q.misconceptions {
+            self.problem(
+                &m.id,
+                format!("a student edition holds no misconceptions (`{}`)", m.id.get_ref()),
+            );
+        }
+        for e in &q.examples {
+            self.problem(&e.answer, "a student edition holds no worked examples".into());
+        }
     }
 
     fn warning<T>(&mut self, at: &Spanned<T>, message: String) {
