@@ -14,7 +14,8 @@
 //!
 //! - [`course`]: the course's workflow around a run: the streamed, parallel run over a folder,
 //!   the class-wide tally and its spill files, roster, overrides, regrade diffs, history of
-//!   runs, the review queue and the output folder's lock;
+//!   runs, each run written into its own folder and switched in at once, the review queue and
+//!   the output folder's lock;
 //! - [`authoring`]: tools for rubric authors and students that compute on the engine: rubric
 //!   examples, agreement with human grades, `explain`, a student's self-check;
 //! - [`report`]: the writers only (CSV, JSON, Markdown, HTML, Canvas, Gradescope, JUnit,

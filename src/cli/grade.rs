@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use rubricate::course::overrides::Overrides;
 use rubricate::course::regrade::{PreviousRun, PreviousRunError};
 use rubricate::course::run::{run, RunOptions, RunOutcome, Source};
+use rubricate::course::run_folder::{recover, RunFolder};
 use rubricate::grading::grader::Grader;
 use rubricate::grading::grades::GradeReport;
 use rubricate::report::{
     printable, write_atomic, write_changes_csv, write_changes_text, ClassWriter, ReportWriter, SummaryTable,
+    WrittenFiles,
 };
 
-use super::{error_chain, exit, fail, load_rubric, plural, RubricUse};
+use super::{error_chain, exit, fail, interrupt, load_rubric, plural, RubricUse};
 
 #[derive(clap::Args)]
 pub struct GradeArgs {
@@ -74,13 +76,18 @@ pub enum Format {
 /// `rubricate grade`: check the inputs, plan the run, grade, write what needs the whole
 /// report, print the summary, and turn the outcome into an exit code.
 pub fn grade(args: GradeArgs) -> u8 {
-    match grade_steps(&args) {
+    let code = match grade_steps(&args) {
         Ok(code) | Err(code) => code,
-    }
+    };
+    interrupt::wait_if_interrupted();
+    code
 }
 
 /// The steps of [`grade`]; `Err` carries the exit code of a step that failed (already reported).
 fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
+    check_flags(args)?;
+    // From here a signal ends the run with its own exit code (and cleanup, once it writes).
+    interrupt::install();
     let rubric = load_rubric_noting_warnings(args)?;
     check_submissions_exist(args)?;
     check_out_is_not_the_submissions(args)?;
@@ -96,13 +103,11 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     let roster = read_roster(args)?;
     let previous = read_previous_run(args)?;
     let overrides = read_overrides(args, &grader, previous.as_ref())?;
-    let archived = rubricate::course::history::archive_previous_run(&args.out).map_err(|e| {
-        fail(&format!(
-            "cannot keep the previous run in `{}`: {e}",
-            args.out.display()
-        ))
-    })?;
 
+    // The run is written whole into its own folder; the output folder shows it only once
+    // every file is complete (see `course::run_folder`).
+    let run_folder = RunFolder::begin(&args.out).map_err(|e| fail(&error_chain(&e)))?;
+    interrupt::writing(run_folder.dir());
     let skip = [args.out.clone()];
     let on_github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let options = RunOptions {
@@ -115,15 +120,27 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
         fail_under: args.fail_under,
     };
     let progress = ProgressBar::new(args.quiet);
-    let outcome = run(&grader, source(args, &skip), &args.out, options, &progress);
+    let outcome = run(&grader, source(args, &skip), run_folder.dir(), options, &progress);
     progress.finish();
-    let outcome = outcome.map_err(|e| fail(&error_chain(&e)))?;
+    let written = outcome.map_err(|e| fail(&error_chain(&e))).and_then(|outcome| {
+        let whole_report = write_whole_report_outputs(args, run_folder.dir(), &outcome, on_github)?;
+        let changes_csv = write_changes(args, run_folder.dir(), &outcome)?;
+        Ok((outcome, whole_report, changes_csv))
+    });
+    let (mut outcome, whole_report, changes_csv) = match written {
+        Ok(written) => written,
+        Err(code) => {
+            run_folder.discard();
+            return Err(code);
+        }
+    };
+    outcome.written = shown_in(&outcome.written, run_folder.dir(), &args.out);
+    // Not discarded on failure: once the switch may have happened, this run can be the one in
+    // place; the next run's recovery sorts out whatever is left.
+    let archived = interrupt::settled(|| run_folder.commit()).map_err(|e| fail(&error_chain(&e)))?;
     for warning in &outcome.override_warnings {
         eprintln!("warning: {}", printable(warning));
     }
-
-    let whole_report = write_whole_report_outputs(args, &outcome, on_github)?;
-    let changes_csv = write_changes(args, &outcome)?;
     if !args.quiet {
         print_summary(
             args,
@@ -144,6 +161,38 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
         );
     }
     Ok(exit_code(args, &outcome))
+}
+
+/// Refuse every combination of flags the run could not honour, before anything is graded or
+/// written: a run that fails at its end would have done all its work for nothing.
+fn check_flags(args: &GradeArgs) -> Result<(), u8> {
+    let mut problems = Vec::new();
+    if args.format.contains(&Format::Gradescope) {
+        if !args.single {
+            problems
+                .push("`--format gradescope` writes results for one submission: add `--single`".to_string());
+        }
+        if args.roster.is_some() {
+            problems.push(
+                "`--format gradescope` writes results for one submission, and `--roster` adds every \
+                 other student on it as missing: drop `--roster`"
+                    .to_string(),
+            );
+        }
+    }
+    if let Some(threshold) = args.fail_under.filter(|t| !t.is_finite()) {
+        problems.push(format!(
+            "`--fail-under` must be a number of points, not `{threshold}`"
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    eprintln!("error: nothing was graded");
+    Err(exit::USAGE)
 }
 
 /// The rubric, with a one-line note when it has lint warnings.
@@ -198,9 +247,21 @@ fn start_worker_threads(jobs: Option<usize>) -> Result<(), u8> {
         .map_err(|e| fail(&format!("cannot start {jobs} worker threads: {e}")))
 }
 
-/// The output folder's lock, and the temporary files an interrupted run left there removed.
+/// The output folder's lock, and what interrupted runs left there cleaned up: their run
+/// folders and temporary files removed, a complete earlier run not yet in `history/` moved
+/// there.
 fn lock_output_folder(out: &Path) -> Result<rubricate::course::lock::OutputLock, u8> {
-    let lock = rubricate::course::lock::OutputLock::acquire(out).map_err(|e| fail(&e.to_string()))?;
+    use rubricate::course::lock::{LockError, OutputLock};
+    let lock = OutputLock::acquire(out).map_err(|e| match e {
+        LockError::Busy { .. } => {
+            eprintln!("error: {e}");
+            exit::BUSY
+        }
+        LockError::Io { .. } => fail(&e.to_string()),
+    })?;
+    rubricate::course::fault::point("locked");
+    recover(out).map_err(|e| fail(&error_chain(&e)))?;
+    // Left by versions that wrote temporary files straight into the output folder.
     if let Err(e) = rubricate::report::remove_stale_temp_files(out) {
         eprintln!(
             "warning: cannot remove temporary files left in `{}`: {e}",
@@ -280,9 +341,11 @@ fn source<'a>(args: &'a GradeArgs, skip: &'a [PathBuf]) -> Source<'a> {
 }
 
 /// The outputs built from the whole report (canvas.csv is written with the run's other files),
-/// and GitHub's annotations; returns each file written with its label.
+/// into the run's folder `dir`, and GitHub's annotations; returns each file written with its
+/// label and its path in the output folder.
 fn write_whole_report_outputs(
     args: &GradeArgs,
+    dir: &Path,
     outcome: &RunOutcome,
     on_github: bool,
 ) -> Result<Vec<(&'static str, PathBuf)>, u8> {
@@ -296,9 +359,8 @@ fn write_whole_report_outputs(
             Format::Gradescope => ("gradescope", "results.json", &rubricate::report::GradescopeJson),
             Format::Junit => ("junit", "junit.xml", &rubricate::report::JunitXml),
         };
-        let path = args.out.join(name);
-        write_atomic(&path, |out| writer.write(report, out)).map_err(|e| fail(&error_chain(&e)))?;
-        written.push((label, path));
+        write_atomic(&dir.join(name), |out| writer.write(report, out)).map_err(|e| fail(&error_chain(&e)))?;
+        written.push((label, args.out.join(name)));
     }
     if on_github {
         github_actions(report, &args.submissions);
@@ -306,14 +368,33 @@ fn write_whole_report_outputs(
     Ok(written)
 }
 
-/// `changes.csv`, on a regrade; returns its path when written.
-fn write_changes(args: &GradeArgs, outcome: &RunOutcome) -> Result<Option<PathBuf>, u8> {
+/// `changes.csv`, on a regrade, into the run's folder `dir`; returns its path in the output
+/// folder when written.
+fn write_changes(args: &GradeArgs, dir: &Path, outcome: &RunOutcome) -> Result<Option<PathBuf>, u8> {
     let Some(changes) = &outcome.changes else {
         return Ok(None);
     };
-    let path = args.out.join("changes.csv");
-    write_atomic(&path, |out| write_changes_csv(changes, out)).map_err(|e| fail(&error_chain(&e)))?;
-    Ok(Some(path))
+    write_atomic(&dir.join("changes.csv"), |out| write_changes_csv(changes, out))
+        .map_err(|e| fail(&error_chain(&e)))?;
+    Ok(Some(args.out.join("changes.csv")))
+}
+
+/// The files a run wrote into its folder `dir`, as the output folder `out` shows them.
+fn shown_in(written: &WrittenFiles, dir: &Path, out: &Path) -> WrittenFiles {
+    let shown = |path: &Path| {
+        path.strip_prefix(dir)
+            .map_or_else(|_| path.to_path_buf(), |rel| out.join(rel))
+    };
+    WrittenFiles {
+        csv: shown(&written.csv),
+        json: shown(&written.json),
+        review: shown(&written.review),
+        groups: shown(&written.groups),
+        html: shown(&written.html),
+        feedback_dir: shown(&written.feedback_dir),
+        feedback: written.feedback,
+        canvas: written.canvas.as_deref().map(shown),
+    }
 }
 
 /// The summary table, what changed, and where each file went.

@@ -4,6 +4,7 @@
 
 pub mod author;
 pub mod grade;
+pub mod interrupt;
 pub mod student;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,10 @@ pub mod exit {
     pub const UNREADABLE: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const BELOW_THRESHOLD: u8 = 3;
+    /// Another run holds the output folder.
+    pub const BUSY: u8 = 4;
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM, as shells report a SIGINT death.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// What a command does with its rubric.

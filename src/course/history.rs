@@ -1,5 +1,6 @@
-//! Keeping earlier runs: before a run writes its reports, the previous run's files are copied
-//! to `<out>/history/<UTC time of that run>/`, so nothing is silently overwritten.
+//! Keeping earlier runs: once a run is in place, the run it replaced moves whole to
+//! `<out>/history/<UTC time of that run>/`, so nothing is silently overwritten. Only complete
+//! runs get there: a run that never finished is removed, not archived.
 
 use std::fs;
 use std::io;
@@ -9,53 +10,58 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Folder under the output folder that holds earlier runs.
 pub const HISTORY_DIR: &str = "history";
 
-/// The report files a run writes (folders are copied whole).
-const RUN_FILES: &[&str] = &[
+/// The report files a version that wrote them straight into the output folder left there.
+const LEGACY_FILES: &[&str] = &[
     "grades.csv",
     "grades.json",
     "review.csv",
     "report.html",
     "changes.csv",
     "canvas.csv",
+    "junit.xml",
+    "results.json",
     "feedback",
 ];
 
-/// Copy the previous run's files, if any, into `out/history/<time>/`; returns that folder.
-/// The time is the previous `grades.json`'s modification time, in UTC.
-pub fn archive_previous_run(out: &Path) -> io::Result<Option<PathBuf>> {
-    let previous = out.join("grades.json");
-    let Ok(meta) = fs::metadata(&previous) else {
+/// Move a complete run's folder to `out/history/<time>/`; returns that folder. The time is
+/// the run's `grades.json`'s modification time, in UTC.
+pub fn archive_run(out: &Path, run: &Path) -> io::Result<PathBuf> {
+    let target = new_entry(out, &run.join("grades.json"))?;
+    fs::rename(run, &target)?;
+    Ok(target)
+}
+
+/// Move report files an earlier version wrote in place (not links into a run) to
+/// `out/history/<time>/`, so links can take their names; `None` when there are none.
+pub fn archive_legacy_files(out: &Path) -> io::Result<Option<PathBuf>> {
+    let in_place =
+        |name: &&str| fs::symlink_metadata(out.join(name)).is_ok_and(|m| !m.file_type().is_symlink());
+    let found: Vec<&str> = LEGACY_FILES.iter().copied().filter(in_place).collect();
+    if found.is_empty() {
         return Ok(None);
-    };
-    let stamp = utc_stamp(meta.modified().unwrap_or(UNIX_EPOCH));
-    let base = out.join(HISTORY_DIR);
-    let mut target = base.join(&stamp);
-    let mut n = 2;
-    while target.exists() {
-        target = base.join(format!("{stamp}-{n}"));
-        n += 1;
     }
-    fs::create_dir_all(&target)?;
-    for name in RUN_FILES {
-        let from = out.join(name);
-        if from.is_dir() {
-            copy_dir(&from, &target.join(name))?;
-        } else if from.is_file() {
-            fs::copy(&from, target.join(name))?;
-        }
+    let target = new_entry(out, &out.join("grades.json"))?;
+    fs::create_dir(&target)?;
+    for name in found {
+        fs::rename(out.join(name), target.join(name))?;
     }
     Ok(Some(target))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    fs::create_dir_all(to)?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            fs::copy(entry.path(), to.join(entry.file_name()))?;
-        }
+/// A free name under `out/history/` for a run whose `grades.json` is `grades_json` (the
+/// folder itself is not created).
+fn new_entry(out: &Path, grades_json: &Path) -> io::Result<PathBuf> {
+    let modified = fs::metadata(grades_json).and_then(|m| m.modified());
+    let stamp = utc_stamp(modified.unwrap_or(UNIX_EPOCH));
+    let base = out.join(HISTORY_DIR);
+    fs::create_dir_all(&base)?;
+    let mut target = base.join(&stamp);
+    let mut n = 2;
+    while fs::symlink_metadata(&target).is_ok() {
+        target = base.join(format!("{stamp}-{n}"));
+        n += 1;
     }
-    Ok(())
+    Ok(target)
 }
 
 /// `20261129T155421Z` for a time (UTC, second precision; sorts in time order).
@@ -105,23 +111,44 @@ mod tests {
     }
 
     #[test]
-    fn previous_run_is_copied_and_nothing_is_archived_without_one() {
+    fn a_run_moves_whole_and_each_archive_gets_its_own_folder() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(archive_previous_run(dir.path()).unwrap(), None);
-        fs::write(dir.path().join("grades.json"), "{}").unwrap();
-        fs::write(dir.path().join("grades.csv"), "student,total\n").unwrap();
-        fs::create_dir(dir.path().join("feedback")).unwrap();
-        fs::write(dir.path().join("feedback/a.md"), "# a").unwrap();
-        let first = archive_previous_run(dir.path()).unwrap().unwrap();
+        let out = dir.path();
+        for run in ["1", "2"] {
+            let run = out.join(run);
+            fs::create_dir_all(run.join("feedback")).unwrap();
+            fs::write(run.join("grades.json"), "{}").unwrap();
+            fs::write(run.join("feedback/a.md"), "# a").unwrap();
+        }
+        let first = archive_run(out, &out.join("1")).unwrap();
+        assert_eq!(fs::read_to_string(first.join("feedback/a.md")).unwrap(), "# a");
+        assert!(!out.join("1").exists(), "moved, not copied");
+        let second = archive_run(out, &out.join("2")).unwrap();
+        assert_ne!(first, second, "runs of the same second get their own folders");
+    }
+
+    #[test]
+    fn files_written_in_place_by_an_earlier_version_are_archived_and_links_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        assert_eq!(archive_legacy_files(out).unwrap(), None);
+        fs::write(out.join("grades.json"), "{}").unwrap();
+        fs::write(out.join("grades.csv"), "student,total\n").unwrap();
+        fs::create_dir(out.join("feedback")).unwrap();
+        fs::write(out.join("feedback/a.md"), "# a").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(".rubricate/current/report.html", out.join("report.html")).unwrap();
+        let kept = archive_legacy_files(out).unwrap().unwrap();
         assert_eq!(
-            fs::read_to_string(first.join("grades.csv")).unwrap(),
+            fs::read_to_string(kept.join("grades.csv")).unwrap(),
             "student,total\n"
         );
-        assert_eq!(fs::read_to_string(first.join("feedback/a.md")).unwrap(), "# a");
-        let second = archive_previous_run(dir.path()).unwrap().unwrap();
-        assert_ne!(
-            first, second,
-            "a second archive of the same run gets its own folder"
+        assert_eq!(fs::read_to_string(kept.join("feedback/a.md")).unwrap(), "# a");
+        assert!(!out.join("grades.json").exists());
+        assert!(
+            !kept.join("report.html").exists(),
+            "a link is not an earlier version's file"
         );
+        assert_eq!(archive_legacy_files(out).unwrap(), None);
     }
 }

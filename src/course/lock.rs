@@ -1,81 +1,74 @@
 //! One run at a time per output folder: a second `grade` on the same `--out` while one is
-//! running is refused, instead of two runs interleaving their files. The lock is a file holding
-//! the owner's process id; a lock left by a run that died (Ctrl-C, crash) is taken over.
+//! running is refused, instead of two runs interleaving their files. The lock is the operating
+//! system's advisory lock on `<out>/.rubricate/lock`, held for the life of the run: taking it is
+//! one atomic step, and the system releases it when the process ends, however it ends, so a lock
+//! is never left behind by a crash. The file itself stays; it holds the owner's process id for
+//! the message a refused run prints.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// The lock file's name inside the output folder.
-pub const LOCK_FILE: &str = ".rubricate.lock";
+/// The folder of rubricate's own files inside the output folder.
+pub const STATE_DIR: &str = ".rubricate";
 
-/// Held while a run writes into an output folder; released when dropped.
+/// The lock file's name inside [`STATE_DIR`].
+pub const LOCK_FILE: &str = "lock";
+
+/// Held while a run writes into an output folder; released when dropped (or the process ends).
 #[derive(Debug)]
 pub struct OutputLock {
-    path: PathBuf,
+    /// Kept open: closing it would release the lock.
+    _file: File,
 }
 
 /// Why the lock could not be taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another rubricate run (process {pid}) is writing to `{}`; wait for it to finish, or remove `{}` if it is gone", folder.display(), lock.display())]
-    Busy {
-        pid: u32,
-        folder: PathBuf,
-        lock: PathBuf,
-    },
+    #[error("output folder `{}` is busy: another rubricate run{} is writing to it; wait for it to finish", folder.display(), owner.map(|pid| format!(" (process {pid})")).unwrap_or_default())]
+    Busy { owner: Option<u32>, folder: PathBuf },
     #[error("cannot lock `{}`: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
 }
 
 impl OutputLock {
-    /// Take the lock of `folder` (created if missing).
+    /// Take the lock of `folder` (created if missing), or fail at once if another run holds it.
     pub fn acquire(folder: &Path) -> Result<OutputLock, LockError> {
+        let state = folder.join(STATE_DIR);
+        let path = state.join(LOCK_FILE);
         let io_error = |source| LockError::Io {
-            path: folder.to_path_buf(),
+            path: path.clone(),
             source,
         };
-        fs::create_dir_all(folder).map_err(io_error)?;
-        let path = folder.join(LOCK_FILE);
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    write!(file, "{}", std::process::id()).map_err(io_error)?;
-                    return Ok(OutputLock { path });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    let owner = fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|t| t.trim().parse::<u32>().ok());
-                    match owner {
-                        Some(pid) if pid != std::process::id() && alive(pid) => {
-                            return Err(LockError::Busy {
-                                pid,
-                                folder: folder.to_path_buf(),
-                                lock: path,
-                            });
-                        }
-                        // Left by a run that is gone: take it over.
-                        _ => fs::remove_file(&path).map_err(io_error)?,
-                    }
-                }
-                Err(e) => return Err(io_error(e)),
+        fs::create_dir_all(&state).map_err(io_error)?;
+        // Never truncated on open: the holder's pid must stay readable for a refused run.
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_error)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(LockError::Busy {
+                    owner: text.trim().parse().ok(),
+                    folder: folder.to_path_buf(),
+                });
             }
+            Err(TryLockError::Error(e)) => return Err(io_error(e)),
         }
-        Err(io_error(io::Error::other("the lock file keeps reappearing")))
+        // The pid is only a hint for the message; the lock itself is the OS's.
+        let noted = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| write!(file, "{}", std::process::id()));
+        noted.map_err(io_error)?;
+        Ok(OutputLock { _file: file })
     }
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-/// Whether a process is running (Linux and other systems with `/proc`; elsewhere assume so).
-fn alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 #[cfg(test)]
@@ -83,27 +76,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_second_lock_is_refused_and_released_on_drop() {
+    fn a_second_lock_is_refused_until_the_first_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        // A live process other than this one holds it: PID 1 always exists.
-        fs::write(dir.path().join(LOCK_FILE), "1").unwrap();
-        let refused = OutputLock::acquire(dir.path()).unwrap_err().to_string();
-        assert!(refused.contains("another rubricate run (process 1)"), "{refused}");
-        fs::remove_file(dir.path().join(LOCK_FILE)).unwrap();
-        {
-            let _lock = OutputLock::acquire(dir.path()).unwrap();
-            assert!(dir.path().join(LOCK_FILE).exists());
-        }
+        let first = OutputLock::acquire(dir.path()).unwrap();
+        // A second open file description conflicts even within one process.
+        let refused = OutputLock::acquire(dir.path()).unwrap_err();
+        let message = refused.to_string();
         assert!(
-            !dir.path().join(LOCK_FILE).exists(),
-            "dropping the lock removes the file"
+            matches!(refused, LockError::Busy { owner: Some(pid), .. } if pid == std::process::id()),
+            "{message}"
         );
+        assert!(message.contains("is busy"), "{message}");
+        drop(first);
+        assert!(OutputLock::acquire(dir.path()).is_ok());
     }
 
     #[test]
-    fn a_stale_lock_is_taken_over() {
+    fn a_lock_file_left_behind_is_no_obstacle() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(LOCK_FILE), "4000000000").unwrap();
+        fs::create_dir(dir.path().join(STATE_DIR)).unwrap();
+        // Written by a run that is gone: no process holds the OS lock.
+        fs::write(dir.path().join(STATE_DIR).join(LOCK_FILE), "1").unwrap();
         assert!(OutputLock::acquire(dir.path()).is_ok());
     }
 }

@@ -9,9 +9,13 @@
 //! - [`overrides`]: a TA's manual scores, applied after grading on every run;
 //! - [`regrade`] and [`history`]: what changed since the previous run, and its files kept;
 //! - [`review`]: the review queue, most doubtful answers first;
-//! - [`lock`]: one run at a time per output folder.
+//! - [`groups`]: answer groups, the class's answers to one question that say the same thing;
+//! - [`run_folder`]: each run written whole into its own folder, then switched in at once;
+//! - [`lock`]: one run at a time per output folder;
+//! - [`fault`]: crash points for the tests that kill a run part way.
 
 pub mod class;
+pub mod fault;
 pub mod groups;
 pub mod history;
 pub mod lock;
@@ -20,4 +24,5 @@ pub mod regrade;
 pub mod review;
 pub mod roster;
 pub mod run;
+pub mod run_folder;
 pub mod spill;

@@ -232,6 +232,7 @@ impl<'o> Collected<'_, 'o> {
                 used,
             } = result?;
             self.folder.add(&grade, &rendered, feedback_file)?;
+            crate::course::fault::point("feedback");
             self.used.extend(used);
             if let Some(diff) = &mut self.diff {
                 diff.student(&grade);

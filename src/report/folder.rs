@@ -223,10 +223,13 @@ impl OutputFolder {
                 fs::rename(entry.path(), &target).map_err(|e| ReportError::File {
                     path: target,
                     source: Box::new(e.into()),
-                })
+                })?;
+                crate::course::fault::point("rename");
+                Ok::<(), ReportError>(())
             })?;
         for file in staged {
             file.commit()?;
+            crate::course::fault::point("commit");
         }
         Ok((written, class))
     }

@@ -19,10 +19,20 @@ impl ReportWriter for JunitXml {
         let mut junit = Report::new(format!("rubricate: {}", report.assignment.title));
         for student in &report.students {
             let mut suite = TestSuite::new(student.student.to_string());
-            if let SubmissionStatus::Unreadable { reason } = &student.status {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-                status.set_message(format!("could not be read: {}", one_line(reason)));
-                suite.add_test_case(TestCase::new("submission", status));
+            match &student.status {
+                SubmissionStatus::Unreadable { reason } => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                    status.set_message(format!("could not be read: {}", one_line(reason)));
+                    suite.add_test_case(TestCase::new("submission", status));
+                }
+                // A roster student with nothing handed in has no question cases; without this
+                // one their suite would hold no test at all and count as passing.
+                SubmissionStatus::Missing => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status.set_message("no submission");
+                    suite.add_test_case(TestCase::new("submission", status));
+                }
+                SubmissionStatus::Graded => {}
             }
             for q in &student.questions {
                 let status = if q.score >= q.max {
@@ -52,5 +62,33 @@ impl ReportWriter for JunitXml {
             .map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))?;
         out.write_all(xml.as_bytes())?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::grades::StudentGrade;
+    use crate::ids::{Points, StudentId};
+    use crate::report::fixture_report;
+
+    #[test]
+    fn a_roster_student_with_no_submission_fails() {
+        let mut report = fixture_report();
+        report.students.push(StudentGrade::without_answers(
+            StudentId("zabsent".into()),
+            SubmissionStatus::Missing,
+            Points::whole(4),
+        ));
+        let mut out = Vec::new();
+        JunitXml.write(&report, &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        let suite = &xml[xml
+            .find("<testsuite name=\"zabsent\"")
+            .expect("the student's suite")..];
+        let suite = &suite[..suite.find("</testsuite>").unwrap()];
+        assert!(suite.contains("tests=\"1\""), "{suite}");
+        assert!(suite.contains("failures=\"1\""), "{suite}");
+        assert!(suite.contains("<failure message=\"no submission\""), "{suite}");
     }
 }
