@@ -1,0 +1,222 @@
+//! Text a human reader cannot see earns nothing. Before a file is read, what its reader would
+//! not see is blanked out: in Markdown (and text and notebook cells) the HTML elements a browser
+//! would not show, decided on the element tree ([`html`]); in LaTeX what the typeset page would
+//! not show, decided by a brace-matching scanner ([`latex`]). Colours are judged in [`color`].
+//!
+//! Blanking replaces each hidden character by a space (line breaks and tabs kept), so every
+//! visible character keeps its line and column and answers are still found by line.
+
+mod color;
+mod html;
+mod latex;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a piece of text is not seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HiddenReason {
+    /// An HTML comment `<!-- -->`.
+    Comment,
+    /// An element the browser does not display: `hidden`, `display:none`, `visibility:hidden`,
+    /// or one never rendered (`<style>`, `<script>`, `<template>`, `<noscript>`, `<title>`).
+    NotDisplayed,
+    /// Text drawn so that it cannot be seen: in the background's colour (white, near-white,
+    /// transparent), at opacity 0, at size 0, or scaled to 0; `\phantom` in LaTeX.
+    Invisible,
+    /// A LaTeX conditional that is never true: `\iffalse`, `\if0`, `\ifnum 0=1`.
+    FalseConditional,
+    /// A LaTeX `comment` environment, or one declared with `\excludecomment`.
+    CommentEnvironment,
+    /// The argument of a LaTeX macro that discards it (`\newcommand{\hide}[1]{}`).
+    DiscardedArgument,
+    /// A notebook cell whose source is collapsed (`"source_hidden": true`).
+    HiddenCell,
+}
+
+impl std::fmt::Display for HiddenReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HiddenReason::Comment => "HTML comment",
+            HiddenReason::NotDisplayed => "element not displayed",
+            HiddenReason::Invisible => "invisible text (background colour, transparent, zero size)",
+            HiddenReason::FalseConditional => "LaTeX conditional that is never true",
+            HiddenReason::CommentEnvironment => "LaTeX comment environment",
+            HiddenReason::DiscardedArgument => "argument of a LaTeX macro that discards it",
+            HiddenReason::HiddenCell => "collapsed notebook cell",
+        })
+    }
+}
+
+/// One piece of hidden text found in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HiddenText {
+    /// The file's display path, `/`-separated.
+    pub file: String,
+    /// 1-based line of the file where the hidden text starts.
+    pub line: usize,
+    pub reason: HiddenReason,
+    /// The hidden words, whitespace collapsed, cut after [`HIDDEN_TEXT_CHARS`] characters.
+    pub text: String,
+}
+
+/// How much of a hidden piece is kept to show a reviewer.
+pub const HIDDEN_TEXT_CHARS: usize = 160;
+
+/// A text with its hidden parts blanked, and the pieces that were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blanked {
+    pub text: String,
+    /// Each piece's line is 1-based within the text given.
+    pub pieces: Vec<(usize, HiddenReason, String)>,
+}
+
+/// Blank what a browser would not show of the HTML in a Markdown or plain text.
+pub fn blank_hidden_html(text: &str) -> Blanked {
+    let mut ranges = Ranges::default();
+    html::scan(text, &mut ranges);
+    ranges.apply(text)
+}
+
+/// Blank what would not be seen on the typeset page of a LaTeX source.
+pub fn blank_hidden_latex(text: &str) -> Blanked {
+    let mut ranges = Ranges::default();
+    latex::scan(text, &mut ranges);
+    ranges.apply(text)
+}
+
+/// Whether a hidden byte range holds text (words a reader would have read) or only markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Markup,
+}
+
+/// Hidden byte ranges in order of their start, as the scanners find them.
+#[derive(Debug, Default)]
+struct Ranges {
+    ranges: Vec<(usize, usize, HiddenReason, Kind)>,
+}
+
+impl Ranges {
+    /// Record `start..end` as hidden; ranges must come in order (overlaps are clipped).
+    fn hide(&mut self, start: usize, end: usize, reason: HiddenReason, kind: Kind) {
+        let start = self.ranges.last().map_or(start, |last| start.max(last.1));
+        if start < end {
+            self.ranges.push((start, end, reason, kind));
+        }
+    }
+
+    /// Blank the ranges out of `text`; touching ranges make one piece, reported when it holds
+    /// some text that is not white space.
+    fn apply(self, text: &str) -> Blanked {
+        if self.ranges.is_empty() {
+            return Blanked {
+                text: text.to_owned(),
+                pieces: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        let mut line = 1;
+        // The piece being gathered: its line, reason and words.
+        let mut piece: Option<(usize, HiddenReason, String)> = None;
+        let mut finish = |piece: &mut Option<(usize, HiddenReason, String)>| {
+            if let Some((line, reason, words)) = piece.take() {
+                let words = collapse(&words);
+                if !words.is_empty() {
+                    pieces.push((line, reason, words));
+                }
+            }
+        };
+        for &(start, end, reason, kind) in &self.ranges {
+            let (start, end) = (floor(text, start), floor(text, end));
+            if start < at || start >= end {
+                continue;
+            }
+            let visible = &text[at..start];
+            if !visible.is_empty() {
+                finish(&mut piece);
+            }
+            line += visible.matches('\n').count();
+            out.push_str(visible);
+            let hidden = &text[start..end];
+            if kind == Kind::Text && !hidden.trim().is_empty() {
+                let first_line = line
+                    + hidden[..hidden.len() - hidden.trim_start().len()]
+                        .matches('\n')
+                        .count();
+                let entry = piece.get_or_insert_with(|| (first_line, reason, String::new()));
+                entry.2.push_str(hidden);
+                entry.2.push(' ');
+            }
+            for c in hidden.chars() {
+                out.push(if matches!(c, '\n' | '\r' | '\t') { c } else { ' ' });
+            }
+            line += hidden.matches('\n').count();
+            at = end;
+        }
+        finish(&mut piece);
+        out.push_str(&text[at..]);
+        Blanked { text: out, pieces }
+    }
+}
+
+/// The largest char boundary at or below `i` (scanners work in bytes).
+fn floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Whitespace collapsed to single spaces, cut to [`HIDDEN_TEXT_CHARS`] characters.
+pub(super) fn collapse(words: &str) -> String {
+    let joined = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.char_indices().nth(HIDDEN_TEXT_CHARS) {
+        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        None => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanking_keeps_every_visible_character_in_place_and_joins_touching_ranges() {
+        let text = "ab<x>cd</x>\nef é\n";
+        let mut ranges = Ranges::default();
+        ranges.hide(2, 5, HiddenReason::NotDisplayed, Kind::Markup);
+        ranges.hide(5, 7, HiddenReason::NotDisplayed, Kind::Text);
+        ranges.hide(7, 11, HiddenReason::NotDisplayed, Kind::Markup);
+        ranges.hide(15, 17, HiddenReason::Invisible, Kind::Text);
+        let blanked = ranges.apply(text);
+        assert_eq!(blanked.text, "ab         \nef  \n");
+        assert_eq!(
+            blanked.pieces,
+            vec![
+                (1, HiddenReason::NotDisplayed, "cd".to_owned()),
+                (2, HiddenReason::Invisible, "é".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn markup_alone_and_white_space_are_no_piece() {
+        let mut ranges = Ranges::default();
+        ranges.hide(0, 3, HiddenReason::NotDisplayed, Kind::Markup);
+        ranges.hide(3, 5, HiddenReason::NotDisplayed, Kind::Text);
+        let blanked = ranges.apply("<b>  x");
+        assert_eq!(blanked.text, "     x");
+        assert!(blanked.pieces.is_empty());
+    }
+
+    #[test]
+    fn long_pieces_are_cut() {
+        let long = "word ".repeat(100);
+        assert_eq!(collapse(&long).chars().count(), HIDDEN_TEXT_CHARS + 1);
+    }
+}
