@@ -84,8 +84,11 @@ fn blank_cells(lines: &mut [SourceLine]) -> Vec<(usize, HiddenReason, String)> {
     let mut pieces = Vec::new();
     let mut start = 0;
     while start < lines.len() {
-        let cell = lines[start].cell;
-        let len = lines[start..].iter().take_while(|l| l.cell == cell).count();
+        let cell = lines[start].cell.map(|c| c.cell);
+        let len = lines[start..]
+            .iter()
+            .take_while(|l| l.cell.map(|c| c.cell) == cell)
+            .count();
         let group = &mut lines[start..start + len];
         let joined = group
             .iter()
