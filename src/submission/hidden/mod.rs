@@ -214,6 +214,40 @@ mod tests {
         assert!(blanked.pieces.is_empty());
     }
 
+    /// What the fuzz target checks, on cut and spliced pieces of tricky inputs: blanking only
+    /// turns characters into spaces and never panics.
+    #[test]
+    fn blanking_mangled_inputs_only_ever_writes_spaces() {
+        let seeds = [
+            "a <div hidden><span>x</span> y</div> <!-- c\n --> <script>s</script> `<b hidden>k</b>`",
+            "<p style=\"color:rgb(255 255 255);font:0/0 a\">é<b>ü</b></p><textarea>t</textarea><mark style=color:yellow>m</mark>",
+            "\\newcommand{\\h}[2][x]{#2}\\h[a]{b}{c} \\textcolor[rgb]{1,1,1}{x{y}} {\\color{white} z} \\iffalse q \\else r \\fi",
+            "\\def\\g#1{}\\g{x} \\begin{comment}\nx\n\\end{comment} \\verb|\\iffalse| \\newif\\ifs \\if0 a\\fi \\scalebox{0}{w}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n.max(1) as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(4) {
+                let seed: Vec<char> = seeds[next(seeds.len())].chars().collect();
+                let from = next(seed.len());
+                let to = from + next(seed.len() - from + 1);
+                text.extend(&seed[from..to]);
+            }
+            for blanked in [blank_hidden_html(&text), blank_hidden_latex(&text)] {
+                assert_eq!(blanked.text.chars().count(), text.chars().count(), "{text:?}");
+                for (c, o) in text.chars().zip(blanked.text.chars()) {
+                    assert!(o == c || (o == ' ' && !matches!(c, '\n' | '\r' | '\t')), "{text:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn long_pieces_are_cut() {
         let long = "word ".repeat(100);
