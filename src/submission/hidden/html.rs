@@ -72,6 +72,10 @@ const CLOSES_P: &[&[u8]] = &[
     b"dt",
 ];
 
+/// How far down the stack of open elements an end tag looks for its element: a bound that keeps
+/// thousands of unclosed tags from making reading quadratic.
+const MAX_SEARCH: usize = 512;
+
 /// Text smaller than this many CSS pixels cannot be read.
 const MIN_FONT_PX: f32 = 1.0;
 /// Opacity at or below this leaves nothing to read.
@@ -157,8 +161,9 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
             Token::EndTag(tag) => {
                 let name: &[u8] = &tag.name;
                 let hidden = current(&stack).hidden();
-                if let Some(at) = stack.iter().rposition(|o| o.name == name) {
-                    stack.truncate(at);
+                let found = stack.iter().rev().take(MAX_SEARCH).position(|o| o.name == name);
+                if let Some(from_top) = found {
+                    stack.truncate(stack.len() - 1 - from_top);
                 }
                 if let Some(reason) = hidden {
                     ranges.hide(tag.span.start, tag.span.end, reason, Kind::Markup);
@@ -224,6 +229,7 @@ fn close_implied(stack: &mut Vec<Open>, name: &[u8]) {
         let found = stack
             .iter()
             .rev()
+            .take(MAX_SEARCH)
             .take_while(|o| !stops.contains(&o.name.as_slice()))
             .position(|o| o.name == target);
         if let Some(from_top) = found {
@@ -361,13 +367,7 @@ fn length_px(value: &str, inherited: f32) -> Option<f32> {
         "em" => n * inherited,
         "rem" => n * 16.0,
         "%" => n / 100.0 * inherited,
-        "vw" | "vh" | "vmin" | "vmax" | "ex" | "ch" | "cm" | "mm" | "in" | "pc" | "q" => {
-            if n == 0.0 {
-                0.0
-            } else {
-                return None;
-            }
-        }
+        "vw" | "vh" | "vmin" | "vmax" | "ex" | "ch" | "cm" | "mm" | "in" | "pc" | "q" if n == 0.0 => 0.0,
         _ => return None,
     };
     Some(px)
@@ -397,13 +397,12 @@ fn mask_code(text: &str) -> Cow<'_, str> {
         let indent = line.len() - trimmed.len();
         let run = |c: u8| trimmed.bytes().take_while(|&b| b == c).count();
         match fence {
-            Some((c, len, start)) => {
-                if indent < 4 && run(c) >= len && trimmed[run(c)..].trim().is_empty() {
-                    blank(start, offset + line.len());
-                    fence = None;
-                    outside_start = offset + line.len();
-                }
+            Some((c, len, start)) if indent < 4 && run(c) >= len && trimmed[run(c)..].trim().is_empty() => {
+                blank(start, offset + line.len());
+                fence = None;
+                outside_start = offset + line.len();
             }
+            Some(_) => {}
             None if indent < 4 => {
                 for c in [b'`', b'~'] {
                     let n = run(c);
@@ -424,35 +423,36 @@ fn mask_code(text: &str) -> Cow<'_, str> {
     } else {
         spans_from.push((outside_start, text.len()));
     }
-    // Code spans: a run of backticks closed by the next run of the same length.
+    // Code spans: a run of backticks closed by the next run of the same length. The runs are
+    // listed first and each linked to the next of its length, so that unclosed runs of many
+    // lengths cannot make this quadratic.
+    let bytes_of = text.as_bytes();
     for (from, to) in spans_from {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = from;
         while i < to {
-            if text.as_bytes()[i] != b'`' {
+            if bytes_of[i] == b'`' {
+                let n = bytes_of[i..to].iter().take_while(|&&b| b == b'`').count();
+                runs.push((i, n));
+                i += n;
+            } else {
                 i += 1;
-                continue;
             }
-            let n = text.as_bytes()[i..to].iter().take_while(|&&b| b == b'`').count();
-            let mut j = i + n;
-            let mut closed = None;
-            while j < to {
-                if text.as_bytes()[j] == b'`' {
-                    let m = text.as_bytes()[j..to].iter().take_while(|&&b| b == b'`').count();
-                    if m == n {
-                        closed = Some(j);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
+        }
+        let mut next_same = vec![None; runs.len()];
+        let mut last_of_length: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for (r, &(_, n)) in runs.iter().enumerate().rev() {
+            next_same[r] = last_of_length.insert(n, r);
+        }
+        let mut r = 0;
+        while r < runs.len() {
+            match next_same[r] {
+                Some(close) => {
+                    let (open_at, n) = runs[r];
+                    blank(open_at + n, runs[close].0);
+                    r = close + 1;
                 }
-            }
-            match closed {
-                Some(j) => {
-                    blank(i + n, j);
-                    i = j + n;
-                }
-                None => i += n,
+                None => r += 1,
             }
         }
     }

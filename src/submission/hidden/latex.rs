@@ -7,7 +7,7 @@
 //! skipped whole. Macros defined in the file (`\newcommand`, `\def`, `\let` to `\@gobble`) are
 //! scanned once at their definition to learn which arguments they show.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::color::{self, Rgba};
 use super::{HiddenReason, Kind, Ranges};
@@ -56,6 +56,10 @@ const MIN_SCALE: f32 = 0.1;
 /// How deep macro definitions are scanned inside macro definitions.
 const MAX_DEPTH: usize = 4;
 
+/// How far down the group stack an `\end` looks for its `\begin`, and how far an `[option]` or
+/// a `\def`'s parameters may run: bounds that keep hostile input from making reading quadratic.
+const MAX_SEARCH: usize = 512;
+
 #[derive(Debug, Clone, PartialEq)]
 enum FrameKind {
     Root,
@@ -103,7 +107,7 @@ struct Defs {
     environments: HashMap<String, Macro>,
     colors: HashMap<String, Rgba>,
     /// `\excludecomment`ed environments (`comment` is one from the start).
-    comments: Vec<String>,
+    comments: HashSet<String>,
     /// `\newif` switches and their value.
     switches: HashMap<String, bool>,
 }
@@ -118,6 +122,8 @@ enum Cond {
 
 struct Scanner<'a> {
     src: &'a [u8],
+    /// The `}` matching each `{`, found in one pass (escapes and `%` comments skipped).
+    closing: HashMap<usize, usize>,
     pos: usize,
     frames: Vec<Frame>,
     conds: Vec<Cond>,
@@ -136,8 +142,8 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
 
 impl<'a> Scanner<'a> {
     fn new(src: &'a [u8], mut defs: Defs, depth: usize) -> Scanner<'a> {
-        if !defs.comments.iter().any(|c| c == "comment") {
-            defs.comments.push("comment".to_owned());
+        if depth == 0 {
+            defs.comments.insert("comment".to_owned());
         }
         for (name, n) in [("@gobble", 1), ("@gobbletwo", 2), ("@gobblefour", 4)] {
             defs.macros.entry(name.to_owned()).or_insert_with(|| Macro {
@@ -147,6 +153,7 @@ impl<'a> Scanner<'a> {
         }
         Scanner {
             src,
+            closing: match_braces(src),
             pos: 0,
             frames: vec![Frame {
                 kind: FrameKind::Root,
@@ -319,24 +326,9 @@ impl<'a> Scanner<'a> {
         if self.src.get(at) != Some(&b'{') {
             return None;
         }
-        let mut depth = 0usize;
-        let mut i = at;
-        while i < self.src.len() {
-            match self.src[i] {
-                b'\\' => i += 1,
-                b'{' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        let content = std::str::from_utf8(&self.src[at + 1..i]).ok()?;
-                        return Some((content, i + 1));
-                    }
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        None
+        let close = *self.closing.get(&at)?;
+        let content = std::str::from_utf8(&self.src[at + 1..close]).ok()?;
+        Some((content, close + 1))
     }
 
     /// An `[..]` option at `at` (after spaces): its content and the index after it.
@@ -345,7 +337,7 @@ impl<'a> Scanner<'a> {
         if self.src.get(at) != Some(&b'[') {
             return None;
         }
-        let end = self.src[at..].iter().position(|&b| b == b']')? + at;
+        let end = self.src[at..].iter().take(MAX_SEARCH).position(|&b| b == b']')? + at;
         let content = std::str::from_utf8(&self.src[at + 1..end]).ok()?;
         Some((content, end + 1))
     }
@@ -437,12 +429,14 @@ impl<'a> Scanner<'a> {
                 self.pos = end;
                 self.mark(ranges, start, end, Kind::Markup);
                 if let Some(env) = env {
-                    if let Some(at) = self
+                    let found = self
                         .frames
                         .iter()
-                        .rposition(|f| f.kind == FrameKind::Env(env.clone()))
-                    {
-                        self.frames.truncate(at.max(1));
+                        .rev()
+                        .take(MAX_SEARCH)
+                        .position(|f| matches!(&f.kind, FrameKind::Env(e) if *e == env));
+                    if let Some(from_top) = found {
+                        self.frames.truncate((self.frames.len() - 1 - from_top).max(1));
                         self.refresh();
                     }
                 }
@@ -564,9 +558,10 @@ impl<'a> Scanner<'a> {
             "excludecomment" | "includecomment" => {
                 if let Some((env, end)) = self.group(after) {
                     let env = env.trim().to_owned();
-                    self.defs.comments.retain(|c| *c != env);
                     if name == "excludecomment" {
-                        self.defs.comments.push(env);
+                        self.defs.comments.insert(env);
+                    } else {
+                        self.defs.comments.remove(&env);
                     }
                     self.pos = end;
                 }
@@ -619,9 +614,8 @@ impl<'a> Scanner<'a> {
     fn invoke(&mut self, user: &Macro, start: usize, after: usize, ranges: &mut Ranges) {
         self.pos = after;
         // The macro's name goes with the argument it hides.
-        match user.args.iter().find_map(|r| *r).or(self.hidden) {
-            Some(reason) => ranges.hide(start, after, reason, Kind::Markup),
-            None => {}
+        if let Some(reason) = user.args.iter().find_map(|r| *r).or(self.hidden) {
+            ranges.hide(start, after, reason, Kind::Markup);
         }
         if user.color.is_some() || user.forced.is_some() {
             if let Some(c) = user.color {
@@ -894,17 +888,20 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scan a macro's body to learn which of its `count` arguments it shows and what switch
-    /// it leaves on.
-    fn analyse(&self, body: &str, count: usize) -> Macro {
+    /// it leaves on. The body sees the definitions so far (lent, not copied, so that many
+    /// definitions stay linear); what it defines itself is kept, as if it had run.
+    fn analyse(&mut self, body: &str, count: usize) -> Macro {
         if self.depth >= MAX_DEPTH {
             return Macro {
                 args: vec![None; count],
                 ..Macro::default()
             };
         }
-        let mut inner = Scanner::new(body.as_bytes(), self.defs.clone(), self.depth + 1);
+        let defs = std::mem::take(&mut self.defs);
+        let mut inner = Scanner::new(body.as_bytes(), defs, self.depth + 1);
         let mut ranges = Ranges::default();
         inner.run(&mut ranges);
+        self.defs = std::mem::take(&mut inner.defs);
         let bytes = body.as_bytes();
         let args = (1..=count)
             .map(|k| {
@@ -935,6 +932,33 @@ impl<'a> Scanner<'a> {
             forced: root.forced,
         }
     }
+}
+
+/// Each `{` and its matching `}`, in one pass: an escaped brace (`\{`) and braces in a `%`
+/// comment do not count; unmatched ones are left out.
+fn match_braces(src: &[u8]) -> HashMap<usize, usize> {
+    let mut closing = HashMap::new();
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b'\\' => i += 1,
+            b'%' => {
+                while i < src.len() && src[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => open.push(i),
+            b'}' => {
+                if let Some(o) = open.pop() {
+                    closing.insert(o, i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    closing
 }
 
 /// A TeX length that is zero (`0pt`, `0cm`, `0`).

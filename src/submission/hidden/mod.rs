@@ -242,10 +242,37 @@ mod tests {
             for blanked in [blank_hidden_html(&text), blank_hidden_latex(&text)] {
                 assert_eq!(blanked.text.chars().count(), text.chars().count(), "{text:?}");
                 for (c, o) in text.chars().zip(blanked.text.chars()) {
-                    assert!(o == c || (o == ' ' && !matches!(c, '\n' | '\r' | '\t')), "{text:?}");
+                    assert!(
+                        o == c || (o == ' ' && !matches!(c, '\n' | '\r' | '\t')),
+                        "{text:?}"
+                    );
                 }
             }
         }
+    }
+
+    /// Inputs built to make a scanner search far again and again (unclosed groups and tags,
+    /// backtick runs of many lengths, thousands of definitions) are read in one pass.
+    #[test]
+    fn hostile_inputs_are_read_in_linear_time() {
+        let n = 30_000;
+        let backticks: String = (1..400).map(|k| format!("{}x", "`".repeat(k))).collect();
+        let inputs = [
+            "\\def\\a{".repeat(n),
+            "\\textcolor{".repeat(n),
+            "\\newcommand{\\a}[1]{#1}\\a{x}".repeat(n / 3),
+            "\\excludecomment{c}\\begin{x}".repeat(n / 2) + &"\\end{y}".repeat(n),
+            "\\color[".repeat(n),
+            "<b>".repeat(n) + &"</i><p>".repeat(n),
+            backticks,
+        ];
+        let started = std::time::Instant::now();
+        for text in &inputs {
+            blank_hidden_html(text);
+            blank_hidden_latex(text);
+        }
+        // Generous: quadratic behaviour would take minutes here, linear takes well under one.
+        assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     }
 
     #[test]
