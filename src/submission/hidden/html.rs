@@ -128,11 +128,16 @@ struct Open {
 
 /// Mark what a browser would not show of `text`'s HTML.
 pub(super) fn scan(text: &str, ranges: &mut Ranges) {
-    // Without a `<` there is no tag and no comment: the common case costs one search.
-    if !text.contains('<') {
+    // Without a `<` or a `]:` there is no tag and no comment: the common case costs a search.
+    let tags = text.contains('<');
+    if !tags && !text.contains("]:") {
         return;
     }
     let masked = mask_code(text);
+    link_definitions(&masked, ranges);
+    if !tags {
+        return;
+    }
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     let mut stack: Vec<Open> = Vec::new();
@@ -199,6 +204,67 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
             Token::Error(_) => {}
         }
     }
+}
+
+/// Markdown's comment idiom: a link reference definition (`[//]: # (words)`) that no link uses
+/// is not rendered. Such a line is hidden when it is a whole definition with a title and does
+/// not continue a paragraph (as CommonMark requires).
+fn link_definitions(text: &str, ranges: &mut Ranges) {
+    let mut offset = 0;
+    let mut after_paragraph = false;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let is_definition = !after_paragraph && is_link_definition(content);
+        if is_definition {
+            ranges.hide(offset, offset + content.len(), HiddenReason::Comment, Kind::Text);
+        }
+        after_paragraph = !is_definition && !content.trim().is_empty();
+        offset += line.len();
+    }
+}
+
+/// `[label]: destination "title"` (or `'title'`, `(title)`), alone on its line.
+fn is_link_definition(line: &str) -> bool {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return false;
+    }
+    let Some(rest) = trimmed.strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find("]:") else {
+        return false;
+    };
+    let label = &rest[..close];
+    if label.trim().is_empty() || label.contains('[') || label.contains(']') {
+        return false;
+    }
+    let rest = rest[close + 2..].trim_start();
+    let (destination, rest) = match rest.strip_prefix('<') {
+        Some(inside) => match inside.find('>') {
+            Some(end) => (&inside[..end], &inside[end + 1..]),
+            None => return false,
+        },
+        None => rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len())),
+    };
+    if destination.is_empty() && !rest.starts_with('>') && !trimmed.contains("<>") {
+        return false;
+    }
+    let title = rest.trim();
+    // Without a title the definition shows nothing either, but it holds no words.
+    let Some(first) = title.chars().next() else {
+        return true;
+    };
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let closing = match first {
+        '"' => '"',
+        '\'' => '\'',
+        '(' => ')',
+        _ => return false,
+    };
+    title.len() >= 2 && title.ends_with(closing) && !title[1..title.len() - 1].contains(closing)
 }
 
 /// Close the elements a start tag ends implicitly: an open `<p>` before a block, the previous
@@ -520,6 +586,29 @@ mod tests {
             let blanked = blank_hidden_html(text);
             assert!(blanked.pieces.is_empty(), "{text}: {:?}", blanked.pieces);
             assert!(blanked.text.contains('x'), "{text}: {}", blanked.text);
+        }
+    }
+
+    #[test]
+    fn link_definitions_used_as_comments_are_hidden() {
+        for text in [
+            "a\n\n[//]: # (pretext task)\nb",
+            "[comment]: <> (pretext task)\nb",
+            "[x]: http://e.org \"pretext task\"\nb",
+            "[x]: # 'pretext task'\nb",
+        ] {
+            let blanked = blank_hidden_html(text);
+            assert!(!blanked.text.contains("pretext"), "{text}");
+            assert_eq!(blanked.pieces.len(), 1, "{text}");
+        }
+        for text in [
+            "a\n[//]: # (pretext task)",
+            "[1]: see the pretext task",
+            "[1]: # (pretext task) and more",
+            "```\n[//]: # (pretext task)\n```",
+        ] {
+            let blanked = blank_hidden_html(text);
+            assert!(blanked.text.contains("pretext"), "{text}");
         }
     }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HiddenReason {
-    /// An HTML comment `<!-- -->`.
+    /// An HTML comment `<!-- -->`, or Markdown's `[//]: # (comment)`.
     Comment,
     /// An element the browser does not display: `hidden`, `display:none`, `visibility:hidden`,
     /// or one never rendered (`<style>`, `<script>`, `<template>`, `<noscript>`, `<title>`).
@@ -37,7 +37,7 @@ pub enum HiddenReason {
 impl std::fmt::Display for HiddenReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            HiddenReason::Comment => "HTML comment",
+            HiddenReason::Comment => "comment",
             HiddenReason::NotDisplayed => "element not displayed",
             HiddenReason::Invisible => "invisible text (background colour, transparent, zero size)",
             HiddenReason::FalseConditional => "LaTeX conditional that is never true",
@@ -99,9 +99,8 @@ struct Ranges {
 }
 
 impl Ranges {
-    /// Record `start..end` as hidden; ranges must come in order (overlaps are clipped).
+    /// Record `start..end` as hidden; where ranges overlap, the one starting first wins.
     fn hide(&mut self, start: usize, end: usize, reason: HiddenReason, kind: Kind) {
-        let start = self.ranges.last().map_or(start, |last| start.max(last.1));
         if start < end {
             self.ranges.push((start, end, reason, kind));
         }
@@ -109,7 +108,9 @@ impl Ranges {
 
     /// Blank the ranges out of `text`; touching ranges make one piece, reported when it holds
     /// some text that is not white space.
-    fn apply(self, text: &str) -> Blanked {
+    fn apply(mut self, text: &str) -> Blanked {
+        // Scanners mostly find ranges in order; a stable sort keeps the first of equal starts.
+        self.ranges.sort_by_key(|r| r.0);
         if self.ranges.is_empty() {
             return Blanked {
                 text: text.to_owned(),
@@ -131,8 +132,8 @@ impl Ranges {
             }
         };
         for &(start, end, reason, kind) in &self.ranges {
-            let (start, end) = (floor(text, start), floor(text, end));
-            if start < at || start >= end {
+            let (start, end) = (floor(text, start).max(at), floor(text, end));
+            if start >= end {
                 continue;
             }
             let visible = &text[at..start];
