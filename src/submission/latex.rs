@@ -34,8 +34,6 @@ const DROPPED_WITH_ARGS: &[&str] = &[
     "documentclass",
     "newcommand",
     "renewcommand",
-    "color",
-    "pagecolor",
     "definecolor",
     "colorlet",
     "fontsize",
@@ -43,9 +41,11 @@ const DROPPED_WITH_ARGS: &[&str] = &[
     "includecomment",
 ];
 
-/// Commands whose first arguments (a colour, a scale, a size) are not text, and how many; the
-/// argument after them is.
+/// Commands whose first arguments (a colour, a scale, a size) are not text, and how many; a
+/// group after them is text (`{\color{red}{No}}`).
 const NON_TEXT_ARGUMENTS: &[(&str, usize)] = &[
+    ("color", 1),
+    ("pagecolor", 1),
     ("textcolor", 1),
     ("colorbox", 1),
     ("fcolorbox", 2),
@@ -430,10 +430,10 @@ trailing junk
     #[test]
     fn colour_and_scale_arguments_are_not_text() {
         let chars: Vec<char> =
-            r"\textcolor{red}{No}, \colorbox{yellow}{the} \scalebox{0.5}[1]{pretext} {\color{blue} task}"
+            r"\textcolor{red}{No}, \colorbox{yellow}{the} \scalebox{0.5}[1]{pretext} {\color{blue} task} {\color{red}{here}}"
                 .chars()
                 .collect();
-        assert_eq!(inline(&chars), vec!["No, the pretext  task".to_owned()]);
+        assert_eq!(inline(&chars), vec!["No, the pretext task here".to_owned()]);
     }
 
     #[test]
