@@ -73,8 +73,8 @@ fn each_hidden_variant_scores_its_visible_part_and_each_shown_control_earns() {
     let scores = scores(out.path());
     let names = variants();
     let (hidden, shown): (Vec<&String>, Vec<&String>) = names.iter().partition(|n| n.starts_with("hide-"));
-    assert!(hidden.len() >= 40, "{} hidden variants", hidden.len());
-    assert!(shown.len() >= 12, "{} shown controls", shown.len());
+    assert!(hidden.len() >= 44, "{} hidden variants", hidden.len());
+    assert!(shown.len() >= 16, "{} shown controls", shown.len());
     let mut wrong = Vec::new();
     for name in &names {
         let expected = if name.starts_with("hide-") {
@@ -119,12 +119,19 @@ fn hidden_text_is_warned_recorded_in_grades_json_and_queued_for_review() {
             assert!(!hidden.is_empty(), "{id}: no hidden text recorded");
             assert!(warned, "{id}: no warning");
             assert!(queued, "{id}: not in review.csv");
-            let words = hidden[0]["text"].as_str().unwrap();
-            assert!(words.contains("pretext"), "{id}: recorded {words:?}");
+            let words: Vec<&str> = hidden.iter().map(|h| h["text"].as_str().unwrap()).collect();
+            assert!(
+                words.iter().any(|w| w.contains("pretext")),
+                "{id}: recorded {words:?}"
+            );
         } else {
-            assert!(hidden.is_empty(), "{id}: {hidden:?}");
-            assert!(!warned, "{id} was warned");
-            assert!(!queued, "{id} was queued");
+            // A control may hide something else (its style sheet), never the answer.
+            let answer_hidden = hidden
+                .iter()
+                .any(|h| h["text"].as_str().unwrap().contains("pretext"));
+            assert!(!answer_hidden, "{id}: {hidden:?}");
+            assert_eq!(warned, !hidden.is_empty(), "{id}");
+            assert_eq!(queued, !hidden.is_empty(), "{id}");
         }
     }
 }

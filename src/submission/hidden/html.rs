@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use super::color::{self, Rgba};
+use super::sheet::{self, Rule};
 use super::{HiddenReason, Kind, Ranges};
 
 /// Elements a browser never renders in a page's body.
@@ -76,6 +77,9 @@ const CLOSES_P: &[&[u8]] = &[
 /// thousands of unclosed tags from making reading quadratic.
 const MAX_SEARCH: usize = 512;
 
+/// Style-sheet rules applied at most: each element is matched against every rule.
+const MAX_RULES: usize = 256;
+
 /// Text smaller than this many CSS pixels cannot be read.
 const MIN_FONT_PX: f32 = 1.0;
 /// Opacity at or below this leaves nothing to read.
@@ -138,6 +142,7 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
     if !tags {
         return;
     }
+    let rules = style_rules(&masked);
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     let mut stack: Vec<Open> = Vec::new();
@@ -150,13 +155,26 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
                 close_implied(&mut stack, name);
                 let mut style = current(&stack);
                 apply_defaults(name, &mut style);
+                if !rules.is_empty() {
+                    let attribute = |key: &[u8]| {
+                        tag.attributes
+                            .get(key)
+                            .map_or(Cow::Borrowed(""), |v| String::from_utf8_lossy(v))
+                    };
+                    let (class, id) = (attribute(b"class"), attribute(b"id"));
+                    for rule in rules.iter().filter(|r| r.matches(name, &class, &id)) {
+                        apply_declarations(&rule.declarations, &mut style);
+                    }
+                }
                 for (attr, value) in &tag.attributes {
                     apply_attribute(attr, value, &mut style);
                 }
                 if let Some(reason) = style.hidden() {
                     ranges.hide(tag.span.start, tag.span.end, reason, Kind::Markup);
                 }
-                if !VOID.contains(&name) && !tag.self_closing {
+                // `/>` does not close an HTML element (`<div hidden/>x` hides x); only void
+                // elements have no content.
+                if !VOID.contains(&name) {
                     stack.push(Open {
                         name: name.to_vec(),
                         style,
@@ -204,6 +222,36 @@ pub(super) fn scan(text: &str, ranges: &mut Ranges) {
             Token::Error(_) => {}
         }
     }
+}
+
+/// The rules of every `<style>` element in the text (a rule applies wherever it is written).
+fn style_rules(text: &str) -> Vec<Rule> {
+    if !text
+        .as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"<style"))
+    {
+        return Vec::new();
+    }
+    let mut emitter = DefaultEmitter::<()>::default();
+    emitter.naively_switch_states(true);
+    let mut in_style = false;
+    let mut css = String::new();
+    for token in Tokenizer::new_with_emitter(text, emitter) {
+        let Ok(token) = token;
+        match token {
+            Token::StartTag(tag) => in_style = &tag.name[..] == b"style",
+            Token::EndTag(_) => in_style = false,
+            Token::String(s) if in_style => {
+                css.push_str(&String::from_utf8_lossy(&s));
+                css.push('\n');
+            }
+            _ => {}
+        }
+    }
+    let mut rules = sheet::parse(&css);
+    rules.truncate(MAX_RULES);
+    rules
 }
 
 /// Markdown's comment idiom: a link reference definition (`[//]: # (words)`) that no link uses
@@ -561,6 +609,12 @@ mod tests {
                 "a b",
             ),
             ("a <!-- x\ny --> b", "a b"),
+            ("a <div hidden/>x</div> b", "a b"),
+            (
+                "<style>.h { color: #fff }</style>a <span class=\"k h\">x</span> b",
+                "a b",
+            ),
+            ("a <p id=\"q\">x</p> b<style>#q{display:none}</style>", "a b"),
             ("a <div style=\"height:0;overflow:hidden\">x</div> b", "a b"),
             ("a <span style=\"color:black;background:black\">x</span> b", "a b"),
         ] {

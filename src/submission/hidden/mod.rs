@@ -1,6 +1,7 @@
 //! Text a human reader cannot see earns nothing. Before a file is read, what its reader would
 //! not see is blanked out: in Markdown (and text and notebook cells) the HTML elements a browser
-//! would not show, decided on the element tree ([`html`]); in LaTeX what the typeset page would
+//! would not show, decided on the element tree ([`html`], with the text's own `<style>` rules
+//! from [`sheet`]); in LaTeX what the typeset page would
 //! not show, decided by a brace-matching scanner ([`latex`]). Colours are judged in [`color`].
 //!
 //! Blanking replaces each hidden character by a space (line breaks and tabs kept), so every
@@ -9,6 +10,7 @@
 mod color;
 mod html;
 mod latex;
+mod sheet;
 
 use serde::{Deserialize, Serialize};
 
