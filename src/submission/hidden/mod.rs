@@ -223,6 +223,7 @@ mod tests {
     fn blanking_mangled_inputs_only_ever_writes_spaces() {
         let seeds = [
             "a <div hidden><span>x</span> y</div> <!-- c\n --> <script>s</script> `<b hidden>k</b>`",
+            "<style>.h, p#q > b.w { color:#fff } @media x { .k{display:none} }</style><b class=h>x</b>\n\n[//]: # (y)\n",
             "<p style=\"color:rgb(255 255 255);font:0/0 a\">é<b>ü</b></p><textarea>t</textarea><mark style=color:yellow>m</mark>",
             "\\newcommand{\\h}[2][x]{#2}\\h[a]{b}{c} \\textcolor[rgb]{1,1,1}{x{y}} {\\color{white} z} \\iffalse q \\else r \\fi",
             "\\def\\g#1{}\\g{x} \\begin{comment}\nx\n\\end{comment} \\verb|\\iffalse| \\newif\\ifs \\if0 a\\fi \\scalebox{0}{w}",
