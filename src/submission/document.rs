@@ -74,6 +74,8 @@ pub enum ReadError {
     },
     #[error("{path}: the file holds no text")]
     Empty { path: PathBuf },
+    #[error("{path}: all its text is hidden from a reader ({pieces} piece(s): comments, invisible or white text, collapsed cells); nothing was graded")]
+    AllHidden { path: PathBuf, pieces: usize },
     #[error("{path}: {bytes} bytes is over the {limit}-byte limit for one file; not read")]
     TooLarge { path: PathBuf, bytes: u64, limit: u64 },
 }
@@ -178,6 +180,12 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
         }
     };
     if lines.iter().all(|l| l.text.trim().is_empty()) {
+        if !pieces.is_empty() {
+            return Err(ReadError::AllHidden {
+                path: display,
+                pieces: pieces.len(),
+            });
+        }
         return Err(ReadError::Empty { path: display });
     }
     let mut warnings: Vec<String> = decoded
@@ -281,6 +289,19 @@ mod tests {
             read_document(&preamble_only),
             Err(ReadError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn a_file_whose_text_is_all_hidden_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "h.md",
+            b"<div hidden>\n1a) No.\n</div>\n<!-- 1b) x -->\n",
+        );
+        let err = read_document(&file).unwrap_err();
+        assert!(matches!(err, ReadError::AllHidden { pieces: 2, .. }), "{err:?}");
+        assert!(err.to_string().starts_with("h.md: all its text is hidden"));
     }
 
     #[test]
