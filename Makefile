@@ -21,7 +21,7 @@ fmt:
 
 ## Each fuzz target for 10 seconds from its seed corpus (CI), or FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS = readers splitter rubric matcher
+FUZZ_TARGETS = readers splitter rubric matcher visibility
 fuzz-smoke:
 	for t in $(FUZZ_TARGETS); do \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \

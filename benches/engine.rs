@@ -91,3 +91,31 @@ fn grade_a_submission(bencher: divan::Bencher) {
         )
     });
 }
+
+/// Blanking hidden text in a 50-answer file: plain Markdown (the common case, no HTML), Markdown
+/// with HTML and a style sheet, and LaTeX with macros, colours and conditionals.
+#[divan::bench(args = ["plain.md", "html.md", "latex.tex"])]
+fn blank_hidden_text(bencher: divan::Bencher, kind: &str) {
+    let variants = root().join("tests/fixtures/hidden-variants/submissions");
+    let one = |name: &str| std::fs::read_to_string(variants.join(name)).expect("fixture");
+    let text = match kind {
+        "plain.md" => one("show-md-bold.md").replace("<b>", "").replace("</b>", ""),
+        "html.md" => {
+            one("hide-md-style-class.md") + &one("hide-md-nested-div.md") + &one("hide-md-comment.md")
+        }
+        _ => {
+            one("hide-tex-newcommand-white.tex")
+                + &one("hide-tex-textcolor-nested.tex")
+                + &one("hide-tex-iffalse.tex")
+        }
+    }
+    .repeat(50 / 3 + 1);
+    let latex = kind.ends_with(".tex");
+    bencher.bench(|| {
+        if latex {
+            rubricate::submission::blank_hidden_latex(divan::black_box(&text))
+        } else {
+            rubricate::submission::blank_hidden_html(divan::black_box(&text))
+        }
+    });
+}

@@ -137,7 +137,8 @@ fn report_html_shows_a_hostile_submission_as_text_in_chromium() {
         dump.status,
         String::from_utf8_lossy(&dump.stderr)
     );
-    // The student's script is text in the answer, serialized back with its brackets escaped.
+    // The student's script is text in the answer (a code span shows it; a bare `<script>` would be
+    // hidden text, blanked before grading), serialized back with its brackets escaped.
     assert!(
         dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
         "the script text is not shown as text:\n{dom}"

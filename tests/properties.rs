@@ -93,6 +93,7 @@ fn document(answers: &[(String, String)]) -> Document {
         path: PathBuf::from("s.md"),
         lines,
         warnings: Vec::new(),
+        hidden: Vec::new(),
     }
 }
 

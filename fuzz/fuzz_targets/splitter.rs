@@ -24,7 +24,7 @@ fn index() -> &'static (LabelIndex, Vec<QuestionId>) {
 fuzz_target!(|text: &str| {
     let (index, ids) = index();
     let lines = text.lines().enumerate().map(|(i, l)| SourceLine::new(i + 1, l)).collect();
-    let doc = Document { path: PathBuf::from("x.md"), lines, warnings: Vec::new() };
+    let doc = Document { path: PathBuf::from("x.md"), lines, warnings: Vec::new(), hidden: Vec::new() };
     let found = split(&[doc], index);
     assert!(found.answers.keys().all(|id| ids.contains(id)));
 });

@@ -428,6 +428,7 @@ mod tests {
                 .map(|(i, l)| SourceLine::new(i + 1, l))
                 .collect(),
             warnings: Vec::new(),
+            hidden: Vec::new(),
         }
     }
 

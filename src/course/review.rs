@@ -11,6 +11,9 @@ use crate::ids::{Points, QuestionId, StudentId};
 /// Answers with a confidence below this go to the queue.
 pub const REVIEW_BELOW: f64 = 0.75;
 
+/// Where hidden text sorts in the queue: with the doubtful answers, after unreadable files.
+const HIDDEN_TEXT_CONFIDENCE: f64 = 0.5;
+
 /// One answer (or one submission-level problem) to review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
@@ -69,6 +72,29 @@ pub fn review_items(student: &StudentGrade) -> Vec<ReviewItem> {
             location: label.place(),
         });
     }
+    // One item per file that held text a reader would not see: a person should look at what
+    // the student tried to hide.
+    let mut files: Vec<&str> = student.hidden_text.iter().map(|h| h.file.as_str()).collect();
+    files.dedup();
+    for file in files {
+        let pieces: Vec<&crate::submission::HiddenText> =
+            student.hidden_text.iter().filter(|h| h.file == file).collect();
+        let lines: Vec<String> = pieces.iter().map(|h| h.line.to_string()).collect();
+        items.push(ReviewItem {
+            student: student.student.clone(),
+            question: None,
+            score: Points::ZERO,
+            max: Points::ZERO,
+            confidence: HIDDEN_TEXT_CONFIDENCE,
+            reasons: vec![format!(
+                "hidden-text: {} piece(s) a reader cannot see were not graded ({}: \"{}\")",
+                pieces.len(),
+                pieces[0].reason,
+                pieces[0].text
+            )],
+            location: format!("{file}:{}", lines.join(",")),
+        });
+    }
     for q in &student.questions {
         if q.overridden.is_some() || q.confidence >= REVIEW_BELOW {
             continue;
@@ -106,5 +132,29 @@ mod tests {
             .unwrap();
         assert_eq!(unreadable.question, None);
         assert_eq!(unreadable.confidence, 0.0);
+    }
+
+    #[test]
+    fn a_file_with_hidden_text_is_one_item_naming_its_lines() {
+        use crate::submission::{HiddenReason, HiddenText};
+        let mut student = fixture_report().students.remove(0);
+        let piece = |file: &str, line| HiddenText {
+            file: file.to_owned(),
+            line,
+            reason: HiddenReason::Invisible,
+            text: "pretext task".to_owned(),
+        };
+        student.hidden_text = vec![piece("a.md", 3), piece("a.md", 9), piece("b.tex", 2)];
+        let items: Vec<ReviewItem> = review_items(&student)
+            .into_iter()
+            .filter(|i| i.reasons[0].starts_with("hidden-text"))
+            .collect();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].location, "a.md:3,9");
+        assert_eq!(
+            items[0].reasons[0],
+            "hidden-text: 2 piece(s) a reader cannot see were not graded (invisible text (background colour, transparent, zero size): \"pretext task\")"
+        );
+        assert_eq!(items[1].location, "b.tex:2");
     }
 }

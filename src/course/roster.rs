@@ -671,6 +671,7 @@ mod tests {
             questions: Vec::new(),
             warnings: Vec::new(),
             unknown_labels: Vec::new(),
+            hidden_text: Vec::new(),
             roster: None,
             not_on_roster: false,
             submitted_as: None,

@@ -212,6 +212,7 @@ impl<'r> Grader<'r> {
             questions,
             warnings,
             unknown_labels: split.unknown_labels.clone(),
+            hidden_text: documents.iter().flat_map(|d| d.hidden.iter().cloned()).collect(),
             roster: None,
             not_on_roster: false,
             submitted_as: None,

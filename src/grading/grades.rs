@@ -49,6 +49,10 @@ pub struct StudentGrade {
     /// Labels that matched no question; the text under them was not graded.
     #[serde(default)]
     pub unknown_labels: Vec<AnswerLocation>,
+    /// Text in the files that a reader would not see (comments, white or invisible text,
+    /// collapsed cells), not graded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_text: Vec<crate::submission::HiddenText>,
     /// The roster's entry for this student, when a roster was given and lists them.
     #[serde(default)]
     pub roster: Option<RosterEntry>,
@@ -82,6 +86,7 @@ impl StudentGrade {
             questions: Vec::new(),
             warnings: Vec::new(),
             unknown_labels: Vec::new(),
+            hidden_text: Vec::new(),
             roster: None,
             not_on_roster: false,
             submitted_as: None,

@@ -173,6 +173,7 @@ mod tests {
             path: PathBuf::from("s.md"),
             lines,
             warnings: Vec::new(),
+            hidden: Vec::new(),
         }
     }
 

@@ -117,6 +117,7 @@ mod tests {
             questions: Vec::new(),
             warnings: Vec::new(),
             unknown_labels: Vec::new(),
+            hidden_text: Vec::new(),
             not_on_roster: roster.is_none(),
             roster: roster.map(|(name, lms_id)| RosterEntry {
                 name: name.to_string(),

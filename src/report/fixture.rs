@@ -109,6 +109,7 @@ fn student(
         questions,
         warnings: warnings.iter().map(|s| s.to_string()).collect(),
         unknown_labels: Vec::new(),
+        hidden_text: Vec::new(),
         roster: None,
         not_on_roster: false,
         submitted_as: None,

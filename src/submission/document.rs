@@ -10,7 +10,8 @@ use thiserror::Error;
 use super::decode::decode;
 use super::discover::SubmissionFile;
 use super::format::Format;
-use super::{latex, notebook};
+use super::hidden::{blank_hidden_html, blank_hidden_latex, HiddenReason, HiddenText};
+use super::{display_path, latex, notebook};
 
 /// One file's text as lines, ready to be split into answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub struct Document {
     pub lines: Vec<SourceLine>,
     /// Non-fatal problems met while reading (such as an encoding fallback), naming the file.
     pub warnings: Vec<String>,
+    /// Text in the file that a reader would not see, blanked out of `lines`.
+    pub hidden: Vec<HiddenText>,
 }
 
 /// One line of text and where it came from.
@@ -71,29 +74,46 @@ pub enum ReadError {
     },
     #[error("{path}: the file holds no text")]
     Empty { path: PathBuf },
+    #[error("{path}: all its text is hidden from a reader ({pieces} piece(s): comments, invisible or white text, collapsed cells); nothing was graded")]
+    AllHidden { path: PathBuf, pieces: usize },
     #[error("{path}: {bytes} bytes is over the {limit}-byte limit for one file; not read")]
     TooLarge { path: PathBuf, bytes: u64, limit: u64 },
     #[error("{path}: not a regular file (a named pipe, socket or device); not read")]
     NotAFile { path: PathBuf },
 }
 
-/// Blank hidden HTML across the lines (a comment may span several), keeping each line's number.
-fn blank_hidden_html(lines: Vec<SourceLine>) -> (Vec<SourceLine>, usize) {
-    let joined = lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let (visible, count) = super::hidden::strip_hidden_html(&joined);
-    if count == 0 {
-        return (lines, 0);
+/// Blank hidden HTML in each notebook cell on its own (a browser renders each cell apart, so an
+/// element left open does not reach into the next), keeping each line's number and cell.
+fn blank_cells(lines: &mut [SourceLine]) -> Vec<(usize, HiddenReason, String)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let cell = lines[start].cell.map(|c| c.cell);
+        let len = lines[start..]
+            .iter()
+            .take_while(|l| l.cell.map(|c| c.cell) == cell)
+            .count();
+        let group = &mut lines[start..start + len];
+        let joined = group
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let blanked = blank_hidden_html(&joined);
+        if !blanked.pieces.is_empty() {
+            for (line, text) in group.iter_mut().zip(blanked.text.split('\n')) {
+                line.text = text.to_owned();
+            }
+            pieces.extend(
+                blanked
+                    .pieces
+                    .into_iter()
+                    .map(|(i, reason, text)| (group[(i - 1).min(len - 1)].number, reason, text)),
+            );
+        }
+        start += len;
     }
-    let blanked = lines
-        .iter()
-        .zip(visible.split('\n'))
-        .map(|(l, text)| SourceLine::new(l.number, text))
-        .collect();
-    (blanked, count)
+    pieces
 }
 
 /// Files larger than this are reported, not read: no student writes 4 MiB of short answers.
@@ -141,25 +161,42 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
         });
     }
     let decoded = decode(&bytes);
-    // What a reader cannot see is blanked: LaTeX before reading (`\iffalse` spans lines),
-    // HTML after (a notebook's cells are only known once its JSON is read).
-    let (latex_visible, latex_hidden) = match format {
-        Format::Latex => super::hidden::strip_hidden_latex(&decoded.text),
-        _ => (String::new(), 0),
+    // What a reader cannot see is blanked before the text is cut into answers; each piece keeps
+    // the line of the file it starts on.
+    let (lines, pieces) = match format {
+        Format::Markdown | Format::PlainText => {
+            let blanked = blank_hidden_html(&decoded.text);
+            (plain_lines(&blanked.text), blanked.pieces)
+        }
+        Format::Latex => {
+            let blanked = blank_hidden_latex(&decoded.text);
+            (latex::to_lines(&blanked.text), blanked.pieces)
+        }
+        Format::Notebook => {
+            let read = notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
+                path: display.clone(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+            let mut lines = read.lines;
+            let mut pieces = blank_cells(&mut lines);
+            pieces.extend(
+                read.hidden_cells
+                    .into_iter()
+                    .map(|(line, text)| (line, HiddenReason::HiddenCell, text)),
+            );
+            pieces.sort_by_key(|p| p.0);
+            (lines, pieces)
+        }
     };
-    let lines = match format {
-        Format::Markdown | Format::PlainText => plain_lines(&decoded.text),
-        Format::Latex => latex::to_lines(&latex_visible),
-        Format::Notebook => notebook::to_lines(&decoded.text).map_err(|e| ReadError::InvalidNotebook {
-            path: display.clone(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?,
-    };
-    let (lines, html_hidden) = blank_hidden_html(lines);
-    let hidden = latex_hidden + html_hidden;
     if lines.iter().all(|l| l.text.trim().is_empty()) {
+        if !pieces.is_empty() {
+            return Err(ReadError::AllHidden {
+                path: display,
+                pieces: pieces.len(),
+            });
+        }
         return Err(ReadError::Empty { path: display });
     }
     let mut warnings: Vec<String> = decoded
@@ -167,16 +204,28 @@ pub fn read_document_within(file: &SubmissionFile, max_bytes: u64) -> Result<Doc
         .into_iter()
         .map(|w| format!("{}: {w}", display.display()))
         .collect();
-    if hidden > 0 {
+    if !pieces.is_empty() {
         warnings.push(format!(
-            "{}: {hidden} piece(s) of hidden text (comments, invisible or white text) were not graded",
-            display.display()
+            "{}: {} piece(s) of hidden text (comments, invisible or white text, collapsed cells) were not graded",
+            display.display(),
+            pieces.len()
         ));
     }
+    let file = display_path(&display);
+    let hidden = pieces
+        .into_iter()
+        .map(|(line, reason, text)| HiddenText {
+            file: file.clone(),
+            line,
+            reason,
+            text: super::hidden::collapse(&text),
+        })
+        .collect();
     Ok(Document {
         path: display,
         lines,
         warnings,
+        hidden,
     })
 }
 
@@ -297,6 +346,19 @@ mod tests {
         let err = read_document(&file).unwrap_err();
         assert!(matches!(err, ReadError::NotAFile { .. }), "{err}");
         assert!(err.to_string().starts_with("pipe.md: not a regular file"));
+    }
+
+    #[test]
+    fn a_file_whose_text_is_all_hidden_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "h.md",
+            b"<div hidden>\n1a) No.\n</div>\n<!-- 1b) x -->\n",
+        );
+        let err = read_document(&file).unwrap_err();
+        assert!(matches!(err, ReadError::AllHidden { pieces: 2, .. }), "{err:?}");
+        assert!(err.to_string().starts_with("h.md: all its text is hidden"));
     }
 
     #[test]

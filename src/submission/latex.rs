@@ -34,6 +34,24 @@ const DROPPED_WITH_ARGS: &[&str] = &[
     "documentclass",
     "newcommand",
     "renewcommand",
+    "definecolor",
+    "colorlet",
+    "fontsize",
+    "excludecomment",
+    "includecomment",
+];
+
+/// Commands whose first arguments (a colour, a scale, a size) are not text, and how many; a
+/// group after them is text (`{\color{red}{No}}`).
+const NON_TEXT_ARGUMENTS: &[(&str, usize)] = &[
+    ("color", 1),
+    ("pagecolor", 1),
+    ("textcolor", 1),
+    ("colorbox", 1),
+    ("fcolorbox", 2),
+    ("scalebox", 1),
+    ("resizebox", 2),
+    ("rotatebox", 1),
 ];
 
 pub(super) fn to_lines(text: &str) -> Vec<SourceLine> {
@@ -240,6 +258,12 @@ fn command(chars: &[char], start: usize, lines: &mut Vec<String>) -> usize {
     if DROPPED_WITH_ARGS.contains(&name.as_str()) {
         return skip_arguments(chars, i);
     }
+    if let Some(&(_, count)) = NON_TEXT_ARGUMENTS.iter().find(|(n, _)| *n == name) {
+        i = skip_optional(chars, i);
+        for _ in 0..count {
+            i = group(chars, i).map_or(i, |(_, end)| end);
+        }
+    }
     let after_optional = skip_optional(chars, i);
     match group(chars, after_optional) {
         // Formatting with text (\emph{x}, \textit{x}, \underline{x}, ...): keep the text.
@@ -401,6 +425,15 @@ trailing junk
         assert_eq!(strip_comment(r"50\% done % todo"), r"50\% done ");
         assert_eq!(strip_comment(r"line\\% comment"), r"line\\");
         assert_eq!(strip_comment("% whole line"), "");
+    }
+
+    #[test]
+    fn colour_and_scale_arguments_are_not_text() {
+        let chars: Vec<char> =
+            r"\textcolor{red}{No}, \colorbox{yellow}{the} \scalebox{0.5}[1]{pretext} {\color{blue} task} {\color{red}{here}}"
+                .chars()
+                .collect();
+        assert_eq!(inline(&chars), vec!["No, the pretext task here".to_owned()]);
     }
 
     #[test]

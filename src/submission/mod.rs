@@ -14,6 +14,9 @@ pub use discover::{discover, discover_single, DiscoverError, Submission, Submiss
 pub use document::{
     read_document, read_document_within, Document, NotebookCell, ReadError, SourceLine, MAX_FILE_BYTES,
 };
+pub use hidden::{
+    blank_hidden_html, blank_hidden_latex, Blanked, HiddenReason, HiddenText, HIDDEN_TEXT_CHARS,
+};
 
 /// Caps that keep one submission from taking the run down; over a cap, the submission is
 /// reported with its reason, never silently cut.

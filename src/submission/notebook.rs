@@ -35,6 +35,73 @@ struct Cell {
     source: Source,
     /// nbformat 3 heading cells.
     level: Option<usize>,
+    #[serde(default)]
+    metadata: CellMetadata,
+}
+
+/// The one piece of a cell's metadata that matters: whether its source is collapsed, so that a
+/// reader sees only an ellipsis (`"jupyter": {"source_hidden": true}`, or the classic
+/// notebook's `"hide_input": true`). Anything else, of any shape, is skipped without recursion.
+#[derive(Default)]
+struct CellMetadata {
+    source_hidden: bool,
+}
+
+impl<'de> Deserialize<'de> for CellMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<CellMetadata, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+        struct MetadataVisitor;
+        impl<'de> Visitor<'de> for MetadataVisitor {
+            type Value = CellMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("cell metadata")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CellMetadata, A::Error> {
+                let mut hidden = false;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "jupyter" => {
+                            let jupyter = map.next_value::<serde_json::Value>()?;
+                            hidden |= jupyter.get("source_hidden") == Some(&serde_json::Value::Bool(true));
+                        }
+                        "hide_input" => {
+                            hidden |= map.next_value::<serde_json::Value>()? == serde_json::Value::Bool(true)
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CellMetadata {
+                    source_hidden: hidden,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CellMetadata, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(CellMetadata::default())
+            }
+            fn visit_unit<E>(self) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<CellMetadata, E> {
+                Ok(CellMetadata::default())
+            }
+        }
+        deserializer.deserialize_any(MetadataVisitor)
+    }
 }
 
 /// A cell's source: one string, or a list of strings to concatenate.
@@ -60,9 +127,17 @@ impl Source {
     }
 }
 
+/// A notebook's markdown text, and its collapsed markdown cells, which are not read.
+#[derive(Debug, Default)]
+pub(super) struct NotebookText {
+    pub lines: Vec<SourceLine>,
+    /// Each collapsed cell's first line in the file and its text.
+    pub hidden_cells: Vec<(usize, String)>,
+}
+
 /// The markdown text of a notebook as numbered lines; a JSON error keeps serde_json's line and
 /// column.
-pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error> {
+pub(super) fn to_lines(json: &str) -> Result<NotebookText, serde_json::Error> {
     let notebook: Notebook = serde_json::from_str(json)?;
     let cells = notebook
         .cells
@@ -70,6 +145,7 @@ pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error>
         .chain(notebook.worksheets.iter().flat_map(|w| &w.cells));
     let mut locator = Locator::new(json);
     let mut lines = Vec::new();
+    let mut hidden_cells = Vec::new();
     for (index, cell) in cells.enumerate() {
         let first = lines.len();
         let located: Vec<(usize, &str)> = cell
@@ -79,6 +155,12 @@ pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error>
             .map(|piece| (locator.locate(piece), piece.as_str()))
             .collect();
         match cell.cell_type.as_str() {
+            "markdown" | "heading" if cell.metadata.source_hidden => {
+                let text: String = cell.source.pieces().concat();
+                if !text.trim().is_empty() {
+                    hidden_cells.push((located.first().map_or(1, |l| l.0), text));
+                }
+            }
             "markdown" => lines.extend(join_pieces(&located, "")),
             "heading" => {
                 let hashes = "#".repeat(cell.level.unwrap_or(1).clamp(1, 6));
@@ -94,7 +176,7 @@ pub(super) fn to_lines(json: &str) -> Result<Vec<SourceLine>, serde_json::Error>
             });
         }
     }
-    Ok(lines)
+    Ok(NotebookText { lines, hidden_cells })
 }
 
 /// Concatenate a cell's source strings and cut them into lines, each numbered by the string in
@@ -214,7 +296,7 @@ mod tests {
 
     #[test]
     fn markdown_cells_are_read_in_order_with_their_file_lines() {
-        let lines = to_lines(NOTEBOOK).unwrap();
+        let lines = to_lines(NOTEBOOK).unwrap().lines;
         assert_eq!(
             texts(&lines),
             vec![
@@ -237,7 +319,7 @@ mod tests {
             {"cell_type": "code", "input": ["x = 1"]},
             {"cell_type": "markdown", "source": ["(a) No."]}
         ]}]}"#;
-        let lines = to_lines(json).unwrap();
+        let lines = to_lines(json).unwrap().lines;
         let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(text, ["## Question 1", "(a) No."]);
     }
@@ -251,7 +333,25 @@ mod tests {
             "]".repeat(depth)
         );
         // The ignored metadata is skipped without recursion; the cell is still read.
-        assert_eq!(texts(&to_lines(&json).unwrap()), [(1, "x")]);
+        assert_eq!(texts(&to_lines(&json).unwrap().lines), [(1, "x")]);
+    }
+
+    #[test]
+    fn a_collapsed_markdown_cell_is_not_read() {
+        let json = r#"{"cells": [
+            {"cell_type": "markdown", "metadata": {"jupyter": {"source_hidden": true}}, "source": ["1a) No, the pretext task."]},
+            {"cell_type": "markdown", "metadata": {"hide_input": true}, "source": "also hidden"},
+            {"cell_type": "markdown", "metadata": {"jupyter": {"source_hidden": false}}, "source": ["1a) Maybe."]}
+        ]}"#;
+        let read = to_lines(json).unwrap();
+        assert_eq!(texts(&read.lines), [(4, "1a) Maybe.")]);
+        assert_eq!(
+            read.hidden_cells,
+            [
+                (2, "1a) No, the pretext task.".to_owned()),
+                (3, "also hidden".to_owned())
+            ]
+        );
     }
 
     #[test]
