@@ -10,8 +10,10 @@
 //!
 //! Answers with the same content form a *variant*; variants are then merged into groups when
 //! their weighted word overlap is at least [`MERGE_SIMILARITY`] (weighted Jaccard, each word
-//! weighted by how rare it is among the question's variants), never across a difference in
-//! negation or numbers. Candidates come from an index of words, with prefix filtering, so no
+//! weighted by how rare it is among the question's variants), never across a difference in a
+//! *decisive* word: a negation, a number, or a word of the question's rubric patterns (so
+//! "they are larger" does not join "a larger population" where the rubric asks for
+//! population: the two would not score alike, and a group is meant to be decided as one). Candidates come from an index of words, with prefix filtering, so no
 //! pair of variants that cannot reach the threshold is compared.
 //!
 //! A group's id is a hash of its question and its representative content (that of its largest
@@ -19,7 +21,7 @@
 //! order submissions are found in, and survives new submissions that do not change which
 //! variant is the largest.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::grading::grades::{Flag, GradeReport, Outcome, StudentGrade};
 use crate::ids::{GroupId, Points, QuestionId, StudentId};
@@ -27,6 +29,7 @@ use crate::matching::cues::is_negator;
 use crate::matching::fnv;
 use crate::matching::pattern::allowed_edits;
 use crate::matching::text::{normalize, stem};
+use crate::rubric::{ConceptRule, Pattern, Question, Rubric};
 
 /// Up to this many content words an answer is compared as a set of words, and may be merged
 /// with similar answers; longer answers are grouped only with answers of the same content.
@@ -107,10 +110,44 @@ pub fn content_words(text: &str) -> Vec<String> {
     words
 }
 
-/// A word that must be the same in two answers for them to share a group: a negation or a
-/// number changes what an answer says whatever else it shares.
-fn is_decisive(word: &str) -> bool {
+/// A negation or a number changes what an answer says whatever else it shares.
+fn is_negation_or_number(word: &str) -> bool {
     word == "not" || word.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The stems of the words of a question's patterns (concepts, options, misconceptions): words
+/// two answers must agree on to share a group. Regular expressions give their literal words.
+pub fn rubric_words(question: &Question) -> BTreeSet<String> {
+    let mut sources: Vec<&str> = Vec::new();
+    for concept in &question.concepts {
+        match &concept.rule {
+            ConceptRule::Patterns(set) => {
+                sources.extend(set.asserted.iter().chain(&set.negated).map(Pattern::source))
+            }
+            ConceptRule::Choice(choice) => {
+                for option in &choice.options {
+                    sources.extend(option.patterns.iter().map(Pattern::source));
+                }
+            }
+        }
+    }
+    for misconception in &question.misconceptions {
+        sources.extend(misconception.patterns.iter().map(Pattern::source));
+    }
+    let mut words = BTreeSet::new();
+    for source in sources {
+        // `\b`, `\s`, `\d`: a regex's escapes are not words.
+        let literal = escapes().replace_all(source, " ");
+        for word in content_words(&literal) {
+            words.insert(stem(&word));
+        }
+    }
+    words
+}
+
+fn escapes() -> &'static regex::Regex {
+    static ESCAPES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    ESCAPES.get_or_init(|| regex::Regex::new(r"\\[a-zA-Z]").expect("a valid regex"))
 }
 
 /// Where an answer's content is kept while the class is read.
@@ -126,6 +163,8 @@ enum Content {
 /// The distinct contents of one question's answers, as read.
 #[derive(Debug, Default)]
 struct Variants {
+    /// Stems two variants must agree on to be merged (besides negations and numbers).
+    decisive: BTreeSet<String>,
     index: HashMap<Content, u32>,
     /// Per variant: its content, how many answers, and the first answer's text.
     entries: Vec<(Content, u32, Box<str>)>,
@@ -143,13 +182,18 @@ pub struct GroupsBuilder {
 }
 
 impl GroupsBuilder {
-    /// A builder for `questions`, for `students` answer slots each.
-    pub fn new(questions: impl IntoIterator<Item = QuestionId>, students: usize) -> GroupsBuilder {
+    /// A builder for `questions` (each with the words its answers must agree on to be merged,
+    /// see [`rubric_words`]), for `students` answer slots each.
+    pub fn new(
+        questions: impl IntoIterator<Item = (QuestionId, BTreeSet<String>)>,
+        students: usize,
+    ) -> GroupsBuilder {
         GroupsBuilder {
             questions: questions
                 .into_iter()
-                .map(|q| {
+                .map(|(q, decisive)| {
                     let variants = Variants {
+                        decisive,
                         answers: vec![u32::MAX; students],
                         ..Variants::default()
                     };
@@ -260,9 +304,20 @@ impl Groups {
 
 /// Form the groups of a whole report from its graded answers' texts, and give each answer its
 /// group: what a streamed run does from the submissions (see [`crate::course::run`]).
-pub fn assign(report: &mut GradeReport) -> Groups {
+pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
     let questions: Vec<QuestionId> = report.assignment.questions.iter().map(|q| q.id.clone()).collect();
-    let mut builder = GroupsBuilder::new(questions.iter().cloned(), report.students.len());
+    let mut builder = GroupsBuilder::new(
+        questions.iter().map(|id| {
+            let words = rubric
+                .questions
+                .iter()
+                .find(|q| &q.id == id)
+                .map(rubric_words)
+                .unwrap_or_default();
+            (id.clone(), words)
+        }),
+        report.students.len(),
+    );
     for (slot, student) in report.students.iter().enumerate() {
         for (at, id) in questions.iter().enumerate() {
             if let Some(q) = student
@@ -486,7 +541,12 @@ impl GroupTally {
 
 /// Misspellings settled, contents compared as sets, similar variants merged.
 fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
-    let Variants { entries, answers, .. } = variants;
+    let Variants {
+        entries,
+        answers,
+        decisive,
+        ..
+    } = variants;
     let spelling = misspellings(&entries);
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
@@ -520,7 +580,8 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
     // Largest first, then by content: the order merging visits them, which decides each
     // group's representative.
     exact.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.key.cmp(&b.key)));
-    let parent = merge(&exact);
+    let is_decisive = |w: &str| is_negation_or_number(w) || decisive.contains(w);
+    let parent = merge(&exact, &is_decisive);
 
     let mut group_of_exact = vec![u32::MAX; exact.len()];
     let mut groups: Vec<Group> = Vec::new();
@@ -619,7 +680,7 @@ fn misspellings(entries: &[(Content, u32, Box<str>)]) -> HashMap<Box<str>, Box<s
         let len = word.chars().count();
         let first = word.chars().next().unwrap_or(' ');
         let mut target: Option<&str> = None;
-        if !is_decisive(word) {
+        if !is_negation_or_number(word) {
             // The common word's allowance decides, as a phrase word's does in the matcher.
             'search: for l in len.saturating_sub(2)..=len + 2 {
                 let allowance = allowed_edits(l);
@@ -649,7 +710,7 @@ fn misspellings(entries: &[(Content, u32, Box<str>)]) -> HashMap<Box<str>, Box<s
 
 /// For each exact group (largest first), the group it is merged into: itself, or an earlier
 /// one whose weighted word overlap with it is at least [`MERGE_SIMILARITY`].
-fn merge(exact: &[Exact]) -> Vec<usize> {
+fn merge(exact: &[Exact], is_decisive: &dyn Fn(&str) -> bool) -> Vec<usize> {
     // Word weights: rarer among the question's variants weighs more.
     let mut variants_with: HashMap<&str, u32> = HashMap::new();
     for e in exact {
@@ -701,7 +762,7 @@ fn merge(exact: &[Exact]) -> Vec<usize> {
                 let Key::Short(other) = &exact[r].key else {
                     continue;
                 };
-                if let Some(sim) = similarity(words, other, &weight) {
+                if let Some(sim) = similarity(words, other, &weight, is_decisive) {
                     if sim >= MERGE_SIMILARITY && best.is_none_or(|(s, _)| sim > s) {
                         best = Some((sim, r));
                     }
@@ -722,8 +783,13 @@ fn merge(exact: &[Exact]) -> Vec<usize> {
 }
 
 /// Weighted Jaccard overlap of two word sets (both sorted), or `None` when they differ in a
-/// decisive word (a negation or a number).
-fn similarity(a: &[Box<str>], b: &[Box<str>], weight: &dyn Fn(&str) -> f64) -> Option<f64> {
+/// decisive word.
+fn similarity(
+    a: &[Box<str>],
+    b: &[Box<str>],
+    weight: &dyn Fn(&str) -> f64,
+    is_decisive: &dyn Fn(&str) -> bool,
+) -> Option<f64> {
     let (mut i, mut j) = (0, 0);
     let (mut shared, mut union) = (0.0, 0.0);
     while i < a.len() || j < b.len() {
@@ -764,7 +830,7 @@ mod tests {
     use super::*;
 
     fn groups_of(answers: &[&str]) -> (Groups, Vec<Option<GroupId>>) {
-        let mut builder = GroupsBuilder::new([QuestionId("q".into())], answers.len());
+        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len());
         for (slot, text) in answers.iter().enumerate() {
             builder.add(0, slot, text, GroupsBuilder::content(text));
         }
@@ -840,6 +906,33 @@ mod tests {
     }
 
     #[test]
+    fn a_word_of_the_rubric_keeps_answers_apart() {
+        let mut answers = vec!["a larger population"; 5];
+        answers.extend([
+            "they are larger",
+            "population",
+            "high population",
+            "big population",
+            "huge population",
+            "population size",
+            "more population",
+        ]);
+        let build = |decisive: BTreeSet<String>| {
+            let mut builder = GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len());
+            for (slot, text) in answers.iter().enumerate() {
+                builder.add(0, slot, text, GroupsBuilder::content(text));
+            }
+            builder.finish()
+        };
+        // "population" is in most answers, so it weighs little: alone, overlap merges them.
+        let plain = build(BTreeSet::new());
+        assert_eq!(plain.of(0, 5).unwrap().id, plain.of(0, 0).unwrap().id);
+        // Where the rubric asks for it, the answer without it is a group of its own.
+        let rubric = build([stem("population")].into_iter().collect());
+        assert_ne!(rubric.of(0, 5).unwrap().id, rubric.of(0, 0).unwrap().id);
+    }
+
+    #[test]
     fn ids_come_from_content_not_from_order() {
         let (_, forward) = groups_of(&["speech", "religion", "speech", "press"]);
         let (_, backward) = groups_of(&["press", "speech", "religion", "speech"]);
@@ -863,7 +956,7 @@ mod tests {
 
     #[test]
     fn unanswered_slots_have_no_group() {
-        let mut builder = GroupsBuilder::new([QuestionId("q".into())], 2);
+        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2);
         builder.add(0, 1, "speech", GroupsBuilder::content("speech"));
         let groups = builder.finish();
         assert!(groups.of(0, 0).is_none());

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::course::class::ClassReport;
-use crate::course::groups::{AnswerContent, Groups, GroupsBuilder};
+use crate::course::groups::{rubric_words, AnswerContent, Groups, GroupsBuilder};
 use crate::course::overrides::Overrides;
 use crate::course::regrade::{Change, PreviousRun, RegradeDiff};
 use crate::course::roster::Roster;
@@ -115,7 +115,7 @@ pub fn run(
     let plan = plan(grader, &submissions, options.roster);
     progress.started(plan.len());
     let questions: Vec<QuestionId> = grader.rubric.questions.iter().map(|q| q.id.clone()).collect();
-    let groups = read_groups(grader, &submissions, &plan, &questions);
+    let groups = read_groups(grader, &submissions, &plan);
 
     let assignment = grader.assignment_info();
     let folder = OutputFolder::create(out, &assignment, options.canvas)?;
@@ -302,13 +302,13 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
 /// Every answer's group, from a first pass over the submissions that only reads and splits
 /// them, so that each student's reports can name their answers' groups as they are graded.
 /// Memory holds one chunk of answer texts and the class's distinct short answers.
-fn read_groups(
-    grader: &Grader<'_>,
-    submissions: &[Submission],
-    plan: &[Planned],
-    questions: &[QuestionId],
-) -> Groups {
-    let mut builder = GroupsBuilder::new(questions.iter().cloned(), plan.len());
+fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]) -> Groups {
+    let words = grader
+        .rubric
+        .questions
+        .iter()
+        .map(|q| (q.id.clone(), rubric_words(q)));
+    let mut builder = GroupsBuilder::new(words, plan.len());
     let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
     for start in (0..plan.len()).step_by(chunk) {
         let read: Vec<Vec<Option<(String, AnswerContent)>>> = plan[start..plan.len().min(start + chunk)]
@@ -441,7 +441,7 @@ mod tests {
         // The whole report in memory, then written at once.
         let mut report = grader.grade_folder(&root, &[]).unwrap();
         roster.apply(&mut report);
-        crate::course::groups::assign(&mut report);
+        crate::course::groups::assign(&mut report, &rubric);
         assert!(overrides.apply(&mut report).is_empty());
         let whole = dir.path().join("whole");
         write_outputs(&report, &whole).unwrap();

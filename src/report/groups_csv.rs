@@ -80,7 +80,11 @@ mod tests {
     #[test]
     fn groups_csv_snapshot() {
         let mut report = fixture::report();
-        crate::course::groups::assign(&mut report);
+        let rubric = crate::rubric::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml"),
+        )
+        .unwrap();
+        crate::course::groups::assign(&mut report, &rubric);
         insta::assert_snapshot!(GroupsCsv.render(&report).unwrap());
     }
 }

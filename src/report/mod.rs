@@ -419,7 +419,7 @@ mod tests {
 
         // A second run over the same folder replaces the files and still leaves no temp files.
         write_outputs(&report, &out_dir).unwrap();
-        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 5);
+        assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 6);
         assert_eq!(fs::read_dir(out_dir.join("feedback")).unwrap().count(), 3);
     }
 
