@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rubricate::course::decisions::Decisions;
 use rubricate::course::overrides::Overrides;
 use rubricate::course::regrade::{PreviousRun, PreviousRunError};
 use rubricate::course::run::{run, RunOptions, RunOutcome, Source};
@@ -36,6 +37,10 @@ pub struct GradeArgs {
     /// A TA's manual scores (`student,question,points,comment`); they win over the autograder.
     #[arg(long, value_name = "CSV")]
     overrides: Option<PathBuf>,
+    /// A TA's scores for whole answer groups (`question,group,points,comment`, group ids from
+    /// groups.csv); carried into later runs; a per-student override wins.
+    #[arg(long, value_name = "CSV")]
+    decisions: Option<PathBuf>,
     /// The previous run's grades.json to compare with (default: the one in --out, if any).
     #[arg(long, value_name = "JSON")]
     previous: Option<PathBuf>,
@@ -103,6 +108,7 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     let roster = read_roster(args)?;
     let previous = read_previous_run(args)?;
     let overrides = read_overrides(args, &grader, previous.as_ref())?;
+    let decisions = read_decisions(args, &grader, previous.as_ref())?;
 
     // The run is written whole into its own folder; the output folder shows it only once
     // every file is complete (see `course::run_folder`).
@@ -113,6 +119,7 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     let options = RunOptions {
         roster: roster.as_ref(),
         overrides,
+        decisions,
         previous: previous.as_ref(),
         canvas: args.format.contains(&Format::Canvas),
         // These outputs are built from the whole report at once.
@@ -138,7 +145,7 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
     // Not discarded on failure: once the switch may have happened, this run can be the one in
     // place; the next run's recovery sorts out whatever is left.
     let archived = interrupt::settled(|| run_folder.commit()).map_err(|e| fail(&error_chain(&e)))?;
-    for warning in &outcome.override_warnings {
+    for warning in outcome.override_warnings.iter().chain(&outcome.decision_warnings) {
         eprintln!("warning: {}", printable(warning));
     }
     if !args.quiet {
@@ -302,6 +309,24 @@ fn read_previous_run(args: &GradeArgs) -> Result<Option<PreviousRun>, u8> {
     }
 }
 
+/// Group decisions: the file's, then those of the previous run that the file does not replace.
+fn read_decisions(
+    args: &GradeArgs,
+    grader: &Grader<'_>,
+    previous: Option<&PreviousRun>,
+) -> Result<Decisions, u8> {
+    let mut decisions = match &args.decisions {
+        Some(path) => {
+            Decisions::read_csv(path, &grader.assignment_info()).map_err(|e| fail(&e.to_string()))?
+        }
+        None => Decisions::default(),
+    };
+    if let Some(previous) = previous {
+        decisions = decisions.or(Decisions::from_previous(previous));
+    }
+    Ok(decisions)
+}
+
 /// Overrides: the file's, then those of the previous run that the file does not replace.
 fn read_overrides(
     args: &GradeArgs,
@@ -422,6 +447,7 @@ fn print_summary(
     let _ = writeln!(stdout, "  gradebook     {}", written.csv.display());
     let _ = writeln!(stdout, "  full report   {}", written.json.display());
     let _ = writeln!(stdout, "  review queue  {}", written.review.display());
+    let _ = writeln!(stdout, "  answer groups {}", written.groups.display());
     let _ = writeln!(stdout, "  html report   {}", written.html.display());
     let _ = writeln!(
         stdout,

@@ -7,6 +7,7 @@
 //!   and kept in temporary files rather than memory;
 //! - [`roster`]: who should have submitted, and which file is whose;
 //! - [`overrides`]: a TA's manual scores, applied after grading on every run;
+//! - [`decisions`]: a TA's scores for whole answer groups, applied before overrides;
 //! - [`regrade`] and [`history`]: what changed since the previous run, and its files kept;
 //! - [`review`]: the review queue, most doubtful answers first;
 //! - [`groups`]: answer groups, the class's answers to one question that say the same thing;
@@ -15,6 +16,7 @@
 //! - [`fault`]: crash points for the tests that kill a run part way.
 
 pub mod class;
+pub mod decisions;
 pub mod fault;
 pub mod groups;
 pub mod history;

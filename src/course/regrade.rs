@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::grading::grades::{AssignmentInfo, GradeReport, Override, StudentGrade, SubmissionStatus};
-use crate::ids::{Points, QuestionId, StudentId};
+use crate::grading::grades::{
+    AssignmentInfo, Decision, GradeReport, Override, StudentGrade, SubmissionStatus,
+};
+use crate::ids::{GroupId, Points, QuestionId, StudentId};
 
 /// Why a score changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -20,6 +22,8 @@ pub enum ChangeReason {
     GraderChanged,
     /// A submission that the previous run did not have.
     NewSubmission,
+    /// A TA's decision on the answer's group was made, changed or taken back.
+    GroupDecision,
     /// A submission that the previous run had and this one does not.
     RemovedSubmission,
 }
@@ -28,6 +32,7 @@ impl ChangeReason {
     pub fn describe(self) -> &'static str {
         match self {
             ChangeReason::Override => "override",
+            ChangeReason::GroupDecision => "group decision",
             ChangeReason::AnswerChanged => "answer file changed",
             ChangeReason::RubricChanged => "rubric changed",
             ChangeReason::GraderChanged => "grader changed",
@@ -93,6 +98,11 @@ pub struct PreviousAnswer {
     /// A TA's override: its comment.
     #[serde(rename = "overridden", default, deserialize_with = "override_comment")]
     pub manual: Option<String>,
+    /// The answer's group, and the decision on it that set its score.
+    #[serde(default)]
+    pub group: Option<GroupId>,
+    #[serde(default)]
+    pub decision: Option<Decision>,
 }
 
 fn text_fingerprint<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -135,6 +145,8 @@ impl PreviousRun {
                         score: q.score,
                         answer: fingerprint(&q.answer_text),
                         manual: q.overridden.as_ref().map(|o| o.comment.clone()),
+                        group: q.group.clone(),
+                        decision: q.decision.clone(),
                     })
                     .collect(),
             })
@@ -162,6 +174,11 @@ impl PreviousRun {
             seen: vec![false; self.students.len()],
             changes: Vec::new(),
         }
+    }
+
+    /// The student with this id, if the run had one.
+    pub fn student(&self, id: &StudentId) -> Option<&PreviousStudent> {
+        self.find(id).map(|at| &self.students[at])
     }
 
     fn find(&self, id: &StudentId) -> Option<usize> {
@@ -210,6 +227,12 @@ impl RegradeDiff<'_> {
             let manual = q.overridden.as_ref().map(|o| (q.score, o.comment.as_str()));
             let reason = match old {
                 Some(o) if o.manual.as_deref().map(|c| (o.score, c)) != manual => ChangeReason::Override,
+                Some(o)
+                    if o.decision.as_ref().map(|d| (d.points, d.comment.as_str()))
+                        != q.decision.as_ref().map(|d| (d.points, d.comment.as_str())) =>
+                {
+                    ChangeReason::GroupDecision
+                }
                 Some(o) if o.answer != fingerprint(&q.answer_text) => ChangeReason::AnswerChanged,
                 None if before.status != student.status => ChangeReason::AnswerChanged,
                 _ if self.rubric_changed => ChangeReason::RubricChanged,

@@ -12,14 +12,17 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::BTreeSet;
+
 use crate::course::class::ClassReport;
+use crate::course::decisions::Decisions;
 use crate::course::groups::{rubric_words, AnswerContent, Groups, GroupsBuilder};
 use crate::course::overrides::Overrides;
 use crate::course::regrade::{Change, PreviousRun, RegradeDiff};
 use crate::course::roster::Roster;
 use crate::grading::grader::{Grader, Progress};
 use crate::grading::grades::{GradeReport, StudentGrade, SubmissionStatus};
-use crate::ids::{Points, QuestionId, StudentId};
+use crate::ids::{GroupId, Points, QuestionId, StudentId};
 use crate::report::{
     feedback_file_names, render_student, OutputFolder, RenderedStudent, ReportError, WrittenFiles,
 };
@@ -46,6 +49,8 @@ pub enum Source<'a> {
 pub struct RunOptions<'a> {
     pub roster: Option<&'a Roster>,
     pub overrides: Overrides,
+    /// Scores for whole answer groups (a per-student override wins).
+    pub decisions: Decisions,
     /// The previous run, to report what changed.
     pub previous: Option<&'a PreviousRun>,
     /// Also write `canvas.csv`.
@@ -65,6 +70,8 @@ pub struct RunOutcome {
     pub changes: Option<Vec<Change>>,
     /// Overrides that matched no graded answer.
     pub override_warnings: Vec<String>,
+    /// Decisions that matched no graded answer.
+    pub decision_warnings: Vec<String>,
     /// Submissions that could not be graded, with the reason.
     pub unreadable: Vec<(StudentId, String)>,
     /// What was left out of submissions that were graded (a folder that could not be read, a
@@ -126,6 +133,7 @@ pub fn run(
         fail_under: options.fail_under,
         keep_grades: options.keep_grades,
         used: Vec::new(),
+        decided: BTreeSet::new(),
         unreadable: Vec::new(),
         below: Vec::new(),
         kept: Vec::new(),
@@ -149,6 +157,8 @@ pub fn run(
                     (None, None) => unreachable!("a planned student has a submission or a roster entry"),
                 };
                 groups.give(first_slot + i, &questions, &mut grade);
+                let previous = options.previous.and_then(|p| p.student(&grade.student));
+                let decided = options.decisions.apply(&mut grade, previous);
                 let used = overrides.apply(&mut grade);
                 progress.graded(&grade.student);
                 let first = step == 0 && i == 0;
@@ -158,6 +168,7 @@ pub fn run(
                     rendered,
                     feedback_file: &planned.feedback_file,
                     used,
+                    decided,
                 })
             })
             .collect()
@@ -180,6 +191,7 @@ pub fn run(
         folder,
         diff,
         used,
+        decided,
         unreadable,
         below,
         kept,
@@ -192,6 +204,7 @@ pub fn run(
         class,
         changes: diff.map(|d| d.finish()),
         override_warnings: overrides.unused(),
+        decision_warnings: options.decisions.unused(&decided),
         unreadable,
         skipped,
         below,
@@ -208,6 +221,7 @@ struct Graded<'p, 'o> {
     rendered: RenderedStudent,
     feedback_file: &'p str,
     used: Vec<&'o (String, crate::ids::QuestionId)>,
+    decided: Vec<(QuestionId, GroupId)>,
 }
 
 /// Where graded students go, in report order.
@@ -217,6 +231,7 @@ struct Collected<'p, 'o> {
     fail_under: Option<f64>,
     keep_grades: bool,
     used: Vec<&'o (String, crate::ids::QuestionId)>,
+    decided: BTreeSet<(QuestionId, GroupId)>,
     unreadable: Vec<(StudentId, String)>,
     below: Vec<(StudentId, Points)>,
     kept: Vec<StudentGrade>,
@@ -230,10 +245,12 @@ impl<'o> Collected<'_, 'o> {
                 rendered,
                 feedback_file,
                 used,
+                decided,
             } = result?;
             self.folder.add(&grade, &rendered, feedback_file)?;
             crate::course::fault::point("feedback");
             self.used.extend(used);
+            self.decided.extend(decided);
             if let Some(diff) = &mut self.diff {
                 diff.student(&grade);
             }

@@ -173,6 +173,9 @@ pub struct QuestionGrade {
     /// [`crate::course::groups`]); `None` when no answer was found or groups were not formed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupId>,
+    /// A TA's decision on the answer's whole group, which set its score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
 }
 
 impl QuestionGrade {
@@ -185,6 +188,20 @@ impl QuestionGrade {
 
 fn certain() -> f64 {
     1.0
+}
+
+/// A TA's decision on an answer group, as applied to one of its answers: every answer of the
+/// group gets `points`; carried into later runs; a per-student override wins over it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub points: Points,
+    /// What the autograder gave.
+    pub autograder: Points,
+    pub comment: String,
+    /// The answer was not in the group when it was decided (a new or changed answer that
+    /// joined it in a later run).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub joined: bool,
 }
 
 /// A manual decision: it wins over the autograder and survives every regrade.
@@ -296,6 +313,10 @@ pub enum Flag {
     SameAnswer { also_under: Vec<String> },
     /// A TA's override replaced the autograder's score.
     Overridden,
+    /// A TA's decision on the answer's group set its score.
+    GroupDecision,
+    /// The answer joined a group decided in an earlier run, and got its decision.
+    JoinedDecidedGroup,
     /// Longer than the question's `max_words` (and, under `truncate`, graded only that far).
     TooLong {
         words: usize,
@@ -324,6 +345,8 @@ impl Flag {
             Flag::ShortAnswerFullMarks { .. } => "short-answer-full-marks",
             Flag::SameAnswer { .. } => "same-answer",
             Flag::Overridden => "overridden",
+            Flag::GroupDecision => "group-decision",
+            Flag::JoinedDecidedGroup => "joined-decided-group",
             Flag::TooLong { .. } => "too-long",
         }
     }
@@ -352,7 +375,7 @@ impl Flag {
     /// How much this flag lowers confidence in a score (multiplied together).
     pub fn confidence_factor(&self) -> f64 {
         match self {
-            Flag::Missing | Flag::Blank | Flag::Overridden => 1.0,
+            Flag::Missing | Flag::Blank | Flag::Overridden | Flag::GroupDecision => 1.0,
             Flag::Contradiction { .. } => 0.3,
             Flag::KeywordList => 0.4,
             Flag::Misconception { .. } | Flag::HedgedChoice { .. } | Flag::LongAnswerNoCredit { .. } => 0.5,
@@ -365,7 +388,9 @@ impl Flag {
             | Flag::NegatedOrHedged { .. }
             | Flag::Echo { .. }
             | Flag::SameAnswer { .. }
-            | Flag::Retraction { .. } => 0.7,
+            | Flag::Retraction { .. }
+            // The TA decided the group before this answer was in it: worth a look.
+            | Flag::JoinedDecidedGroup => 0.7,
         }
     }
 
@@ -378,6 +403,7 @@ impl Flag {
                 | Flag::Uncertain { .. }
                 | Flag::LongAnswerNoCredit { .. }
                 | Flag::ShortAnswerFullMarks { .. }
+                | Flag::JoinedDecidedGroup
         )
     }
 }

@@ -125,6 +125,7 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
         confidence: 1.0,
         overridden: None,
         group: None,
+        decision: None,
     }
 }
 
@@ -344,6 +345,7 @@ impl<'q> Scored<'q> {
             confidence,
             overridden: None,
             group: None,
+            decision: None,
         }
     }
 

@@ -106,6 +106,20 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
         }
         return Ok(());
     }
+    // So does a decision on the answer's group.
+    if let Some(d) = &q.decision {
+        writeln!(out)?;
+        if d.comment.is_empty() {
+            writeln!(out, "A TA decided this score for every answer like yours.")?;
+        } else {
+            writeln!(
+                out,
+                "A TA decided this score for every answer like yours: {}",
+                one_line(&d.comment)
+            )?;
+        }
+        return Ok(());
+    }
     // For a missing or blank answer every concept is simply "not found": the feedback lines and
     // the flag note say it once instead.
     let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
@@ -276,6 +290,13 @@ fn flag_note(flag: &Flag, q: &QuestionGrade, shown: &[&ConceptResult]) -> Option
              question were graded.",
             also_under.join(", ")
         ),
+        Flag::GroupDecision | Flag::JoinedDecidedGroup => match &q.decision {
+            Some(d) if !d.comment.is_empty() => format!(
+                "A TA decided this score for every answer like yours: {}",
+                one_line(&d.comment)
+            ),
+            _ => "A TA decided this score for every answer like yours.".to_string(),
+        },
         Flag::Overridden => match &q.overridden {
             Some(o) if !o.comment.is_empty() => format!(
                 "A TA reviewed this answer and set the score: {}",

@@ -89,6 +89,7 @@ fn question(
         flags,
         overridden: None,
         group: None,
+        decision: None,
     }
 }
 
