@@ -96,7 +96,7 @@ impl Decisions {
                 .parse()
                 .map_err(|_| invalid(line, format!("`{points}` is not a number of points")))?;
             let points = Points::from_f64(value);
-            if !(value >= 0.0) || points > info.max {
+            if !value.is_finite() || value < 0.0 || points > info.max {
                 return Err(invalid(
                     line,
                     format!(
