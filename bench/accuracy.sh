@@ -559,9 +559,79 @@ def mohler_report(data, work):
           f"{fmt(pearson(pooled_o)):>9} {fmt(rmse(pooled_o), '.2f'):>5} | {fmt(pearson(pooled_h)):>8}")
 
 
+# ------------------------------------------------------------------------------------------
+# A simulated TA on Powergrading's answer groups (the review workflow of groups.csv).
+
+TA_LOOKS = [5, 10, 20]
+
+
+def pg_groups(out):
+    """(question, group) -> [student ids], from a run's grades.json."""
+    with open(os.path.join(out, "grades.json"), encoding="utf-8") as f:
+        report = json.load(f)
+    members = {}
+    for s in report["students"]:
+        for q in s["questions"]:
+            if q.get("group"):
+                members.setdefault((q["id"], q["group"]), []).append(s["student"])
+    return members
+
+
+def pg_decide(data, work):
+    """For each K, decisions-K.csv: the first K groups of each question in groups.csv's order,
+    each decided at the reference grader's (G1) score where at least 90% of its members got
+    that score from G1; an incoherent group is skipped but still counts as one of the K."""
+    answers, _ = pg_read(data)
+    out = os.path.join(work, "out")
+    members = pg_groups(out)
+    with open(os.path.join(out, "groups.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    order = {}
+    for r in rows:
+        order.setdefault(r["question"], []).append(r["group"])
+    for k in TA_LOOKS:
+        covered = 0
+        with open(os.path.join(work, f"decisions-{k}.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["question", "group", "points", "comment"])
+            for q, groups in order.items():
+                for g in groups[:k]:
+                    scores = [answers[(s, q)][1]["G1"] for s in members.get((q, g), []) if (s, q) in answers]
+                    if not scores:
+                        continue
+                    best = max(set(scores), key=lambda v: (scores.count(v), -v))
+                    if scores.count(best) >= 0.9 * len(scores):
+                        w.writerow([q, g, f"{best:g}", "simulated TA"])
+                        covered += len(scores)
+        with open(os.path.join(work, f"covered-{k}.txt"), "w", encoding="utf-8") as f:
+            f.write(f"{covered}\n")
+
+
+def pg_ta_report(data, work):
+    answers, key = pg_read(data)
+    questions = list(key)
+    runs = [(0, os.path.join(work, "agree-G1.txt"), 0)]
+    for k in TA_LOOKS:
+        with open(os.path.join(work, f"covered-{k}.txt"), encoding="utf-8") as f:
+            covered = int(f.read())
+        runs.append((k, os.path.join(work, f"agree-G1-K{k}.txt"), covered))
+    print("Simulated TA: the first K groups of each question in groups.csv's order, each decided at")
+    print("G1's score when at least 90% of its members got that score (else skipped, still counted),")
+    print("regraded with --decisions; QWK against G1, and the share of answers the decisions cover")
+    print()
+    print(f"{'K':>3} | " + " ".join(f"{q:>7}" for q in questions) + " |    mean | covered")
+    print("-" * (16 + 8 * len(questions) + 10))
+    total = len(answers)
+    for k, path, covered in runs:
+        agree = parse_agree(path)
+        values = [agree[q][2] for q in questions]
+        print(f"{k:>3} | " + " ".join(f"{fmt(v):>7}" for v in values) + f" | {fmt(mean(values)):>7} | {covered / total:6.1%}")
+
+
 if __name__ == "__main__":
     command, data, work = sys.argv[1:4]
-    {"pg-convert": pg_convert, "pg-report": pg_report,
+    {"pg-convert": pg_convert, "pg-report": pg_report, "pg-decide": pg_decide,
+     "pg-ta-report": pg_ta_report,
      "mohler-convert": mohler_convert, "mohler-report": mohler_report}[command](data, work)
 PY
 
@@ -581,6 +651,22 @@ done
 echo "== Powergrading-1.0, questions 2, 4, 7, 8, 20 ($(find "$PG/submissions" -type f | wc -l | tr -d ' ') students) =="
 echo
 py pg-report "$DATA/powergrading-dev" "$PG"
+echo
+
+# A simulated TA deciding answer groups, then a regrade with the decisions.
+py pg-decide "$DATA/powergrading-dev" "$PG"
+for k in 5 10 20; do
+  rc=0
+  "$BIN" grade --rubric "$RUBRIC" --submissions "$PG/submissions" --out "$PG/out-K$k" --quiet \
+    --decisions "$PG/decisions-$k.csv" --previous "$PG/out/grades.json" 2>"$PG/out-K$k.stderr" || rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+    echo "error: rubricate grade --decisions exited with $rc" >&2; cat "$PG/out-K$k.stderr" >&2; exit 2
+  fi
+  "$BIN" agree --expected "$PG/G1.csv" "$PG/out-K$k/grades.csv" >"$PG/agree-G1-K$k.txt"
+done
+echo "== Powergrading-1.0: answer groups and a simulated TA =="
+echo
+py pg-ta-report "$DATA/powergrading-dev" "$PG"
 echo
 
 # --- Mohler 2011 -------------------------------------------------------------------------

@@ -166,13 +166,13 @@ struct Variants {
     /// Stems two variants must agree on to be merged (besides negations and numbers).
     decisive: BTreeSet<String>,
     index: HashMap<Content, u32>,
-    /// Per variant: its content, how many answers, and the first answer's text.
-    entries: Vec<(Content, u32, Box<str>)>,
+    /// Per variant: its content and how many answers.
+    entries: Vec<(Content, u32)>,
     /// Per answer slot (the student's place in the run), its variant; `u32::MAX` for none.
     answers: Vec<u32>,
 }
 
-/// How long a representative text is kept.
+/// How long a group's representative text is kept.
 const REPRESENTATIVE_CHARS: usize = 300;
 
 /// The class's answers as they are read, before groups are settled.
@@ -220,13 +220,13 @@ impl GroupsBuilder {
     }
 
     /// Record the answer of the student in `slot` to the question at `question` (its index).
-    pub fn add(&mut self, question: usize, slot: usize, text: &str, content: AnswerContent) {
+    /// Only its content is kept (a long answer's as a hash), not its text.
+    pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) {
         let variants = &mut self.questions[question].1;
         let next = variants.entries.len() as u32;
         let at = *variants.index.entry(content.0.clone()).or_insert(next);
         if at == next {
-            let text: String = text.chars().take(REPRESENTATIVE_CHARS).collect();
-            variants.entries.push((content.0, 0, text.into_boxed_str()));
+            variants.entries.push((content.0, 0));
         }
         variants.entries[at as usize].1 += 1;
         variants.answers[slot] = at;
@@ -256,8 +256,6 @@ pub struct Group {
     pub size: u32,
     /// Its largest variant's content words (for a long answer, empty).
     pub content: Vec<String>,
-    /// The first answer of its largest variant, cut to a few hundred characters.
-    pub representative: String,
     /// How many distinct contents it merged.
     pub variants: u32,
 }
@@ -325,7 +323,7 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
                 .iter()
                 .find(|q| &q.id == id && q.answer.is_some())
             {
-                builder.add(at, slot, &q.answer_text, GroupsBuilder::content(&q.answer_text));
+                builder.add(at, slot, GroupsBuilder::content(&q.answer_text));
             }
         }
     }
@@ -551,7 +549,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
         .iter()
-        .map(|(content, _, _)| match content {
+        .map(|(content, _)| match content {
             Content::Short(words) => {
                 let mut set: Vec<Box<str>> = words
                     .iter()
@@ -589,12 +587,6 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         let root = parent[i];
         if root == i {
             group_of_exact[i] = groups.len() as u32;
-            // The representative text: the first answer of the variant with most answers.
-            let first = *e
-                .members
-                .iter()
-                .max_by(|&&a, &&b| entries[a].1.cmp(&entries[b].1).then(b.cmp(&a)))
-                .expect("an exact group has a member");
             let content = match &e.key {
                 Key::Short(words) => words.iter().map(|w| w.to_string()).collect(),
                 Key::Long(_) => Vec::new(),
@@ -603,7 +595,6 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
                 id: GroupId::of(&question, &e.key.text()),
                 size: 0,
                 content,
-                representative: entries[first].2.to_string(),
                 variants: 0,
             });
         }
@@ -658,9 +649,9 @@ struct Exact {
 
 /// Rare words read as misspellings of common ones within the matcher's edit allowance, by
 /// the number of answers each word is in: `capitolism` (2 answers) is `capitalism` (40).
-fn misspellings(entries: &[(Content, u32, Box<str>)]) -> HashMap<Box<str>, Box<str>> {
+fn misspellings(entries: &[(Content, u32)]) -> HashMap<Box<str>, Box<str>> {
     let mut answers_with: HashMap<&str, u32> = HashMap::new();
-    for (content, count, _) in entries {
+    for (content, count) in entries {
         if let Content::Short(words) = content {
             let mut seen: Vec<&str> = words.iter().map(|w| &**w).collect();
             seen.sort_unstable();
@@ -832,7 +823,7 @@ mod tests {
     fn groups_of(answers: &[&str]) -> (Groups, Vec<Option<GroupId>>) {
         let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len());
         for (slot, text) in answers.iter().enumerate() {
-            builder.add(0, slot, text, GroupsBuilder::content(text));
+            builder.add(0, slot, GroupsBuilder::content(text));
         }
         let groups = builder.finish();
         let ids = (0..answers.len())
@@ -902,7 +893,6 @@ mod tests {
         let group = groups.of(0, 5).unwrap();
         assert_eq!(group.size, 6);
         assert_eq!(group.variants, 2);
-        assert_eq!(group.representative, "capitalism");
     }
 
     #[test]
@@ -920,7 +910,7 @@ mod tests {
         let build = |decisive: BTreeSet<String>| {
             let mut builder = GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len());
             for (slot, text) in answers.iter().enumerate() {
-                builder.add(0, slot, text, GroupsBuilder::content(text));
+                builder.add(0, slot, GroupsBuilder::content(text));
             }
             builder.finish()
         };
@@ -957,7 +947,7 @@ mod tests {
     #[test]
     fn unanswered_slots_have_no_group() {
         let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2);
-        builder.add(0, 1, "speech", GroupsBuilder::content("speech"));
+        builder.add(0, 1, GroupsBuilder::content("speech"));
         let groups = builder.finish();
         assert!(groups.of(0, 0).is_none());
         assert!(groups.of(0, 1).is_some());

@@ -1,8 +1,10 @@
 //! One `grade` run, streamed from the submissions folder to the output folder.
 //!
 //! First the plan: find the submissions, settle whose each one is (the roster renames and adds
-//! students), and put them in report order (by student id). Then the students are graded in
-//! parallel a chunk at a time; each worker also applies the TA's overrides and renders the
+//! students), and put them in report order (by student id). A first pass reads and splits
+//! every submission to form the answer groups ([`crate::course::groups`]). Then the students
+//! are graded in parallel a chunk at a time; each worker also gives each answer its group,
+//! applies the TA's group decisions and then overrides, and renders the
 //! student's feedback file and `grades.json` part, and the chunk is handed in order to the
 //! [`OutputFolder`], the regrade comparison and the run's counts. Memory holds the plan, one
 //! chunk of full grades and the class tally, not the class's answers, and the outputs are the
@@ -318,7 +320,8 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
 
 /// Every answer's group, from a first pass over the submissions that only reads and splits
 /// them, so that each student's reports can name their answers' groups as they are graded.
-/// Memory holds one chunk of answer texts and the class's distinct short answers.
+/// Memory holds one chunk of answer texts, the class's distinct short answers' words and a
+/// hash of each distinct long answer.
 fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]) -> Groups {
     let words = grader
         .rubric
@@ -328,7 +331,7 @@ fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]
     let mut builder = GroupsBuilder::new(words, plan.len());
     let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
     for start in (0..plan.len()).step_by(chunk) {
-        let read: Vec<Vec<Option<(String, AnswerContent)>>> = plan[start..plan.len().min(start + chunk)]
+        let read: Vec<Vec<Option<AnswerContent>>> = plan[start..plan.len().min(start + chunk)]
             .par_iter()
             .map(|planned| {
                 let texts = planned
@@ -337,19 +340,14 @@ fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]
                     .unwrap_or_default();
                 texts
                     .into_iter()
-                    .map(|text| {
-                        text.map(|text| {
-                            let content = GroupsBuilder::content(&text);
-                            (text, content)
-                        })
-                    })
+                    .map(|text| text.map(|text| GroupsBuilder::content(&text)))
                     .collect()
             })
             .collect();
         for (i, answers) in read.into_iter().enumerate() {
             for (question, answer) in answers.into_iter().enumerate() {
-                if let Some((text, content)) = answer {
-                    builder.add(question, start + i, &text, content);
+                if let Some(content) = answer {
+                    builder.add(question, start + i, content);
                 }
             }
         }
