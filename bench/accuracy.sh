@@ -586,12 +586,19 @@ def pg_decide(data, work):
     members = pg_groups(out)
     with open(os.path.join(out, "groups.csv"), encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    order = {}
+    review = {}
     for r in rows:
-        order.setdefault(r["question"], []).append(r["group"])
+        review.setdefault(r["question"], []).append(r["group"])
+    # The baseline order: the largest groups first.
+    by_size = {q: sorted(gs, key=lambda g: (-len(members.get((q, g), [])), g)) for q, gs in review.items()}
+    for name, order in (("review", review), ("size", by_size)):
+        pg_decide_in(answers, members, order, work, name)
+
+
+def pg_decide_in(answers, members, order, work, name):
     for k in TA_LOOKS:
         covered = 0
-        with open(os.path.join(work, f"decisions-{k}.csv"), "w", encoding="utf-8", newline="") as f:
+        with open(os.path.join(work, f"decisions-{name}-{k}.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["question", "group", "points", "comment"])
             for q, groups in order.items():
@@ -603,29 +610,32 @@ def pg_decide(data, work):
                     if scores.count(best) >= 0.9 * len(scores):
                         w.writerow([q, g, f"{best:g}", "simulated TA"])
                         covered += len(scores)
-        with open(os.path.join(work, f"covered-{k}.txt"), "w", encoding="utf-8") as f:
+        with open(os.path.join(work, f"covered-{name}-{k}.txt"), "w", encoding="utf-8") as f:
             f.write(f"{covered}\n")
 
 
 def pg_ta_report(data, work):
     answers, key = pg_read(data)
     questions = list(key)
-    runs = [(0, os.path.join(work, "agree-G1.txt"), 0)]
-    for k in TA_LOOKS:
-        with open(os.path.join(work, f"covered-{k}.txt"), encoding="utf-8") as f:
-            covered = int(f.read())
-        runs.append((k, os.path.join(work, f"agree-G1-K{k}.txt"), covered))
-    print("Simulated TA: the first K groups of each question in groups.csv's order, each decided at")
-    print("G1's score when at least 90% of its members got that score (else skipped, still counted),")
-    print("regraded with --decisions; QWK against G1, and the share of answers the decisions cover")
+    runs = [("", 0, os.path.join(work, "agree-G1.txt"), 0)]
+    for name in ("review", "size"):
+        for k in TA_LOOKS:
+            with open(os.path.join(work, f"covered-{name}-{k}.txt"), encoding="utf-8") as f:
+                covered = int(f.read())
+            runs.append((name, k, os.path.join(work, f"agree-G1-{name}-{k}.txt"), covered))
+    print("Simulated TA: the first K groups of each question, each decided at G1's score when at")
+    print("least 90% of its members got that score (else skipped, still counted as looked at),")
+    print("regraded with --decisions; QWK against G1, and the share of answers the decisions cover.")
+    print("order: review = groups.csv's order; size = largest groups first (a baseline)")
     print()
-    print(f"{'K':>3} | " + " ".join(f"{q:>7}" for q in questions) + " |    mean | covered")
-    print("-" * (16 + 8 * len(questions) + 10))
+    print(f"{'order':<7}{'K':>3} | " + " ".join(f"{q:>7}" for q in questions) + " |    mean | covered")
+    print("-" * (23 + 8 * len(questions) + 10))
     total = len(answers)
-    for k, path, covered in runs:
+    for name, k, path, covered in runs:
         agree = parse_agree(path)
         values = [agree[q][2] for q in questions]
-        print(f"{k:>3} | " + " ".join(f"{fmt(v):>7}" for v in values) + f" | {fmt(mean(values)):>7} | {covered / total:6.1%}")
+        print(f"{name:<7}{k:>3} | " + " ".join(f"{fmt(v):>7}" for v in values)
+              + f" | {fmt(mean(values)):>7} | {covered / total:6.1%}")
 
 
 if __name__ == "__main__":
@@ -655,14 +665,17 @@ echo
 
 # A simulated TA deciding answer groups, then a regrade with the decisions.
 py pg-decide "$DATA/powergrading-dev" "$PG"
-for k in 5 10 20; do
-  rc=0
-  "$BIN" grade --rubric "$RUBRIC" --submissions "$PG/submissions" --out "$PG/out-K$k" --quiet \
-    --decisions "$PG/decisions-$k.csv" --previous "$PG/out/grades.json" 2>"$PG/out-K$k.stderr" || rc=$?
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-    echo "error: rubricate grade --decisions exited with $rc" >&2; cat "$PG/out-K$k.stderr" >&2; exit 2
-  fi
-  "$BIN" agree --expected "$PG/G1.csv" "$PG/out-K$k/grades.csv" >"$PG/agree-G1-K$k.txt"
+for order in review size; do
+  for k in 5 10 20; do
+    run="$PG/out-$order-$k"
+    rc=0
+    "$BIN" grade --rubric "$RUBRIC" --submissions "$PG/submissions" --out "$run" --quiet \
+      --decisions "$PG/decisions-$order-$k.csv" --previous "$PG/out/grades.json" 2>"$run.stderr" || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+      echo "error: rubricate grade --decisions exited with $rc" >&2; cat "$run.stderr" >&2; exit 2
+    fi
+    "$BIN" agree --expected "$PG/G1.csv" "$run/grades.csv" >"$PG/agree-G1-$order-$k.txt"
+  done
 done
 echo "== Powergrading-1.0: answer groups and a simulated TA =="
 echo

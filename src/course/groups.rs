@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::grading::grades::{Flag, GradeReport, Outcome, StudentGrade};
+use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, StudentGrade};
 use crate::ids::{GroupId, Points, QuestionId, StudentId};
 use crate::matching::cues::is_negator;
 use crate::matching::fnv;
@@ -353,7 +353,7 @@ impl Groups {
 const NAMED_MEMBERS: usize = 5;
 
 /// One group as a review sees it: its answers' scores and doubts, gathered as they are graded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct GroupReview {
     pub question: QuestionId,
     pub group: GroupId,
@@ -362,10 +362,12 @@ pub struct GroupReview {
     pub size: usize,
     /// How many of its answers got each score.
     pub scores: BTreeMap<Points, usize>,
-    /// Its first answer (in id order), as graded.
-    pub representative: String,
-    /// Its first few members, in id order.
-    pub members: Vec<StudentId>,
+    /// Its first few members, in id order, with their answers (cut to a few hundred
+    /// characters); the first is the group's representative.
+    pub members: Vec<GroupMember>,
+    /// What the matcher found in the representative answer, to highlight it (concepts with
+    /// evidence inside the text kept).
+    pub evidence: Vec<ConceptResult>,
     /// Concepts that earned credit in its answers, with how many answers each (rubric order).
     pub concepts: Vec<(String, usize)>,
     /// Mean confidence of its answers' scores.
@@ -379,7 +381,19 @@ pub struct GroupReview {
     pub reasons: Vec<&'static str>,
 }
 
+/// One member of a group as its review row shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMember {
+    pub student: StudentId,
+    pub text: String,
+}
+
 impl GroupReview {
+    /// The first member's answer, which stands for the group.
+    pub fn representative(&self) -> &str {
+        self.members.first().map_or("", |m| m.text.as_str())
+    }
+
     /// The score most of its answers got.
     pub fn usual_score(&self) -> Points {
         self.scores
@@ -401,7 +415,7 @@ impl GroupReview {
             reasons.push("mixed scores");
         }
         let all_zero = self.scores.keys().all(|s| s.is_zero());
-        if all_zero && !self.max.is_zero() && !content_words(&self.representative).is_empty() {
+        if all_zero && !self.max.is_zero() && !content_words(self.representative()).is_empty() {
             doubt += 0.6;
             reasons.push(if self.concepts.is_empty() {
                 "no concept matched"
@@ -424,6 +438,11 @@ impl GroupReview {
         }
         (doubt, reasons)
     }
+}
+
+/// `text` cut to at most `chars` characters.
+fn cut(text: &str, chars: usize) -> &str {
+    text.char_indices().nth(chars).map_or(text, |(at, _)| &text[..at])
 }
 
 /// Flags that mean an answer's score rests on a doubt.
@@ -476,8 +495,8 @@ impl GroupTally {
                     max: self.questions[at].1,
                     size: 0,
                     scores: BTreeMap::new(),
-                    representative: q.answer_text.chars().take(REPRESENTATIVE_CHARS).collect(),
                     members: Vec::new(),
+                    evidence: Vec::new(),
                     concepts: Vec::new(),
                     confidence: 0.0,
                     doubtful: 0,
@@ -490,7 +509,22 @@ impl GroupTally {
             review.size += 1;
             *review.scores.entry(q.score).or_default() += 1;
             if review.members.len() < NAMED_MEMBERS {
-                review.members.push(student.student.clone());
+                let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
+                if review.members.is_empty() {
+                    review.evidence = q
+                        .concepts
+                        .iter()
+                        .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
+                        .map(|c| ConceptResult {
+                            feedback: None,
+                            ..c.clone()
+                        })
+                        .collect();
+                }
+                review.members.push(GroupMember {
+                    student: student.student.clone(),
+                    text: text.to_string(),
+                });
             }
             for c in &q.concepts {
                 if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {

@@ -55,7 +55,7 @@ fn row(group: &GroupReview) -> [String; 12] {
         .map(|(score, n)| format!("{score}:{n}"))
         .collect();
     let concepts: Vec<String> = group.concepts.iter().map(|(id, n)| format!("{id}:{n}")).collect();
-    let members: Vec<&str> = group.members.iter().map(|m| m.as_str()).collect();
+    let members: Vec<&str> = group.members.iter().map(|m| m.student.as_str()).collect();
     [
         group.question.to_string(),
         group.group.to_string(),
@@ -63,7 +63,7 @@ fn row(group: &GroupReview) -> [String; 12] {
         scores.join(" "),
         group.usual_score().to_string(),
         group.max.to_string(),
-        spreadsheet_safe(&group.representative),
+        spreadsheet_safe(group.representative()),
         spreadsheet_safe(&concepts.join(" ")),
         format!("{:.2}", group.confidence),
         format!("{:.2}", group.priority),

@@ -16,6 +16,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::course::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, StudentPage};
+use crate::course::groups::GroupReview;
 use crate::course::review::{ReviewItem, REVIEW_BELOW};
 use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
 use crate::ids::{Points, QuestionId};
@@ -96,6 +97,9 @@ struct Page {
     not_on_roster: usize,
     review_below: String,
     questions: Vec<QuestionStats>,
+    /// Per question, its answer groups in review order (none when groups were not formed).
+    groups: Vec<QuestionGroupsView>,
+    has_groups: bool,
     review: Vec<ReviewRow>,
     /// The whole queue's length, and how many of its items the table leaves out.
     review_total: usize,
@@ -116,6 +120,46 @@ struct QuestionStats {
     histogram: Histogram,
     concepts: ConceptChart,
 }
+
+#[derive(Debug, Serialize)]
+struct QuestionGroupsView {
+    id: String,
+    /// How many groups the question has, and how many the page leaves out.
+    total: usize,
+    more: usize,
+    groups: Vec<GroupView>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupView {
+    id: String,
+    size: usize,
+    /// `1 ×40, 0 ×3`.
+    scores: String,
+    usual: String,
+    max: String,
+    /// `full`, `some` or `none`, of the usual score.
+    level: &'static str,
+    mixed: bool,
+    reasons: Vec<&'static str>,
+    concepts: String,
+    segments: Vec<Segment>,
+    members: Vec<GroupMemberView>,
+    /// Members beyond those shown.
+    more_members: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupMemberView {
+    student: String,
+    /// The anchor of the student's answer, when the student has a page here.
+    anchor: Option<String>,
+    text: String,
+}
+
+/// The per-question group view shows at most this many groups of each question (the first in
+/// review order); all are in `groups.csv`.
+pub const GROUPS_SHOWN: usize = 100;
 
 #[derive(Debug, Serialize)]
 struct ReviewRow {
@@ -226,6 +270,8 @@ impl Page {
             not_on_roster: counts.not_on_roster,
             review_below: format!("{REVIEW_BELOW:.2}"),
             questions: class.questions.iter().map(question_stats).collect(),
+            groups: group_views(class),
+            has_groups: !class.groups.is_empty(),
             review_total: class.review_len(),
             review_more: class.review_len() - review.len(),
             review,
@@ -248,6 +294,67 @@ fn question_stats(q: &QuestionTally) -> QuestionStats {
         histogram: Histogram::new(&q.id, q.max, &q.scores),
         concepts: ConceptChart::new(&q.id, &q.concepts),
     }
+}
+
+/// Each question's groups, in review order, the first [`GROUPS_SHOWN`].
+fn group_views(class: &ClassReport) -> Vec<QuestionGroupsView> {
+    let with_page: std::collections::HashSet<&str> =
+        class.pages.iter().map(|p| p.grade.student.as_str()).collect();
+    class
+        .questions
+        .iter()
+        .map(|q| {
+            let all: Vec<&GroupReview> = class.groups.iter().filter(|g| g.question == q.id).collect();
+            let groups = all
+                .iter()
+                .take(GROUPS_SHOWN)
+                .map(|g| {
+                    let usual = g.usual_score();
+                    GroupView {
+                        id: g.group.to_string(),
+                        size: g.size,
+                        scores: g
+                            .scores
+                            .iter()
+                            .rev()
+                            .map(|(score, n)| format!("{score} ×{n}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        usual: usual.to_string(),
+                        max: g.max.to_string(),
+                        level: level(usual, g.max),
+                        mixed: g.scores.len() > 1,
+                        reasons: g.reasons.clone(),
+                        concepts: g
+                            .concepts
+                            .iter()
+                            .map(|(id, n)| format!("{id} ×{n}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        segments: highlight(g.representative(), &g.evidence),
+                        members: g
+                            .members
+                            .iter()
+                            .map(|m| GroupMemberView {
+                                student: m.student.to_string(),
+                                anchor: with_page
+                                    .contains(m.student.as_str())
+                                    .then(|| answer_anchor(m.student.as_str(), q.id.as_str())),
+                                text: m.text.clone(),
+                            })
+                            .collect(),
+                        more_members: g.size - g.members.len(),
+                    }
+                })
+                .collect();
+            QuestionGroupsView {
+                id: q.id.to_string(),
+                total: all.len(),
+                more: all.len().saturating_sub(GROUPS_SHOWN),
+                groups,
+            }
+        })
+        .collect()
 }
 
 fn review_row(item: &ReviewItem) -> ReviewRow {
@@ -301,15 +408,20 @@ fn student_section(page: &StudentPage) -> StudentSection {
     }
 }
 
-fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
-    let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
-    let level = if q.score >= q.max && !q.max.is_zero() {
+/// `full`, `some` or `none`: how much of `max` a score is.
+fn level(score: Points, max: Points) -> &'static str {
+    if score >= max && !max.is_zero() {
         "full"
-    } else if q.score > Points::ZERO {
+    } else if score > Points::ZERO {
         "some"
     } else {
         "none"
-    };
+    }
+}
+
+fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
+    let answered = q.answer.is_some() && !q.answer_text.trim().is_empty();
+    let level = level(q.score, q.max);
     QuestionSection {
         id: q.id.to_string(),
         anchor: answer_anchor(student, q.id.as_str()),
@@ -886,6 +998,38 @@ mod tests {
         assert!(html.contains("href=\"#student-gtanaka\""));
         assert!(html.contains("href=\"#answer-brennan_2c_20_22finn_22__1a\""));
         assert!(html.contains("gtanaka.pdf is not a text file (it looks like a PDF)"));
+        // No groups were formed for this report: no group view.
+        assert!(!html.contains("id=\"groups\""));
+    }
+
+    #[test]
+    fn the_group_view_lists_each_questions_groups_in_review_order() {
+        let mut report = fixture_report();
+        let rubric = crate::rubric::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml"),
+        )
+        .unwrap();
+        crate::course::groups::assign(&mut report, &rubric);
+        let class = ClassTally::of_report(&report, DETAILED_STUDENTS).unwrap();
+        let html = HtmlReport.render(&report).unwrap();
+        assert!(html.contains("<h2 id=\"groups\">Answer groups</h2>"));
+        // Every question with answers has its section, every group its entry, in the order
+        // of groups.csv, with its members linked to their answers.
+        for q in &report.assignment.questions {
+            let in_order: Vec<&str> = class
+                .groups
+                .iter()
+                .filter(|g| g.question == q.id)
+                .map(|g| g.group.as_str())
+                .collect();
+            assert!(html.contains(&format!("id=\"groups-{}\"", q.id)));
+            let positions: Vec<usize> = in_order
+                .iter()
+                .map(|id| html.find(&format!("<code>{id}</code>")).unwrap())
+                .collect();
+            assert!(positions.windows(2).all(|w| w[0] < w[1]), "{}", q.id);
+        }
+        assert!(html.contains("href=\"#answer-aokonkwo__1a\">aokonkwo</a>"));
     }
 
     #[test]
