@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use cli::author::{AgreeArgs, ExplainArgs, LintArgs, PatternsArgs, TestArgs};
+use cli::author::{AgreeArgs, ExplainArgs, LintArgs, PatternsArgs, SuggestArgs, TestArgs};
 use cli::grade::GradeArgs;
 use cli::student::{CheckArgs, ExportArgs};
 
@@ -43,6 +43,9 @@ enum Command {
     /// Print every pattern of a rubric as a regular expression, one per line (for a plain-text
     /// search such as `rg -f`, as the scale benchmark does).
     Patterns(PatternsArgs),
+    /// Propose phrases for the rubric from the answer groups a TA credited (`grade
+    /// --decisions`), as TOML to paste, with the answers and groups each would change.
+    Suggest(SuggestArgs),
 }
 
 // Grading allocates many small, short-lived strings and vectors on every worker thread;
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
     let code = match parsed.command {
         Command::Grade(args) => cli::grade::grade(args),
         Command::Lint(args) => cli::author::lint(args),
+        Command::Suggest(args) => cli::author::suggest(args),
         Command::Test(args) => cli::author::test_examples(args),
         Command::Agree(args) => cli::author::agree(args),
         Command::Explain(args) => cli::author::explain(args),

@@ -325,3 +325,77 @@ fn a_bad_decisions_file_names_the_file_and_line_and_grades_nothing() {
             "decision for question `1` group `0123456789ab` matches no graded answer; ignored",
         ));
 }
+
+#[test]
+fn suggestions_from_a_decision_grade_next_terms_class_without_it() {
+    let course = course();
+    course.grade(&course.out, &[]).success();
+    let first = answers(&course.out);
+    let enterprise = group_of(&first, "s04", "1");
+    let decisions = course.file(
+        "decisions.csv",
+        &format!("question,group,points,comment\n1,{enterprise},1,free enterprise is capitalism\n"),
+    );
+    course.grade(&course.out, &["--decisions", &decisions]).success();
+
+    let suggested = Command::cargo_bin("rubricate")
+        .unwrap()
+        .arg("suggest")
+        .arg(course.out.join("grades.json"))
+        .arg("--rubric")
+        .arg(&course.rubric)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let suggested = String::from_utf8(suggested).unwrap();
+    assert!(suggested.contains("# Question 1:"), "{suggested}");
+    // The credited group's phrase, with what it would change: its 3 answers, and the
+    // "free enterprise system" answer the TA did not decide, in 2 groups.
+    assert!(
+        suggested.contains(
+            "#   \"free enterprise\": would change 4 answers in 2 groups; in 3 credited answers (1 group)"
+        ),
+        "{suggested}"
+    );
+    assert!(!suggested.contains("Question 2"), "{suggested}");
+
+    // Pasted under question 1, it grades a new class the same with no decisions at all.
+    let rubric = fs::read_to_string(&course.rubric).unwrap();
+    let second_question = rubric.find("[[question]]\nid = \"2\"").unwrap();
+    let grown = format!(
+        "{}{}\n{}",
+        &rubric[..second_question],
+        suggested,
+        &rubric[second_question..]
+    );
+    let grown_path = course.dir.join("grown.toml");
+    fs::write(&grown_path, grown).unwrap();
+    Command::cargo_bin("rubricate")
+        .unwrap()
+        .args(["lint", "--deny-warnings"])
+        .arg(&grown_path)
+        .assert()
+        .success();
+    let next_term = course.dir.join("next-term");
+    Command::cargo_bin("rubricate")
+        .unwrap()
+        .arg("grade")
+        .arg("--rubric")
+        .arg(&grown_path)
+        .arg("--submissions")
+        .arg(&course.submissions)
+        .arg("--out")
+        .arg(&next_term)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let graded = answers(&next_term);
+    for student in ["s04", "s05", "s06", "s07"] {
+        let answer = &graded[&(student.to_string(), "1".to_string())];
+        assert_eq!(answer["score"], 1, "{student}");
+        assert!(answer.get("decision").is_none());
+    }
+    assert_eq!(graded[&("s08".into(), "1".into())]["score"], 0);
+}

@@ -4,9 +4,12 @@
 //! - [`examples`]: a rubric's worked examples graded and compared (`rubricate test`);
 //! - [`agreement`]: the autograder against human grades (`rubricate agree`);
 //! - [`explain`]: everything the engine saw in one answer (`rubricate explain`);
-//! - [`check`]: a student's self-check of one answer file (`rubricate check`).
+//! - [`check`]: a student's self-check of one answer file (`rubricate check`);
+//! - [`suggest`]: phrases to add to a rubric, from a TA's decisions on answer groups
+//!   (`rubricate suggest`).
 
 pub mod agreement;
 pub mod check;
 pub mod examples;
 pub mod explain;
+pub mod suggest;

@@ -1,4 +1,4 @@
-//! Commands for rubric authors: `lint`, `test`, `agree`, `explain` and `patterns`.
+//! Commands for rubric authors: `lint`, `test`, `agree`, `explain`, `patterns` and `suggest`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +40,43 @@ pub struct AgreeArgs {
     /// The rubric to grade with (default: the one rubric in `rubrics/`).
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct SuggestArgs {
+    /// A run's grades.json, with the TA's decisions on answer groups (default: out/grades.json).
+    #[arg(value_name = "GRADES", default_value = "out/grades.json")]
+    grades: PathBuf,
+    /// The rubric the run was graded with (default: the one rubric in `rubrics/`).
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
+}
+
+/// `rubricate suggest`: phrases to add to the rubric, from the groups a TA credited.
+pub fn suggest(args: SuggestArgs) -> u8 {
+    let (_, rubric) = match load_rubric(args.rubric, RubricUse::Grading) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(&args.grades) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("cannot read `{}`: {e}", args.grades.display())),
+    };
+    let report: rubricate::grading::grades::GradeReport = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(&format!(
+                "`{}` is not a rubricate grades.json: {e}",
+                args.grades.display()
+            ))
+        }
+    };
+    let suggestions = rubricate::authoring::suggest::suggest(&rubric, &report);
+    let mut stdout = std::io::stdout().lock();
+    match rubricate::report::write_suggestions(&suggestions, &mut stdout) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(&error_chain(&e)),
+    }
 }
 
 #[derive(clap::Args)]

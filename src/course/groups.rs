@@ -85,15 +85,28 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
 /// The content words of an answer, in order, lower case: numbers as digits, every negation as
 /// `not`. Their stems are taken once misspellings are settled.
 pub fn content_words(text: &str) -> Vec<String> {
-    let text = normalize(text).to_lowercase();
+    content_words_in(&normalize(text).to_lowercase())
+        .into_iter()
+        .map(|(word, _)| word)
+        .collect()
+}
+
+/// [`content_words`] of a text already normalised and in lower case, each with where it stands
+/// in that text.
+pub fn content_words_in(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     let mut words = Vec::new();
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
-        let word = word.trim_matches('\'');
+    let mut at = 0;
+    for piece in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        let start = at;
+        at += piece.len() + text[at + piece.len()..].chars().next().map_or(0, char::len_utf8);
+        let word = piece.trim_matches('\'');
         if word.is_empty() {
             continue;
         }
+        let offset = start + piece.find(word).unwrap_or(0);
+        let range = offset..offset + word.len();
         if word.ends_with("n't") || is_negator(word) {
-            words.push("not".to_string());
+            words.push(("not".to_string(), range));
             continue;
         }
         // `it's`, `they're`: a function word contracted with a verb.
@@ -102,10 +115,10 @@ pub fn content_words(text: &str) -> Vec<String> {
             continue;
         }
         if let Some((_, digits)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
-            words.push((*digits).to_string());
+            words.push(((*digits).to_string(), range));
             continue;
         }
-        words.push(word.to_string());
+        words.push((word.to_string(), range));
     }
     words
 }

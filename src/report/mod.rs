@@ -35,6 +35,7 @@ mod json;
 mod junit;
 mod printable;
 mod review_csv;
+mod suggest_printout;
 mod summary;
 
 #[cfg(test)]
@@ -58,6 +59,7 @@ pub use self::json::GradesJson;
 pub use self::junit::JunitXml;
 pub use self::printable::{printable, printable_lines};
 pub use self::review_csv::ReviewCsv;
+pub use self::suggest_printout::write_suggestions;
 pub use self::summary::SummaryTable;
 
 /// File name of the gradebook inside the output folder.
