@@ -592,7 +592,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         decisive,
         ..
     } = variants;
-    let spelling = misspellings(&entries);
+    let spelling = misspellings(&entries, &decisive);
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
         .iter()
@@ -695,8 +695,9 @@ struct Exact {
 }
 
 /// Rare words read as misspellings of common ones within the matcher's edit allowance, by
-/// the number of answers each word is in: `capitolism` (2 answers) is `capitalism` (40).
-fn misspellings(entries: &[(Content, u32)]) -> HashMap<Box<str>, Box<str>> {
+/// the number of answers each word is in: `capitolism` (2 answers) is `capitalism` (40). A word
+/// of the rubric (its stem in `rubric`) is a word, never a misspelling: `capitalist` stays.
+fn misspellings(entries: &[(Content, u32)], rubric: &BTreeSet<String>) -> HashMap<Box<str>, Box<str>> {
     let mut answers_with: HashMap<&str, u32> = HashMap::new();
     for (content, count) in entries {
         if let Content::Short(words) = content {
@@ -718,7 +719,7 @@ fn misspellings(entries: &[(Content, u32)]) -> HashMap<Box<str>, Box<str>> {
         let len = word.chars().count();
         let first = word.chars().next().unwrap_or(' ');
         let mut target: Option<&str> = None;
-        if !is_negation_or_number(word) {
+        if !is_negation_or_number(word) && !rubric.contains(&stem(word)) {
             // The common word's allowance decides, as a phrase word's does in the matcher.
             'search: for l in len.saturating_sub(2)..=len + 2 {
                 let allowance = allowed_edits(l);
@@ -902,6 +903,24 @@ mod tests {
         let (groups, ids) = groups_of(&answers);
         assert!(ids.iter().all(|id| id == &ids[0]));
         assert_eq!(groups.of(0, 6).unwrap().size, 7);
+    }
+
+    #[test]
+    fn a_word_of_the_rubric_is_never_read_as_a_misspelling() {
+        let mut answers = vec!["capitalism"; 6];
+        answers.push("capitalist");
+        let mut builder = GroupsBuilder::new(
+            [(QuestionId("q".into()), [stem("capitalist")].into_iter().collect())],
+            answers.len(),
+        );
+        for (slot, text) in answers.iter().enumerate() {
+            builder.add(0, slot, GroupsBuilder::content(text));
+        }
+        let groups = builder.finish();
+        assert_ne!(groups.of(0, 6).unwrap().id, groups.of(0, 0).unwrap().id);
+        // Without the rubric's word, it is the common word misspelt.
+        let (_, ids) = groups_of(&answers);
+        assert_eq!(ids[6], ids[0]);
     }
 
     #[test]
