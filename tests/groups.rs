@@ -240,6 +240,13 @@ fn a_decision_scores_its_whole_group_is_carried_and_loses_to_an_override() {
             .contains("A TA decided this score for every answer like yours: free enterprise is capitalism"),
         "{feedback}"
     );
+    let html = fs::read_to_string(course.out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!(
+            "TA decision for group <code>{enterprise}</code>: autograder score 0 → 1"
+        )),
+        "the HTML report marks the decision"
+    );
     // Answers outside the group keep the autograder's score.
     assert_eq!(decided[&("s08".into(), "1".into())]["score"], 0);
     let changes = fs::read_to_string(course.out.join("changes.csv")).unwrap();

@@ -106,6 +106,11 @@ fn test(q: &QuestionGrade) -> Test {
     lines.extend(q.feedback.iter().map(|f| format!("- {}", one_line(f))));
     if let Some(o) = &q.overridden {
         lines.push(format!("- A TA set this score: {}", one_line(&o.comment)));
+    } else if let Some(d) = &q.decision {
+        lines.push(format!(
+            "- A TA decided this score for every answer like yours: {}",
+            one_line(&d.comment)
+        ));
     }
     Test {
         name: format!("Question {}", q.id),

@@ -212,6 +212,9 @@ struct QuestionSection {
     feedback: Vec<String>,
     flags: Vec<String>,
     overridden: Option<OverrideView>,
+    /// The TA's decision on the answer's group: autograder score, decided score, comment.
+    decided: Option<OverrideView>,
+    group: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -455,6 +458,12 @@ fn question_section(student: &str, q: &QuestionGrade) -> QuestionSection {
             ta: q.score.to_string(),
             comment: o.comment.clone(),
         }),
+        decided: q.decision.as_ref().map(|d| OverrideView {
+            autograder: d.autograder.to_string(),
+            ta: d.points.to_string(),
+            comment: d.comment.clone(),
+        }),
+        group: q.group.as_ref().map(ToString::to_string),
     }
 }
 
