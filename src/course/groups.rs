@@ -181,8 +181,12 @@ struct Variants {
     index: HashMap<Content, u32>,
     /// Per variant: its content and how many answers.
     entries: Vec<(Content, u32)>,
-    /// Per answer slot (the student's place in the run), its variant; `u32::MAX` for none.
+    /// Per answer slot (the student's place in the run), its short variant; `u32::MAX` for
+    /// none (no answer, or a long one).
     answers: Vec<u32>,
+    /// How many answers have each long content (by its hash): a long answer's group is its
+    /// exact content, so its id comes from the hash and only its size needs the class.
+    long: HashMap<u64, u32>,
 }
 
 /// How long a group's representative text is kept.
@@ -236,6 +240,10 @@ impl GroupsBuilder {
     /// Only its content is kept (a long answer's as a hash), not its text.
     pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) {
         let variants = &mut self.questions[question].1;
+        if let Content::Long(hash) = content.0 {
+            *variants.long.entry(hash).or_default() += 1;
+            return;
+        }
         let next = variants.entries.len() as u32;
         let at = *variants.index.entry(content.0.clone()).or_insert(next);
         if at == next {
@@ -282,9 +290,12 @@ pub struct Groups {
 #[derive(Debug, Clone)]
 struct QuestionGroups {
     question: QuestionId,
+    /// The groups of short answers.
     groups: Vec<Group>,
-    /// Per answer slot, its group's index; `u32::MAX` for no answer.
+    /// Per answer slot, its short group's index; `u32::MAX` for no answer or a long one.
     answers: Vec<u32>,
+    /// How many answers have each long content.
+    long: HashMap<u64, u32>,
 }
 
 impl Groups {
@@ -348,16 +359,32 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
 }
 
 impl Groups {
-    /// Give each of the student's answers (the student in `slot`) its group.
+    /// Give each of the student's answers (the student in `slot`) its group and the group's
+    /// size. A long answer's group is read from its own text (its content's hash).
     pub fn give(&self, slot: usize, questions: &[QuestionId], student: &mut StudentGrade) {
         for (at, id) in questions.iter().enumerate() {
-            if let Some(q) = student.questions.iter_mut().find(|q| &q.id == id) {
-                q.group = if q.answer.is_some() {
-                    self.of(at, slot).map(|g| g.id.clone())
-                } else {
-                    None
-                };
-            }
+            let Some(q) = student.questions.iter_mut().find(|q| &q.id == id) else {
+                continue;
+            };
+            (q.group, q.group_size) = match q.answer {
+                Some(_) => self
+                    .id_of(at, slot, &q.answer_text)
+                    .map_or((None, 0), |(id, size)| (Some(id), size)),
+                None => (None, 0),
+            };
+        }
+    }
+
+    /// The group (id and size) of the answer `text` of the student in `slot` to the question
+    /// at `question`.
+    pub fn id_of(&self, question: usize, slot: usize, text: &str) -> Option<(GroupId, u32)> {
+        let q = self.questions.get(question)?;
+        match GroupsBuilder::content(text).0 {
+            Content::Long(hash) => Some((
+                GroupId::of(&q.question, &Key::Long(hash).text()),
+                q.long.get(&hash).copied().unwrap_or(1),
+            )),
+            Content::Short(_) => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
         }
     }
 }
@@ -590,6 +617,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         entries,
         answers,
         decisive,
+        long,
         ..
     } = variants;
     let spelling = misspellings(&entries, &decisive);
@@ -669,6 +697,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         question,
         groups,
         answers,
+        long,
     }
 }
 
@@ -874,8 +903,10 @@ mod tests {
             builder.add(0, slot, GroupsBuilder::content(text));
         }
         let groups = builder.finish();
-        let ids = (0..answers.len())
-            .map(|slot| groups.of(0, slot).map(|g| g.id.clone()))
+        let ids = answers
+            .iter()
+            .enumerate()
+            .map(|(slot, text)| groups.id_of(0, slot, text).map(|(id, _)| id))
             .collect();
         (groups, ids)
     }
@@ -1005,9 +1036,13 @@ mod tests {
         let long = "the model learns a low rank update to each weight matrix while the base stays frozen";
         let reordered =
             "while the base stays frozen the model learns a low rank update to each weight matrix";
-        let (_, ids) = groups_of(&[long, &long.to_uppercase(), reordered]);
+        let upper = long.to_uppercase();
+        let (groups, ids) = groups_of(&[long, &upper, reordered]);
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
+        // Kept as a hash, counted all the same.
+        assert_eq!(groups.id_of(0, 0, long).unwrap().1, 2);
+        assert_eq!(groups.id_of(0, 2, reordered).unwrap().1, 1);
     }
 
     #[test]

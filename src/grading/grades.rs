@@ -173,6 +173,10 @@ pub struct QuestionGrade {
     /// [`crate::course::groups`]); `None` when no answer was found or groups were not formed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupId>,
+    /// How many answers the group holds in this run (0 when unknown); for the class tally,
+    /// not written.
+    #[serde(skip)]
+    pub group_size: u32,
     /// A TA's decision on the answer's whole group, which set its score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,

@@ -125,6 +125,7 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
         confidence: 1.0,
         overridden: None,
         group: None,
+        group_size: 0,
         decision: None,
     }
 }
@@ -345,6 +346,7 @@ impl<'q> Scored<'q> {
             confidence,
             overridden: None,
             group: None,
+            group_size: 0,
             decision: None,
         }
     }

@@ -89,6 +89,7 @@ fn question(
         flags,
         overridden: None,
         group: None,
+        group_size: 0,
         decision: None,
     }
 }
