@@ -15,7 +15,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use crate::course::groups::{GroupReview, GroupTally};
+use crate::course::groups::{GroupQueue, GroupTally};
 use crate::course::review::{review_items, ReviewItem};
 use crate::course::spill::{Offset, Spill, SpillReader};
 use crate::grading::grades::{AssignmentInfo, Flag, GradeReport, Outcome, StudentGrade, SubmissionStatus};
@@ -140,7 +140,7 @@ impl ClassTally {
             .map(|(i, id)| (id.clone(), i as u16 + 1))
             .collect();
         Ok(ClassTally {
-            groups: GroupTally::new(assignment.questions.iter().map(|q| (q.id.clone(), q.max))),
+            groups: GroupTally::new(assignment.questions.iter().map(|q| (q.id.clone(), q.max)))?,
             questions: assignment
                 .questions
                 .iter()
@@ -183,7 +183,7 @@ impl ClassTally {
             SubmissionStatus::Graded => {
                 counts.graded += 1;
                 *self.totals.entry(student.total).or_default() += 1;
-                self.groups.add(student);
+                self.groups.add(student)?;
                 for q in &student.questions {
                     counts.flagged_answers += usize::from(!q.flags.is_empty());
                     counts.missing_answers += usize::from(q.flags.contains(&Flag::Missing));
@@ -284,7 +284,7 @@ impl ClassTally {
             review: self.review.finish()?,
             queue: self.keys.into_iter().map(|k| k.at).collect(),
             pages,
-            groups: self.groups.finish(),
+            groups: self.groups.finish()?,
         })
     }
 }
@@ -302,7 +302,7 @@ pub struct ClassReport {
     /// Full grades of the students with a page in the HTML report, in id order.
     pub pages: Vec<StudentPage>,
     /// The answer groups, in review order.
-    pub groups: Vec<GroupReview>,
+    pub groups: GroupQueue,
 }
 
 impl ClassReport {

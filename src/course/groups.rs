@@ -22,8 +22,10 @@
 //! variant is the largest.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
 
-use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, StudentGrade};
+use crate::course::spill::{Offset, Spill, SpillReader};
+use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade};
 use crate::ids::{GroupId, Points, QuestionId, StudentId};
 use crate::matching::cues::is_negator;
 use crate::matching::fnv;
@@ -393,7 +395,7 @@ impl Groups {
 const NAMED_MEMBERS: usize = 5;
 
 /// One group as a review sees it: its answers' scores and doubts, gathered as they are graded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GroupReview {
     pub question: QuestionId,
     pub group: GroupId,
@@ -418,11 +420,11 @@ pub struct GroupReview {
     /// How much a TA's look is worth: its size times its doubt (see [`GroupReview::doubt`]).
     pub priority: f64,
     /// Why it is doubtful, most telling first.
-    pub reasons: Vec<&'static str>,
+    pub reasons: Vec<String>,
 }
 
 /// One member of a group as its review row shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupMember {
     pub student: StudentId,
     pub text: String,
@@ -500,114 +502,224 @@ fn is_doubtful(flag: &Flag) -> bool {
     )
 }
 
-/// The groups' review rows, gathered one student at a time; memory grows with the number of
-/// groups, not of answers.
-#[derive(Debug, Default)]
+/// Where a group of one answer waits on disk, with what orders it.
+#[derive(Debug, Clone, Copy)]
+struct SingleKey {
+    priority: f64,
+    question: u16,
+    id: u64,
+    at: Offset,
+}
+
+/// The groups' review rows, gathered one student at a time. Groups of several answers are
+/// counted in memory; a group of one answer (most answers of a class of long answers) is
+/// complete when it is seen, so it goes to a temporary file with a small sort key in memory.
 pub struct GroupTally {
     rows: Vec<GroupReview>,
     confidence_sums: Vec<f64>,
     index: HashMap<(usize, GroupId), usize>,
+    singles: Spill<GroupReview>,
+    single_keys: Vec<SingleKey>,
     /// Question ids, in rubric order, and their maxima.
     questions: Vec<(QuestionId, Points)>,
 }
 
 impl GroupTally {
-    pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> GroupTally {
-        GroupTally {
+    pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> io::Result<GroupTally> {
+        Ok(GroupTally {
+            rows: Vec::new(),
+            confidence_sums: Vec::new(),
+            index: HashMap::new(),
+            singles: Spill::new()?,
+            single_keys: Vec::new(),
             questions: questions.into_iter().collect(),
-            ..GroupTally::default()
-        }
+        })
     }
 
     /// Count one student's grouped answers in (students in id order).
-    pub fn add(&mut self, student: &StudentGrade) {
+    pub fn add(&mut self, student: &StudentGrade) -> io::Result<()> {
         for q in &student.questions {
             let Some(group) = &q.group else { continue };
             let Some(at) = self.questions.iter().position(|(id, _)| id == &q.id) else {
                 continue;
             };
+            let empty = || GroupReview {
+                question: q.id.clone(),
+                group: group.clone(),
+                max: self.questions[at].1,
+                size: 0,
+                scores: BTreeMap::new(),
+                members: Vec::new(),
+                evidence: Vec::new(),
+                concepts: Vec::new(),
+                confidence: 0.0,
+                doubtful: 0,
+                priority: 0.0,
+                reasons: Vec::new(),
+            };
+            if q.group_size == 1 {
+                let mut review = empty();
+                review.count(student, q);
+                review.settle(q.confidence);
+                let key = SingleKey {
+                    priority: review.priority,
+                    question: at as u16,
+                    id: u64::from_str_radix(group.as_str(), 16).unwrap_or(u64::MAX),
+                    at: self.singles.push(&review)?,
+                };
+                self.single_keys.push(key);
+                continue;
+            }
             let next = self.rows.len();
             let row = *self.index.entry((at, group.clone())).or_insert(next);
             if row == next {
-                self.rows.push(GroupReview {
-                    question: q.id.clone(),
-                    group: group.clone(),
-                    max: self.questions[at].1,
-                    size: 0,
-                    scores: BTreeMap::new(),
-                    members: Vec::new(),
-                    evidence: Vec::new(),
-                    concepts: Vec::new(),
-                    confidence: 0.0,
-                    doubtful: 0,
-                    priority: 0.0,
-                    reasons: Vec::new(),
-                });
+                self.rows.push(empty());
                 self.confidence_sums.push(0.0);
             }
-            let review = &mut self.rows[row];
-            review.size += 1;
-            *review.scores.entry(q.score).or_default() += 1;
-            if review.members.len() < NAMED_MEMBERS {
-                let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
-                if review.members.is_empty() {
-                    review.evidence = q
-                        .concepts
-                        .iter()
-                        .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
-                        .map(|c| ConceptResult {
-                            feedback: None,
-                            ..c.clone()
-                        })
-                        .collect();
-                }
-                review.members.push(GroupMember {
-                    student: student.student.clone(),
-                    text: text.to_string(),
-                });
-            }
-            for c in &q.concepts {
-                if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
-                    match review.concepts.iter_mut().find(|(id, _)| id == &c.id) {
-                        Some((_, n)) => *n += 1,
-                        None => review.concepts.push((c.id.clone(), 1)),
-                    }
-                }
-            }
-            review.doubtful += usize::from(q.flags.iter().any(is_doubtful));
+            self.rows[row].count(student, q);
             self.confidence_sums[row] += q.confidence;
         }
+        Ok(())
     }
 
     /// The groups in review order: highest priority first, then by question (rubric order),
     /// then by id.
-    pub fn finish(self) -> Vec<GroupReview> {
+    pub fn finish(self) -> io::Result<GroupQueue> {
         let GroupTally {
             mut rows,
             confidence_sums,
             index,
+            singles,
+            mut single_keys,
             ..
         } = self;
-        let mut question_of = vec![0; rows.len()];
+        let mut question_of = vec![0u16; rows.len()];
         for ((question, _), row) in index {
-            question_of[row] = question;
+            question_of[row] = question as u16;
         }
         for (row, sum) in rows.iter_mut().zip(confidence_sums) {
-            row.confidence = sum / row.size.max(1) as f64;
-            let (doubt, reasons) = row.doubt();
-            row.priority = row.size as f64 * doubt;
-            row.reasons = reasons;
+            row.settle(sum / row.size.max(1) as f64);
         }
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            rows[b]
-                .priority
-                .total_cmp(&rows[a].priority)
-                .then(question_of[a].cmp(&question_of[b]))
-                .then_with(|| rows[a].group.cmp(&rows[b].group))
-        });
-        let mut rows: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
-        order.into_iter().filter_map(|i| rows[i].take()).collect()
+        let mut keys: Vec<(f64, u16, u64, Place)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let id = u64::from_str_radix(row.group.as_str(), 16).unwrap_or(u64::MAX);
+                (row.priority, question_of[i], id, Place::Memory(i))
+            })
+            .collect();
+        keys.extend(
+            single_keys
+                .drain(..)
+                .map(|k| (k.priority, k.question, k.id, Place::Disk(k.at))),
+        );
+        keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut per_question = vec![0; question_of.iter().map(|&q| q as usize + 1).max().unwrap_or(0)];
+        for k in &keys {
+            if per_question.len() <= k.1 as usize {
+                per_question.resize(k.1 as usize + 1, 0);
+            }
+            per_question[k.1 as usize] += 1;
+        }
+        Ok(GroupQueue {
+            rows,
+            singles: singles.finish()?,
+            order: keys.into_iter().map(|k| (k.1, k.3)).collect(),
+            per_question,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Memory(usize),
+    Disk(Offset),
+}
+
+/// The groups of a finished [`GroupTally`], in review order.
+pub struct GroupQueue {
+    rows: Vec<GroupReview>,
+    singles: SpillReader<GroupReview>,
+    /// (question index, where the row is), in review order.
+    order: Vec<(u16, Place)>,
+    per_question: Vec<usize>,
+}
+
+impl GroupQueue {
+    /// Every group, in review order.
+    pub fn iter(&self) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
+        self.order.iter().map(|&(_, place)| self.get(place))
+    }
+
+    /// The groups of the question at `question` (rubric order), in review order.
+    pub fn of_question(&self, question: usize) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
+        self.order
+            .iter()
+            .filter(move |(q, _)| *q as usize == question)
+            .map(|&(_, place)| self.get(place))
+    }
+
+    /// How many groups the question at `question` has.
+    pub fn count(&self, question: usize) -> usize {
+        self.per_question.get(question).copied().unwrap_or(0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn get(&self, place: Place) -> io::Result<GroupReview> {
+        match place {
+            Place::Memory(i) => Ok(self.rows[i].clone()),
+            Place::Disk(at) => self.singles.get(at),
+        }
+    }
+}
+
+impl GroupReview {
+    /// Count one answer in.
+    fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) {
+        self.size += 1;
+        *self.scores.entry(q.score).or_default() += 1;
+        if self.members.len() < NAMED_MEMBERS {
+            let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
+            if self.members.is_empty() {
+                self.evidence = q
+                    .concepts
+                    .iter()
+                    .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
+                    .map(|c| ConceptResult {
+                        feedback: None,
+                        ..c.clone()
+                    })
+                    .collect();
+            }
+            self.members.push(GroupMember {
+                student: student.student.clone(),
+                text: text.to_string(),
+            });
+        }
+        for c in &q.concepts {
+            if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
+                match self.concepts.iter_mut().find(|(id, _)| id == &c.id) {
+                    Some((_, n)) => *n += 1,
+                    None => self.concepts.push((c.id.clone(), 1)),
+                }
+            }
+        }
+        self.doubtful += usize::from(q.flags.iter().any(is_doubtful));
+    }
+
+    /// Every answer counted: the mean confidence, the doubt and the priority.
+    fn settle(&mut self, confidence: f64) {
+        self.confidence = confidence;
+        let (doubt, reasons) = self.doubt();
+        self.priority = self.size as f64 * doubt;
+        self.reasons = reasons.into_iter().map(str::to_string).collect();
     }
 }
 

@@ -38,8 +38,8 @@ impl ClassWriter for GroupsCsv {
             "reasons",
             "members",
         ])?;
-        for group in &class.groups {
-            csv.write_record(row(group))?;
+        for group in class.groups.iter() {
+            csv.write_record(row(&group?))?;
         }
         csv.flush()?;
         Ok(())

@@ -141,7 +141,7 @@ struct GroupView {
     /// `full`, `some` or `none`, of the usual score.
     level: &'static str,
     mixed: bool,
-    reasons: Vec<&'static str>,
+    reasons: Vec<String>,
     concepts: String,
     segments: Vec<Segment>,
     members: Vec<GroupMemberView>,
@@ -273,7 +273,7 @@ impl Page {
             not_on_roster: counts.not_on_roster,
             review_below: format!("{REVIEW_BELOW:.2}"),
             questions: class.questions.iter().map(question_stats).collect(),
-            groups: group_views(class),
+            groups: group_views(class)?,
             has_groups: !class.groups.is_empty(),
             review_total: class.review_len(),
             review_more: class.review_len() - review.len(),
@@ -300,64 +300,65 @@ fn question_stats(q: &QuestionTally) -> QuestionStats {
 }
 
 /// Each question's groups, in review order, the first [`GROUPS_SHOWN`].
-fn group_views(class: &ClassReport) -> Vec<QuestionGroupsView> {
+fn group_views(class: &ClassReport) -> io::Result<Vec<QuestionGroupsView>> {
     let with_page: std::collections::HashSet<&str> =
         class.pages.iter().map(|p| p.grade.student.as_str()).collect();
-    class
-        .questions
-        .iter()
-        .map(|q| {
-            let all: Vec<&GroupReview> = class.groups.iter().filter(|g| g.question == q.id).collect();
-            let groups = all
-                .iter()
-                .take(GROUPS_SHOWN)
-                .map(|g| {
-                    let usual = g.usual_score();
-                    GroupView {
-                        id: g.group.to_string(),
-                        size: g.size,
-                        scores: g
-                            .scores
-                            .iter()
-                            .rev()
-                            .map(|(score, n)| format!("{score} ×{n}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        usual: usual.to_string(),
-                        max: g.max.to_string(),
-                        level: level(usual, g.max),
-                        mixed: g.scores.len() > 1,
-                        reasons: g.reasons.clone(),
-                        concepts: g
-                            .concepts
-                            .iter()
-                            .map(|(id, n)| format!("{id} ×{n}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        segments: highlight(g.representative(), &g.evidence),
-                        members: g
-                            .members
-                            .iter()
-                            .map(|m| GroupMemberView {
-                                student: m.student.to_string(),
-                                anchor: with_page
-                                    .contains(m.student.as_str())
-                                    .then(|| answer_anchor(m.student.as_str(), q.id.as_str())),
-                                text: m.text.clone(),
-                            })
-                            .collect(),
-                        more_members: g.size - g.members.len(),
-                    }
-                })
-                .collect();
-            QuestionGroupsView {
-                id: q.id.to_string(),
-                total: all.len(),
-                more: all.len().saturating_sub(GROUPS_SHOWN),
-                groups,
-            }
+    let questions = class.questions.iter().enumerate().map(|(at, q)| {
+        let total = class.groups.count(at);
+        let shown: Vec<GroupReview> = class
+            .groups
+            .of_question(at)
+            .take(GROUPS_SHOWN)
+            .collect::<io::Result<_>>()?;
+        let groups = shown
+            .iter()
+            .map(|g| {
+                let usual = g.usual_score();
+                GroupView {
+                    id: g.group.to_string(),
+                    size: g.size,
+                    scores: g
+                        .scores
+                        .iter()
+                        .rev()
+                        .map(|(score, n)| format!("{score} ×{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    usual: usual.to_string(),
+                    max: g.max.to_string(),
+                    level: level(usual, g.max),
+                    mixed: g.scores.len() > 1,
+                    reasons: g.reasons.clone(),
+                    concepts: g
+                        .concepts
+                        .iter()
+                        .map(|(id, n)| format!("{id} ×{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    segments: highlight(g.representative(), &g.evidence),
+                    members: g
+                        .members
+                        .iter()
+                        .map(|m| GroupMemberView {
+                            student: m.student.to_string(),
+                            anchor: with_page
+                                .contains(m.student.as_str())
+                                .then(|| answer_anchor(m.student.as_str(), q.id.as_str())),
+                            text: m.text.clone(),
+                        })
+                        .collect(),
+                    more_members: g.size - g.members.len(),
+                }
+            })
+            .collect();
+        Ok(QuestionGroupsView {
+            id: q.id.to_string(),
+            total,
+            more: total.saturating_sub(GROUPS_SHOWN),
+            groups,
         })
-        .collect()
+    });
+    questions.collect()
 }
 
 fn review_row(item: &ReviewItem) -> ReviewRow {
@@ -1025,11 +1026,12 @@ mod tests {
         // Every question with answers has its section, every group its entry, in the order
         // of groups.csv, with its members linked to their answers.
         for q in &report.assignment.questions {
-            let in_order: Vec<&str> = class
+            let in_order: Vec<String> = class
                 .groups
                 .iter()
+                .map(Result::unwrap)
                 .filter(|g| g.question == q.id)
-                .map(|g| g.group.as_str())
+                .map(|g| g.group.to_string())
                 .collect();
             assert!(html.contains(&format!("id=\"groups-{}\"", q.id)));
             let positions: Vec<usize> = in_order
