@@ -6,7 +6,8 @@
 //! (`thirteen` is `13`) and `n't` (`not`). Within a question, a rare word within the matcher's
 //! edit allowance of a much more common one is read as its misspelling. Answers of at most
 //! [`SHORT_ANSWER_WORDS`] content words are compared as sets (word order and repetition do not
-//! matter: "market economy" and "economy, market"); longer ones as sequences.
+//! matter: "market economy" and "economy, market"); longer ones as sequences of the words as
+//! written (case, punctuation and function words aside), kept as a hash.
 //!
 //! Answers with the same content form a *variant*; variants are then merged into groups when
 //! their weighted word overlap is at least [`MERGE_SIMILARITY`] (weighted Jaccard, each word
@@ -44,7 +45,8 @@ pub const MERGE_SIMILARITY: f64 = 0.75;
 /// rarer one to be read as its misspelling.
 const MISSPELLING_RATIO: u32 = 3;
 
-/// Words that do not change what an answer says. Negators are not among them.
+/// Words that do not change what an answer says. Negators are not among them. Sorted, for a
+/// binary search: every word of every answer is looked up.
 const FUNCTION_WORDS: &[&str] = &[
     "a", "about", "after", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
     "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "due", "each", "for", "from",
@@ -105,7 +107,7 @@ pub fn content_words_in(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
         if word.is_empty() {
             continue;
         }
-        let offset = start + piece.find(word).unwrap_or(0);
+        let offset = start + (piece.len() - piece.trim_start_matches('\'').len());
         let range = offset..offset + word.len();
         if word.ends_with("n't") || is_negator(word) {
             words.push(("not".to_string(), range));
@@ -113,7 +115,7 @@ pub fn content_words_in(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
         }
         // `it's`, `they're`: a function word contracted with a verb.
         let head = word.split('\'').next().unwrap_or(word);
-        if FUNCTION_WORDS.contains(&head) {
+        if FUNCTION_WORDS.binary_search(&head).is_ok() {
             continue;
         }
         if let Some((_, digits)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
@@ -171,7 +173,7 @@ enum Content {
     /// A short answer's words as written, in order (stems and set semantics come once
     /// misspellings are settled).
     Short(Vec<Box<str>>),
-    /// A long answer's stems, as a hash of the sequence.
+    /// A long answer's content words, as a hash of the sequence.
     Long(u64),
 }
 
@@ -189,6 +191,8 @@ struct Variants {
     /// How many answers have each long content (by its hash): a long answer's group is its
     /// exact content, so its id comes from the hash and only its size needs the class.
     long: HashMap<u64, u32>,
+    /// Per answer slot, the hash of its long content; 0 for none.
+    long_answers: Vec<u64>,
 }
 
 /// How long a group's representative text is kept.
@@ -214,6 +218,7 @@ impl GroupsBuilder {
                     let variants = Variants {
                         decisive,
                         answers: vec![u32::MAX; students],
+                        long_answers: vec![0; students],
                         ..Variants::default()
                     };
                     (q, variants)
@@ -229,9 +234,11 @@ impl GroupsBuilder {
         AnswerContent(if words.len() <= SHORT_ANSWER_WORDS {
             Content::Short(words.into_iter().map(String::into_boxed_str).collect())
         } else {
+            // A long answer is grouped only with the same words in the same order; its words
+            // are hashed as written (stemming them all was a tenth of a run).
             let mut h = fnv::Fnv::default();
             for w in &words {
-                std::hash::Hasher::write(&mut h, stem(w).as_bytes());
+                std::hash::Hasher::write(&mut h, w.as_bytes());
                 std::hash::Hasher::write(&mut h, b" ");
             }
             Content::Long(std::hash::Hasher::finish(&h))
@@ -244,6 +251,7 @@ impl GroupsBuilder {
         let variants = &mut self.questions[question].1;
         if let Content::Long(hash) = content.0 {
             *variants.long.entry(hash).or_default() += 1;
+            variants.long_answers[slot] = hash;
             return;
         }
         let next = variants.entries.len() as u32;
@@ -298,6 +306,8 @@ struct QuestionGroups {
     answers: Vec<u32>,
     /// How many answers have each long content.
     long: HashMap<u64, u32>,
+    /// Per answer slot, the hash of its long content; 0 for none.
+    long_answers: Vec<u64>,
 }
 
 impl Groups {
@@ -370,23 +380,23 @@ impl Groups {
             };
             (q.group, q.group_size) = match q.answer {
                 Some(_) => self
-                    .id_of(at, slot, &q.answer_text)
+                    .id_of(at, slot)
                     .map_or((None, 0), |(id, size)| (Some(id), size)),
                 None => (None, 0),
             };
         }
     }
 
-    /// The group (id and size) of the answer `text` of the student in `slot` to the question
-    /// at `question`.
-    pub fn id_of(&self, question: usize, slot: usize, text: &str) -> Option<(GroupId, u32)> {
+    /// The group (id and size) of the answer of the student in `slot` to the question at
+    /// `question`.
+    pub fn id_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
         let q = self.questions.get(question)?;
-        match GroupsBuilder::content(text).0 {
-            Content::Long(hash) => Some((
+        match q.long_answers.get(slot).copied().unwrap_or(0) {
+            0 => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
+            hash => Some((
                 GroupId::of(&q.question, &Key::Long(hash).text()),
                 q.long.get(&hash).copied().unwrap_or(1),
             )),
-            Content::Short(_) => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
         }
     }
 }
@@ -730,6 +740,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         answers,
         decisive,
         long,
+        long_answers,
         ..
     } = variants;
     let spelling = misspellings(&entries, &decisive);
@@ -810,6 +821,7 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         groups,
         answers,
         long,
+        long_answers,
     }
 }
 
@@ -1018,9 +1030,14 @@ mod tests {
         let ids = answers
             .iter()
             .enumerate()
-            .map(|(slot, text)| groups.id_of(0, slot, text).map(|(id, _)| id))
+            .map(|(slot, _)| groups.id_of(0, slot).map(|(id, _)| id))
             .collect();
         (groups, ids)
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_the_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
@@ -1153,8 +1170,8 @@ mod tests {
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
         // Kept as a hash, counted all the same.
-        assert_eq!(groups.id_of(0, 0, long).unwrap().1, 2);
-        assert_eq!(groups.id_of(0, 2, reordered).unwrap().1, 1);
+        assert_eq!(groups.id_of(0, 0).unwrap().1, 2);
+        assert_eq!(groups.id_of(0, 2).unwrap().1, 1);
     }
 
     #[test]
