@@ -188,10 +188,8 @@ struct Variants {
     /// Per answer slot (the student's place in the run), its short variant; `u32::MAX` for
     /// none (no answer, or a long one).
     answers: Vec<u32>,
-    /// How many answers have each long content (by its hash): a long answer's group is its
+    /// Per answer slot, the hash of its long content; 0 for none. A long answer's group is its
     /// exact content, so its id comes from the hash and only its size needs the class.
-    long: HashMap<u64, u32>,
-    /// Per answer slot, the hash of its long content; 0 for none.
     long_answers: Vec<u64>,
 }
 
@@ -250,7 +248,6 @@ impl GroupsBuilder {
     pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) {
         let variants = &mut self.questions[question].1;
         if let Content::Long(hash) = content.0 {
-            *variants.long.entry(hash).or_default() += 1;
             variants.long_answers[slot] = hash;
             return;
         }
@@ -304,8 +301,9 @@ struct QuestionGroups {
     groups: Vec<Group>,
     /// Per answer slot, its short group's index; `u32::MAX` for no answer or a long one.
     answers: Vec<u32>,
-    /// How many answers have each long content.
-    long: HashMap<u64, u32>,
+    /// The hashes of the long answers' contents, sorted: how many answers have one is the
+    /// length of its run.
+    long: Vec<u64>,
     /// Per answer slot, the hash of its long content; 0 for none.
     long_answers: Vec<u64>,
 }
@@ -393,10 +391,14 @@ impl Groups {
         let q = self.questions.get(question)?;
         match q.long_answers.get(slot).copied().unwrap_or(0) {
             0 => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
-            hash => Some((
-                GroupId::of(&q.question, &Key::Long(hash).text()),
-                q.long.get(&hash).copied().unwrap_or(1),
-            )),
+            hash => {
+                let from = q.long.partition_point(|&h| h < hash);
+                let to = q.long.partition_point(|&h| h <= hash);
+                Some((
+                    GroupId::of(&q.question, &Key::Long(hash).text()),
+                    (to - from).max(1) as u32,
+                ))
+            }
         }
     }
 }
@@ -512,12 +514,12 @@ fn is_doubtful(flag: &Flag) -> bool {
     )
 }
 
-/// Where a group of one answer waits on disk, with what orders it.
+/// Where a group of one answer waits on disk, with what orders it (after priority and
+/// question, the order it came in, which is the students' id order).
 #[derive(Debug, Clone, Copy)]
 struct SingleKey {
     priority: f64,
     question: u16,
-    id: u64,
     at: Offset,
 }
 
@@ -574,7 +576,6 @@ impl GroupTally {
                 let key = SingleKey {
                     priority: review.priority,
                     question: at as u16,
-                    id: u64::from_str_radix(group.as_str(), 16).unwrap_or(u64::MAX),
                     at: self.singles.push(&review)?,
                 };
                 self.single_keys.push(key);
@@ -592,8 +593,9 @@ impl GroupTally {
         Ok(())
     }
 
-    /// The groups in review order: highest priority first, then by question (rubric order),
-    /// then by id.
+    /// The groups in review order: highest priority first, then by question (rubric order);
+    /// at equal priority in one question, groups of several answers first (by id), then groups
+    /// of one answer (by student).
     pub fn finish(self) -> io::Result<GroupQueue> {
         let GroupTally {
             mut rows,
@@ -601,7 +603,7 @@ impl GroupTally {
             index,
             singles,
             mut single_keys,
-            ..
+            questions,
         } = self;
         let mut question_of = vec![0u16; rows.len()];
         for ((question, _), row) in index {
@@ -610,63 +612,60 @@ impl GroupTally {
         for (row, sum) in rows.iter_mut().zip(confidence_sums) {
             row.settle(sum / row.size.max(1) as f64);
         }
-        let mut keys: Vec<(f64, u16, u64, Place)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let id = u64::from_str_radix(row.group.as_str(), 16).unwrap_or(u64::MAX);
-                (row.priority, question_of[i], id, Place::Memory(i))
-            })
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            rows[b]
+                .priority
+                .total_cmp(&rows[a].priority)
+                .then(question_of[a].cmp(&question_of[b]))
+                .then_with(|| rows[a].group.cmp(&rows[b].group))
+        });
+        let mut sorted: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
+        let rows: Vec<(u16, GroupReview)> = order
+            .into_iter()
+            .filter_map(|i| Some((question_of[i], sorted[i].take()?)))
             .collect();
-        keys.extend(
-            single_keys
-                .drain(..)
-                .map(|k| (k.priority, k.question, k.id, Place::Disk(k.at))),
-        );
-        keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut per_question = vec![0; question_of.iter().map(|&q| q as usize + 1).max().unwrap_or(0)];
-        for k in &keys {
-            if per_question.len() <= k.1 as usize {
-                per_question.resize(k.1 as usize + 1, 0);
-            }
-            per_question[k.1 as usize] += 1;
+        // Stable: equal keys keep the order they came in.
+        single_keys.sort_by(|a, b| {
+            b.priority
+                .total_cmp(&a.priority)
+                .then(a.question.cmp(&b.question))
+        });
+        let mut per_question = vec![0; questions.len()];
+        for q in rows
+            .iter()
+            .map(|r| r.0)
+            .chain(single_keys.iter().map(|k| k.question))
+        {
+            per_question[q as usize] += 1;
         }
         Ok(GroupQueue {
             rows,
             singles: singles.finish()?,
-            order: keys.into_iter().map(|k| (k.1, k.3)).collect(),
+            single_keys,
             per_question,
         })
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    Memory(usize),
-    Disk(Offset),
-}
-
-/// The groups of a finished [`GroupTally`], in review order.
+/// The groups of a finished [`GroupTally`], in review order: the groups of several answers
+/// (in memory) and of one answer (on disk), each sorted, merged as they are read.
 pub struct GroupQueue {
-    rows: Vec<GroupReview>,
+    rows: Vec<(u16, GroupReview)>,
     singles: SpillReader<GroupReview>,
-    /// (question index, where the row is), in review order.
-    order: Vec<(u16, Place)>,
+    single_keys: Vec<SingleKey>,
     per_question: Vec<usize>,
 }
 
 impl GroupQueue {
     /// Every group, in review order.
     pub fn iter(&self) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
-        self.order.iter().map(|&(_, place)| self.get(place))
+        self.merged(None)
     }
 
     /// The groups of the question at `question` (rubric order), in review order.
     pub fn of_question(&self, question: usize) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
-        self.order
-            .iter()
-            .filter(move |(q, _)| *q as usize == question)
-            .map(|&(_, place)| self.get(place))
+        self.merged(Some(question as u16))
     }
 
     /// How many groups the question at `question` has.
@@ -675,18 +674,38 @@ impl GroupQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.rows.len() + self.single_keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.len() == 0
     }
 
-    fn get(&self, place: Place) -> io::Result<GroupReview> {
-        match place {
-            Place::Memory(i) => Ok(self.rows[i].clone()),
-            Place::Disk(at) => self.singles.get(at),
-        }
+    fn merged(&self, only: Option<u16>) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
+        let keep = move |q: u16| only.is_none_or(|o| o == q);
+        let mut rows = self.rows.iter().filter(move |r| keep(r.0)).peekable();
+        let mut singles = self
+            .single_keys
+            .iter()
+            .filter(move |k| keep(k.question))
+            .peekable();
+        std::iter::from_fn(move || {
+            let row_first = match (rows.peek(), singles.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((q, row)), Some(key)) => match row.priority.total_cmp(&key.priority) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    std::cmp::Ordering::Equal => *q <= key.question,
+                },
+            };
+            Some(if row_first {
+                Ok(rows.next()?.1.clone())
+            } else {
+                self.singles.get(singles.next()?.at)
+            })
+        })
     }
 }
 
@@ -739,10 +758,11 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         entries,
         answers,
         decisive,
-        long,
         long_answers,
         ..
     } = variants;
+    let mut long: Vec<u64> = long_answers.iter().copied().filter(|&h| h != 0).collect();
+    long.sort_unstable();
     let spelling = misspellings(&entries, &decisive);
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
