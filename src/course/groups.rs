@@ -170,9 +170,9 @@ fn escapes() -> &'static regex::Regex {
 /// Where an answer's content is kept while the class is read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Content {
-    /// A short answer's words as written, in order (stems and set semantics come once
-    /// misspellings are settled).
-    Short(Vec<Box<str>>),
+    /// A short answer's words as written, in order, joined by spaces (stems and set
+    /// semantics come once misspellings are settled).
+    Short(Box<str>),
     /// A long answer's content words, as a hash of the sequence.
     Long(u64),
 }
@@ -182,7 +182,10 @@ enum Content {
 struct Variants {
     /// Stems two variants must agree on to be merged (besides negations and numbers).
     decisive: BTreeSet<String>,
-    index: HashMap<Content, u32>,
+    /// Variants by their content's hash (the content itself is kept once, in `entries`);
+    /// contents whose hashes collide go to `collided`.
+    index: HashMap<u64, u32>,
+    collided: HashMap<Box<str>, u32>,
     /// Per variant: its content and how many answers.
     entries: Vec<(Content, u32)>,
     /// Per answer slot (the student's place in the run), its short variant; `u32::MAX` for
@@ -230,7 +233,7 @@ impl GroupsBuilder {
     pub fn content(text: &str) -> AnswerContent {
         let words = content_words(text);
         AnswerContent(if words.len() <= SHORT_ANSWER_WORDS {
-            Content::Short(words.into_iter().map(String::into_boxed_str).collect())
+            Content::Short(words.join(" ").into_boxed_str())
         } else {
             // A long answer is grouped only with the same words in the same order; its words
             // are hashed as written (stemming them all was a tenth of a run).
@@ -251,10 +254,20 @@ impl GroupsBuilder {
             variants.long_answers[slot] = hash;
             return;
         }
+        let Content::Short(words) = content.0 else {
+            unreachable!("long contents returned above")
+        };
         let next = variants.entries.len() as u32;
-        let at = *variants.index.entry(content.0.clone()).or_insert(next);
+        let at = match *variants.index.entry(fnv::hash(&*words)).or_insert(next) {
+            at if at != next
+                && !matches!(&variants.entries[at as usize].0, Content::Short(w) if *w == words) =>
+            {
+                *variants.collided.entry(words.clone()).or_insert(next)
+            }
+            at => at,
+        };
         if at == next {
-            variants.entries.push((content.0, 0));
+            variants.entries.push((Content::Short(words), 0));
         }
         variants.entries[at as usize].1 += 1;
         variants.answers[slot] = at;
@@ -282,8 +295,6 @@ pub struct Group {
     pub id: GroupId,
     /// How many answers it holds.
     pub size: u32,
-    /// Its largest variant's content words (for a long answer, empty).
-    pub content: Vec<String>,
     /// How many distinct contents it merged.
     pub variants: u32,
 }
@@ -770,8 +781,9 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         .map(|(content, _)| match content {
             Content::Short(words) => {
                 let mut set: Vec<Box<str>> = words
-                    .iter()
-                    .map(|w| stem(spelling.get(w).unwrap_or(w)).into_boxed_str())
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| stem(spelling.get(w).map_or(w, |c| &**c)).into_boxed_str())
                     .collect();
                 set.sort();
                 set.dedup();
@@ -805,14 +817,9 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
         let root = parent[i];
         if root == i {
             group_of_exact[i] = groups.len() as u32;
-            let content = match &e.key {
-                Key::Short(words) => words.iter().map(|w| w.to_string()).collect(),
-                Key::Long(_) => Vec::new(),
-            };
             groups.push(Group {
                 id: GroupId::of(&question, &e.key.text()),
                 size: 0,
-                content,
                 variants: 0,
             });
         }
@@ -874,7 +881,7 @@ fn misspellings(entries: &[(Content, u32)], rubric: &BTreeSet<String>) -> HashMa
     let mut answers_with: HashMap<&str, u32> = HashMap::new();
     for (content, count) in entries {
         if let Content::Short(words) = content {
-            let mut seen: Vec<&str> = words.iter().map(|w| &**w).collect();
+            let mut seen: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
             seen.sort_unstable();
             seen.dedup();
             for w in seen {
