@@ -181,6 +181,11 @@ fn answers_that_say_the_same_thing_share_a_group_whose_id_holds_across_runs_and_
     // Review order: the "free enterprise" answers (earning nothing, with content) come before
     // the capitalism group that the rubric credits without doubt.
     let position = |group: &str| rows.iter().position(|r| &r[1] == group).unwrap();
+    // A group's row names its first members, in id order, and its first answer stands for it.
+    let capitalism = &rows[position(&group_of(&first, "s01", "1"))];
+    assert_eq!(&capitalism[2], "4");
+    assert_eq!(&capitalism[6], "capitalism");
+    assert_eq!(&capitalism[11], "s01 s02 s03 s09");
     assert!(position(&group_of(&first, "s04", "1")) < position(&group_of(&first, "s01", "1")));
 
     // Same ids with two threads, and byte-identical files.

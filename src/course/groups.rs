@@ -430,6 +430,13 @@ pub struct GroupReview {
     /// Its first few members, in id order, with their answers (cut to a few hundred
     /// characters); the first is the group's representative.
     pub members: Vec<GroupMember>,
+    /// Whether the representative answer has a content word (an answer of only function
+    /// words or punctuation that earned nothing is no surprise).
+    #[serde(default)]
+    pub has_content: bool,
+    /// Members counted into `members` so far (some may still be on disk).
+    #[serde(skip)]
+    named: usize,
     /// What the matcher found in the representative answer, to highlight it (concepts with
     /// evidence inside the text kept).
     pub evidence: Vec<ConceptResult>,
@@ -444,6 +451,13 @@ pub struct GroupReview {
     pub priority: f64,
     /// Why it is doubtful, most telling first.
     pub reasons: Vec<String>,
+}
+
+/// A named member as it waits on disk, with the matcher's evidence for the representative.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct MemberRecord {
+    member: GroupMember,
+    evidence: Option<Vec<ConceptResult>>,
 }
 
 /// One member of a group as its review row shows it.
@@ -480,7 +494,7 @@ impl GroupReview {
             reasons.push("mixed scores");
         }
         let all_zero = self.scores.keys().all(|s| s.is_zero());
-        if all_zero && !self.max.is_zero() && !content_words(self.representative()).is_empty() {
+        if all_zero && !self.max.is_zero() && self.has_content {
             doubt += 0.6;
             reasons.push(if self.concepts.is_empty() {
                 "no concept matched"
@@ -540,6 +554,9 @@ struct SingleKey {
 pub struct GroupTally {
     rows: Vec<GroupReview>,
     confidence_sums: Vec<f64>,
+    /// The named members of the groups in `rows`, on disk: where each is.
+    members: Spill<MemberRecord>,
+    member_offsets: Vec<Vec<Offset>>,
     index: HashMap<(usize, GroupId), usize>,
     singles: Spill<GroupReview>,
     single_keys: Vec<SingleKey>,
@@ -552,6 +569,8 @@ impl GroupTally {
         Ok(GroupTally {
             rows: Vec::new(),
             confidence_sums: Vec::new(),
+            members: Spill::new()?,
+            member_offsets: Vec::new(),
             index: HashMap::new(),
             singles: Spill::new()?,
             single_keys: Vec::new(),
@@ -573,6 +592,8 @@ impl GroupTally {
                 size: 0,
                 scores: BTreeMap::new(),
                 members: Vec::new(),
+                has_content: false,
+                named: 0,
                 evidence: Vec::new(),
                 concepts: Vec::new(),
                 confidence: 0.0,
@@ -582,7 +603,9 @@ impl GroupTally {
             };
             if q.group_size == 1 {
                 let mut review = empty();
-                review.count(student, q);
+                if let Some(record) = review.count(student, q) {
+                    review.name(record);
+                }
                 review.settle(q.confidence);
                 let key = SingleKey {
                     priority: review.priority,
@@ -597,8 +620,11 @@ impl GroupTally {
             if row == next {
                 self.rows.push(empty());
                 self.confidence_sums.push(0.0);
+                self.member_offsets.push(Vec::new());
             }
-            self.rows[row].count(student, q);
+            if let Some(record) = self.rows[row].count(student, q) {
+                self.member_offsets[row].push(self.members.push(&record)?);
+            }
             self.confidence_sums[row] += q.confidence;
         }
         Ok(())
@@ -611,6 +637,8 @@ impl GroupTally {
         let GroupTally {
             mut rows,
             confidence_sums,
+            members,
+            mut member_offsets,
             index,
             singles,
             mut single_keys,
@@ -632,9 +660,12 @@ impl GroupTally {
                 .then_with(|| rows[a].group.cmp(&rows[b].group))
         });
         let mut sorted: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
-        let rows: Vec<(u16, GroupReview)> = order
+        let rows: Vec<(u16, GroupReview, Vec<Offset>)> = order
             .into_iter()
-            .filter_map(|i| Some((question_of[i], sorted[i].take()?)))
+            .filter_map(|i| {
+                let offsets = std::mem::take(&mut member_offsets[i]);
+                Some((question_of[i], sorted[i].take()?, offsets))
+            })
             .collect();
         // Stable: equal keys keep the order they came in.
         single_keys.sort_by(|a, b| {
@@ -652,6 +683,7 @@ impl GroupTally {
         }
         Ok(GroupQueue {
             rows,
+            members: members.finish()?,
             singles: singles.finish()?,
             single_keys,
             per_question,
@@ -662,7 +694,8 @@ impl GroupTally {
 /// The groups of a finished [`GroupTally`], in review order: the groups of several answers
 /// (in memory) and of one answer (on disk), each sorted, merged as they are read.
 pub struct GroupQueue {
-    rows: Vec<(u16, GroupReview)>,
+    rows: Vec<(u16, GroupReview, Vec<Offset>)>,
+    members: SpillReader<MemberRecord>,
     singles: SpillReader<GroupReview>,
     single_keys: Vec<SingleKey>,
     per_question: Vec<usize>,
@@ -705,14 +738,22 @@ impl GroupQueue {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some((q, row)), Some(key)) => match row.priority.total_cmp(&key.priority) {
+                (Some((q, row, _)), Some(key)) => match row.priority.total_cmp(&key.priority) {
                     std::cmp::Ordering::Greater => true,
                     std::cmp::Ordering::Less => false,
                     std::cmp::Ordering::Equal => *q <= key.question,
                 },
             };
             Some(if row_first {
-                Ok(rows.next()?.1.clone())
+                let (_, row, offsets) = rows.next()?;
+                let mut row = row.clone();
+                for &at in offsets {
+                    match self.members.get(at) {
+                        Ok(record) => row.name(record),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Ok(row)
             } else {
                 self.singles.get(singles.next()?.at)
             })
@@ -722,27 +763,35 @@ impl GroupQueue {
 
 impl GroupReview {
     /// Count one answer in.
-    fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) {
+    /// Count one answer in; returns the member to name, while the group names fewer than
+    /// [`NAMED_MEMBERS`] (with the matcher's evidence, for the first).
+    fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) -> Option<MemberRecord> {
         self.size += 1;
         *self.scores.entry(q.score).or_default() += 1;
-        if self.members.len() < NAMED_MEMBERS {
+        let named = (self.named < NAMED_MEMBERS).then(|| {
+            self.named += 1;
             let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
-            if self.members.is_empty() {
-                self.evidence = q
-                    .concepts
-                    .iter()
-                    .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
-                    .map(|c| ConceptResult {
-                        feedback: None,
-                        ..c.clone()
-                    })
-                    .collect();
+            let first = self.named == 1;
+            if first {
+                self.has_content = !content_words(text).is_empty();
             }
-            self.members.push(GroupMember {
-                student: student.student.clone(),
-                text: text.to_string(),
-            });
-        }
+            MemberRecord {
+                member: GroupMember {
+                    student: student.student.clone(),
+                    text: text.to_string(),
+                },
+                evidence: first.then(|| {
+                    q.concepts
+                        .iter()
+                        .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
+                        .map(|c| ConceptResult {
+                            feedback: None,
+                            ..c.clone()
+                        })
+                        .collect()
+                }),
+            }
+        });
         for c in &q.concepts {
             if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
                 match self.concepts.iter_mut().find(|(id, _)| id == &c.id) {
@@ -752,6 +801,15 @@ impl GroupReview {
             }
         }
         self.doubtful += usize::from(q.flags.iter().any(is_doubtful));
+        named
+    }
+
+    /// Name a member counted by [`GroupReview::count`].
+    fn name(&mut self, record: MemberRecord) {
+        if let Some(evidence) = record.evidence {
+            self.evidence = evidence;
+        }
+        self.members.push(record.member);
     }
 
     /// Every answer counted: the mean confidence, the doubt and the priority.
