@@ -6,7 +6,9 @@
 //! submission, or a changed answer) gets the decision too, flagged for a look.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::course::score_csv::{ScoreCsv, ScoreCsvError, ScoreRow};
 
 use crate::course::regrade::{PreviousRun, PreviousStudent};
 use crate::grading::grades::{AssignmentInfo, Decision, Flag, StudentGrade};
@@ -26,90 +28,37 @@ pub struct Decisions {
 }
 
 /// Why a decisions file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum DecisionError {
-    #[error("cannot read decisions `{}`: {source}", path.display())]
-    Csv { path: PathBuf, source: csv::Error },
-    #[error("{}:{line}: {message}", path.display())]
-    Invalid {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
-}
+pub type DecisionError = ScoreCsvError;
 
 impl Decisions {
     /// Read `question,group,points,comment` (header required; `comment` optional; other
     /// columns, such as those of `groups.csv`, are ignored). Every row is checked against the
     /// assignment's questions and maxima; a row with no points is skipped (a group not decided).
     pub fn read_csv(path: &Path, assignment: &AssignmentInfo) -> Result<Decisions, DecisionError> {
-        let csv_error = |source| DecisionError::Csv {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(csv_error)?;
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect();
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let invalid = |line: u64, message: String| DecisionError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            message,
-        };
-        let (Some(question_col), Some(group_col), Some(points_col)) =
-            (column("question"), column("group"), column("points"))
-        else {
-            return Err(invalid(
-                1,
-                "the header must name the columns `question`, `group`, `points` (and optionally `comment`)"
-                    .into(),
-            ));
-        };
-        let comment_col = column("comment");
+        let mut file = ScoreCsv::open(path, "decisions", &["question", "group", "points"], &["comment"])?;
+        let rows: Vec<ScoreRow> = file.rows().collect::<Result<_, _>>()?;
         let mut by_group = BTreeMap::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            let field = |i: usize| record.get(i).unwrap_or("").to_string();
-            let (question, group, points) = (field(question_col), field(group_col), field(points_col));
+        for row in &rows {
+            let (question, group, points) = (
+                file.field(row, "question"),
+                file.field(row, "group"),
+                file.field(row, "points"),
+            );
             if points.is_empty() {
                 continue;
             }
-            let Some(info) = assignment.questions.iter().find(|q| q.id.as_str() == question) else {
-                return Err(invalid(line, format!("no question `{question}` in the rubric")));
-            };
+            let (info, points) = file.score(row.line, assignment, &question, &points)?;
             if group.len() != 12 || !group.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(invalid(
-                    line,
+                return Err(file.invalid(
+                    row.line,
                     format!("`{group}` is not a group id (12 hex digits, as in groups.csv)"),
                 ));
             }
-            let value: f64 = points
-                .parse()
-                .map_err(|_| invalid(line, format!("`{points}` is not a number of points")))?;
-            let points = Points::from_f64(value);
-            if !value.is_finite() || value < 0.0 || points > info.max {
-                return Err(invalid(
-                    line,
-                    format!(
-                        "{points} points is outside 0..={} for question `{question}`",
-                        info.max
-                    ),
-                ));
-            }
-            let comment = comment_col.map(field).unwrap_or_default();
+            let comment = file.field(row, "comment");
             let key = (info.id.clone(), GroupId(group.to_lowercase()));
             if by_group.insert(key, GroupScore { points, comment }).is_some() {
-                return Err(invalid(
-                    line,
+                return Err(file.invalid(
+                    row.line,
                     format!("a second decision for question `{question}` group `{group}`"),
                 ));
             }

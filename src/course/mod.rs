@@ -8,6 +8,7 @@
 //! - [`roster`]: who should have submitted, and which file is whose;
 //! - [`overrides`]: a TA's manual scores, applied after grading on every run;
 //! - [`decisions`]: a TA's scores for whole answer groups, applied before overrides;
+//! - [`score_csv`]: the CSV files a TA writes scores in (overrides, decisions);
 //! - [`regrade`] and [`history`]: what changed since the previous run, and its files kept;
 //! - [`review`]: the review queue, most doubtful answers first;
 //! - [`groups`]: answer groups, the class's answers to one question that say the same thing;
@@ -27,4 +28,5 @@ pub mod review;
 pub mod roster;
 pub mod run;
 pub mod run_folder;
+pub mod score_csv;
 pub mod spill;

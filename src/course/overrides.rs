@@ -4,7 +4,9 @@
 //! overrides file is given, so a manual decision survives every regrade.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::course::score_csv::{ScoreCsv, ScoreCsvError, ScoreRow};
 
 use crate::grading::grades::{AssignmentInfo, Flag, GradeReport, Override, StudentGrade};
 use crate::ids::{Points, QuestionId};
@@ -23,79 +25,27 @@ pub struct Overrides {
 }
 
 /// Why an overrides file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum OverrideError {
-    #[error("cannot read overrides `{}`: {source}", path.display())]
-    Csv { path: PathBuf, source: csv::Error },
-    #[error("{}:{line}: {message}", path.display())]
-    Invalid {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
-}
+pub type OverrideError = ScoreCsvError;
 
 impl Overrides {
     /// Read `student,question,points,comment` (header required; `comment` optional). Every row
     /// is checked against the assignment's questions and maxima.
     pub fn read_csv(path: &Path, assignment: &AssignmentInfo) -> Result<Overrides, OverrideError> {
-        let csv_error = |source| OverrideError::Csv {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(csv_error)?;
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect();
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let invalid = |line: u64, message: String| OverrideError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            message,
-        };
-        let (Some(student_col), Some(question_col), Some(points_col)) =
-            (column("student"), column("question"), column("points"))
-        else {
-            return Err(invalid(
-                1,
-                "the header must name the columns `student`, `question`, `points` (and optionally `comment`)"
-                    .into(),
-            ));
-        };
-        let comment_col = column("comment");
+        let mut file = ScoreCsv::open(
+            path,
+            "overrides",
+            &["student", "question", "points"],
+            &["comment"],
+        )?;
+        let rows: Vec<ScoreRow> = file.rows().collect::<Result<_, _>>()?;
         let mut by_answer = BTreeMap::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            let field = |i: usize| record.get(i).unwrap_or("").to_string();
-            let (student, question, points) = (field(student_col), field(question_col), field(points_col));
+        for row in &rows {
+            let (student, question) = (file.field(row, "student"), file.field(row, "question"));
             if student.is_empty() && question.is_empty() {
                 continue;
             }
-            let Some(info) = assignment.questions.iter().find(|q| q.id.as_str() == question) else {
-                return Err(invalid(line, format!("no question `{question}` in the rubric")));
-            };
-            let value: f64 = points
-                .parse()
-                .map_err(|_| invalid(line, format!("`{points}` is not a number of points")))?;
-            let points = Points::from_f64(value);
-            if value < 0.0 || points > info.max {
-                return Err(invalid(
-                    line,
-                    format!(
-                        "{points} points is outside 0..={} for question `{question}`",
-                        info.max
-                    ),
-                ));
-            }
-            let comment = comment_col.map(field).unwrap_or_default();
+            let (info, points) = file.score(row.line, assignment, &question, &file.field(row, "points"))?;
+            let comment = file.field(row, "comment");
             if by_answer
                 .insert(
                     (student.clone(), info.id.clone()),
@@ -103,8 +53,8 @@ impl Overrides {
                 )
                 .is_some()
             {
-                return Err(invalid(
-                    line,
+                return Err(file.invalid(
+                    row.line,
                     format!("a second override for `{student}` `{question}`"),
                 ));
             }
