@@ -92,10 +92,6 @@ impl Decisions {
         self
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_group.is_empty()
-    }
-
     /// Give each of `student`'s answers in a decided group the decision's score, recording the
     /// autograder's. `previous` is the student in the run the groups were read from: an answer
     /// that was not in the decided group there (or not there at all) is flagged as having
@@ -114,9 +110,7 @@ impl Decisions {
             };
             let was_there = previous
                 .and_then(|p| p.questions.iter().find(|a| a.id == q.id))
-                .is_some_and(|a| {
-                    a.group.as_ref() == Some(group) && a.answer == crate::matching::fnv::hash(&q.answer_text)
-                });
+                .is_some_and(|a| a.group.as_ref() == Some(group) && a.has_text(&q.answer_text));
             q.decision = Some(Decision {
                 points: decided.points,
                 autograder: q.score,

@@ -326,23 +326,6 @@ impl Groups {
         let at = *q.answers.get(slot)?;
         q.groups.get(at as usize)
     }
-
-    /// Index of the group of an answer, within its question.
-    pub fn index_of(&self, question: usize, slot: usize) -> Option<usize> {
-        let q = self.questions.get(question)?;
-        let at = *q.answers.get(slot)?;
-        (at != u32::MAX).then_some(at as usize)
-    }
-
-    /// The groups of the question at `question`, in order of first appearance.
-    pub fn of_question(&self, question: usize) -> (&QuestionId, &[Group]) {
-        let q = &self.questions[question];
-        (&q.question, &q.groups)
-    }
-
-    pub fn questions(&self) -> usize {
-        self.questions.len()
-    }
 }
 
 /// Form the groups of a whole report from its graded answers' texts, and give each answer its
@@ -374,7 +357,7 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
     }
     let groups = builder.finish();
     for (slot, student) in report.students.iter_mut().enumerate() {
-        groups.give(slot, &questions, student);
+        groups.give(slot, student);
     }
     groups
 }
@@ -382,9 +365,9 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
 impl Groups {
     /// Give each of the student's answers (the student in `slot`) its group and the group's
     /// size. A long answer's group is read from its own text (its content's hash).
-    pub fn give(&self, slot: usize, questions: &[QuestionId], student: &mut StudentGrade) {
-        for (at, id) in questions.iter().enumerate() {
-            let Some(q) = student.questions.iter_mut().find(|q| &q.id == id) else {
+    pub fn give(&self, slot: usize, student: &mut StudentGrade) {
+        for (at, question) in self.questions.iter().enumerate() {
+            let Some(q) = student.questions.iter_mut().find(|q| q.id == question.question) else {
                 continue;
             };
             (q.group, q.group_size) = match q.answer {
@@ -1198,7 +1181,7 @@ mod tests {
             "economy",
         ]);
         let (groups, ids) = groups_of(&answers);
-        assert_eq!(ids[5], ids[0], "{:?}", groups.of_question(0).1);
+        assert_eq!(ids[5], ids[0], "{:?}", groups);
         assert_ne!(ids[6], ids[0]);
         assert_ne!(ids[6], ids[7]);
         let group = groups.of(0, 5).unwrap();

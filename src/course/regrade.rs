@@ -105,6 +105,13 @@ pub struct PreviousAnswer {
     pub decision: Option<Decision>,
 }
 
+impl PreviousAnswer {
+    /// Whether the answer's text was `text` (by fingerprint).
+    pub fn has_text(&self, text: &str) -> bool {
+        self.answer == fingerprint(text)
+    }
+}
+
 fn text_fingerprint<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let text = std::borrow::Cow::<str>::deserialize(d)?;
     Ok(fingerprint(&text))

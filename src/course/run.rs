@@ -123,7 +123,6 @@ pub fn run(
         .collect();
     let plan = plan(grader, &submissions, options.roster);
     progress.started(plan.len());
-    let questions: Vec<QuestionId> = grader.rubric.questions.iter().map(|q| q.id.clone()).collect();
     let groups = read_groups(grader, &submissions, &plan);
 
     let assignment = grader.assignment_info();
@@ -158,7 +157,7 @@ pub fn run(
                     (None, Some(missing)) => (**missing).clone(),
                     (None, None) => unreachable!("a planned student has a submission or a roster entry"),
                 };
-                groups.give(first_slot + i, &questions, &mut grade);
+                groups.give(first_slot + i, &mut grade);
                 let previous = options.previous.and_then(|p| p.student(&grade.student));
                 let decided = options.decisions.apply(&mut grade, previous);
                 let used = overrides.apply(&mut grade);
