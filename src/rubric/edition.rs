@@ -66,29 +66,11 @@ pub fn student_edition(text: &str) -> Result<String, EditionError> {
         .iter()
         .filter_map(|c| c.get("from").and_then(Value::as_str))
         .collect();
-    if let Some(Value::Table(options)) = table.get("options") {
-        let used: Table = options
-            .iter()
-            .filter(|(name, _)| option_sets.contains(name.as_str()))
-            .map(|(name, set)| (name.clone(), set.clone()))
-            .collect();
-        if !used.is_empty() {
-            out.insert("options".into(), Value::Table(used));
-        }
-    }
+    keep_named(&table, "options", |name| option_sets.contains(name), &mut out);
     out.insert("question".into(), Value::Array(questions));
     // Only the synonym groups the kept patterns name: a group's members can give an answer away.
-    if let Some(Value::Table(synonyms)) = table.get("synonyms") {
-        let named = group_names(&Value::Table(out.clone()));
-        let used: Table = synonyms
-            .iter()
-            .filter(|(name, _)| named.contains(name.as_str()))
-            .map(|(name, members)| (name.clone(), members.clone()))
-            .collect();
-        if !used.is_empty() {
-            out.insert("synonyms".into(), Value::Table(used));
-        }
-    }
+    let named = group_names(&Value::Table(out.clone()));
+    keep_named(&table, "synonyms", |name| named.contains(name), &mut out);
     let title = table
         .get("assignment")
         .and_then(|a| a.get("title"))
@@ -190,6 +172,21 @@ fn group_names(value: &Value) -> BTreeSet<String> {
         }
     }
     names
+}
+
+/// Copy into `out` the entries of the table `key` of `table` whose names `keep` (nothing when
+/// none is).
+fn keep_named(table: &Table, key: &str, keep: impl Fn(&str) -> bool, out: &mut Table) {
+    if let Some(Value::Table(all)) = table.get(key) {
+        let used: Table = all
+            .iter()
+            .filter(|(name, _)| keep(name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        if !used.is_empty() {
+            out.insert(key.into(), Value::Table(used));
+        }
+    }
 }
 
 #[cfg(test)]
