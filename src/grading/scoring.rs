@@ -2,11 +2,14 @@
 //! results with evidence, feedback and flags, applying the rubric's rules in a fixed order:
 //! concepts and choices, then keyword lists, misconceptions, wrong choices and contradictions.
 
-use crate::grading::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
+use crate::grading::grades::{
+    AnswerLocation, ConceptResult, Evidence, Flag, IdeaOutcome, IdeaResult, Outcome, QuestionGrade,
+};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
 use crate::rubric::{
-    Cancels, ConceptRule, KeywordLists, LongAnswers, MisconceptionEffect, Question, Visibility,
+    Cancels, Concept, ConceptRule, Coverage, KeywordLists, LongAnswers, MisconceptionEffect, Question,
+    Visibility,
 };
 
 /// What was found for one question in a submission.
@@ -117,6 +120,20 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
                 feedback: c.miss_feedback.clone(),
                 visibility: c.visibility,
                 cause: None,
+                ideas: match &c.rule {
+                    ConceptRule::Coverage(coverage) => coverage
+                        .ideas
+                        .iter()
+                        .map(|idea| IdeaResult {
+                            id: idea.id.clone(),
+                            outcome: IdeaOutcome::Missed,
+                            evidence: None,
+                            feedback: idea.miss_feedback.clone(),
+                            cause: None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
             })
             .collect(),
         feedback: Vec::new(),
@@ -149,6 +166,11 @@ impl<'q> Scored<'q> {
             .iter()
             .zip(&matches.concepts)
             .map(|(concept, found)| {
+                if let (ConceptMatch::Coverage(verdicts), ConceptRule::Coverage(coverage)) =
+                    (found, &concept.rule)
+                {
+                    return covered(concept, coverage, verdicts, matches, &mut flags);
+                }
                 let mut cause = None;
                 let (outcome, points, evidence) = match found {
                     ConceptMatch::Hit(f) => (Outcome::Hit, concept.points, Some(f)),
@@ -187,6 +209,8 @@ impl<'q> Scored<'q> {
                         });
                         (Outcome::Hedged, Points::ZERO, Some(found))
                     }
+                    // Only a coverage concept is matched by ideas, and it returned above.
+                    ConceptMatch::Coverage(_) => (Outcome::Missed, Points::ZERO, None),
                 };
                 let feedback = match outcome {
                     Outcome::Hit => concept.hit_feedback.clone(),
@@ -206,6 +230,7 @@ impl<'q> Scored<'q> {
                     feedback,
                     visibility: concept.visibility,
                     cause,
+                    ideas: Vec::new(),
                 }
             })
             .collect();
@@ -290,6 +315,7 @@ impl<'q> Scored<'q> {
                 feedback: misconception.feedback.clone(),
                 visibility: Visibility::Visible,
                 cause: None,
+                ideas: Vec::new(),
             });
         }
     }
@@ -355,6 +381,23 @@ impl<'q> Scored<'q> {
     /// but negated or hedged concepts, long answers with no credit, tiny answers with full marks.
     fn add_review_flags(&mut self, score: Points) {
         for c in &self.concepts {
+            // A coverage concept's ideas are looked at one by one, named `concept.idea`.
+            if c.is_coverage() {
+                for idea in &c.ideas {
+                    let concept = format!("{}.{}", c.id, idea.id);
+                    let at_threshold = idea.evidence.as_ref().is_some_and(|e| e.at_threshold);
+                    match idea.outcome {
+                        IdeaOutcome::Covered if at_threshold => {
+                            self.flags.push(Flag::FuzzyAtThreshold { concept })
+                        }
+                        IdeaOutcome::Negated | IdeaOutcome::Hedged if !c.max.is_zero() => {
+                            self.flags.push(Flag::NegatedOrHedged { concept })
+                        }
+                        _ => {}
+                    }
+                }
+                continue;
+            }
             let evidence = c.evidence.as_ref();
             match c.outcome {
                 Outcome::Hit | Outcome::Partial if evidence.is_some_and(|e| e.at_threshold) => {
@@ -381,6 +424,86 @@ impl<'q> Scored<'q> {
         {
             self.flags.push(Flag::ShortAnswerFullMarks { words });
         }
+    }
+}
+
+/// A coverage concept's result: each idea's outcome, and the points `credit` gives for the
+/// ideas covered. Its outcome is `hit` when every idea is covered, `partial` when some are,
+/// and otherwise what became of the ideas that were found (negated, hedged, echoed) or
+/// `missed`.
+fn covered(
+    concept: &Concept,
+    coverage: &Coverage,
+    verdicts: &[ConceptMatch],
+    matches: &AnswerMatches,
+    flags: &mut Vec<Flag>,
+) -> ConceptResult {
+    let mut ideas = Vec::new();
+    let mut found_at: Vec<(IdeaOutcome, &Found)> = Vec::new();
+    for (idea, verdict) in coverage.ideas.iter().zip(verdicts) {
+        let name = || format!("{}.{}", concept.id, idea.id);
+        let (outcome, found, cause) = match verdict {
+            ConceptMatch::Hit(f) => (IdeaOutcome::Covered, Some(f), None),
+            ConceptMatch::Uncertain(f, hedge) => {
+                flags.push(Flag::Uncertain {
+                    concept: name(),
+                    cue: hedge.cue.clone(),
+                });
+                (IdeaOutcome::Covered, Some(f), Some(hedge.describe()))
+            }
+            ConceptMatch::Echoed(f) => {
+                flags.push(Flag::Echo { concept: name() });
+                let cause = "only in words copied from the question".to_string();
+                (IdeaOutcome::Echoed, Some(f), Some(cause))
+            }
+            ConceptMatch::Negated(f) => (IdeaOutcome::Negated, Some(f), None),
+            ConceptMatch::Hedged(f, hedge) => (IdeaOutcome::Hedged, Some(f), Some(hedge.describe())),
+            _ => (IdeaOutcome::Missed, None, None),
+        };
+        if let Some(f) = found {
+            found_at.push((outcome, f));
+        }
+        ideas.push(IdeaResult {
+            id: idea.id.clone(),
+            outcome,
+            evidence: found.map(|f| evidence_of(matches, f)),
+            feedback: match outcome {
+                IdeaOutcome::Covered => idea.hit_feedback.clone(),
+                _ => idea.miss_feedback.clone(),
+            },
+            cause,
+        });
+    }
+    let count = ideas.iter().filter(|i| i.outcome == IdeaOutcome::Covered).count();
+    let points = coverage.earned(count, concept.points);
+    let outcome = if count == ideas.len() {
+        Outcome::Hit
+    } else if count > 0 {
+        Outcome::Partial
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Negated) {
+        Outcome::Negated
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Hedged) {
+        Outcome::Hedged
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Echoed) {
+        Outcome::Echoed
+    } else {
+        Outcome::Missed
+    };
+    // The concept's own evidence: the first covered idea's words, else the first found.
+    found_at.sort_by_key(|(o, f)| (*o != IdeaOutcome::Covered, f.tokens.start));
+    ConceptResult {
+        id: concept.id.clone(),
+        outcome,
+        points,
+        max: concept.points,
+        evidence: found_at.first().map(|(_, f)| evidence_of(matches, f)),
+        feedback: match outcome {
+            Outcome::Hit | Outcome::Partial => concept.hit_feedback.clone(),
+            _ => concept.miss_feedback.clone(),
+        },
+        visibility: concept.visibility,
+        cause: None,
+        ideas,
     }
 }
 

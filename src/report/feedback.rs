@@ -532,6 +532,7 @@ mod tests {
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
             visibility: Default::default(),
             cause: None,
+            ideas: Vec::new(),
         };
         assert_eq!(
             concept_line(&c),

@@ -48,6 +48,7 @@ fn concept(
         },
         visibility: Default::default(),
         cause: None,
+        ideas: Vec::new(),
     }
 }
 

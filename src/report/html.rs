@@ -887,6 +887,7 @@ mod tests {
             feedback: None,
             visibility: Default::default(),
             cause: None,
+            ideas: Vec::new(),
         }
     }
 

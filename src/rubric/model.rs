@@ -139,6 +139,17 @@ pub struct Concept {
     pub miss_feedback: Option<String>,
 }
 
+impl Concept {
+    /// The most an answer can earn from this concept: its points, or for a coverage concept
+    /// what covering every idea earns.
+    pub fn most(&self) -> Points {
+        match &self.rule {
+            ConceptRule::Coverage(coverage) => coverage.most(self.points),
+            _ => self.points,
+        }
+    }
+}
+
 /// What happens to an answer longer than the question's `max_words`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LongAnswers {
@@ -182,6 +193,59 @@ pub enum ConceptRule {
     Patterns(PatternSet),
     /// One option out of several must be chosen.
     Choice(Choice),
+    /// Several ideas, each found on its own; points follow from how many are covered.
+    Coverage(Coverage),
+}
+
+/// A coverage concept's ideas and how they earn its points.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// At least one; ids unique within the concept.
+    pub ideas: Vec<Idea>,
+    pub credit: Credit,
+}
+
+/// One idea of a coverage concept: found with the same polarity rules as a concept's patterns.
+#[derive(Debug, Clone)]
+pub struct Idea {
+    pub id: String,
+    pub patterns: PatternSet,
+    pub hit_feedback: Option<String>,
+    pub miss_feedback: Option<String>,
+}
+
+/// How a coverage concept's points follow from the number of ideas covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credit {
+    /// points x covered / ideas, rounded half up to the hundredth.
+    Proportional,
+    /// (k, points) with k in 1..=ideas and both strictly increasing: covering at least k
+    /// ideas earns the points of the highest k reached.
+    Thresholds(Vec<(usize, Points)>),
+}
+
+impl Coverage {
+    /// What covering `covered` of the ideas earns of a concept worth `points`.
+    pub fn earned(&self, covered: usize, points: Points) -> Points {
+        match &self.credit {
+            Credit::Proportional => {
+                let n = self.ideas.len().max(1) as i64;
+                let hundredths = points.hundredths() * covered.min(self.ideas.len()) as i64;
+                // Half up: the hundredths are never negative.
+                Points::from_hundredths((2 * hundredths + n) / (2 * n))
+            }
+            Credit::Thresholds(steps) => steps
+                .iter()
+                .rev()
+                .find(|(k, _)| *k <= covered)
+                .map_or(Points::ZERO, |(_, p)| *p),
+        }
+    }
+
+    /// The most the concept can earn: all ideas covered.
+    pub fn most(&self, points: Points) -> Points {
+        self.earned(self.ideas.len(), points)
+    }
 }
 
 /// Patterns with the polarity that earns credit.

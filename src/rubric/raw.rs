@@ -143,6 +143,14 @@ pub struct RawConcept {
     pub wrong_cancels: Option<Spanned<RawCancels>>,
     #[serde(default)]
     pub partial: Option<RawPartial>,
+    /// A coverage concept: ideas of one explanation, each found on its own; the concept earns
+    /// by how many are covered.
+    #[serde(default)]
+    pub ideas: Option<Spanned<Vec<Spanned<RawIdea>>>>,
+    /// How a coverage concept's points follow from its covered ideas: `"proportional"` (the
+    /// default) or thresholds `{ k = points }`.
+    #[serde(default)]
+    pub credit: Option<Spanned<RawCredit>>,
     /// Who may see this concept: `visible` (default), `hidden` (graded, never named to
     /// students), `after-due` (shown once the due date has passed).
     #[serde(default)]
@@ -156,6 +164,35 @@ pub struct RawConcept {
     /// Feedback when it is not.
     #[serde(default)]
     pub miss: Option<String>,
+}
+
+/// One idea of a coverage concept, found like a concept's patterns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIdea {
+    /// Defaults to `idea-N`, its 1-based place in the list.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    #[serde(default, rename = "match")]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub negated: Vec<Spanned<String>>,
+    /// Feedback when the idea is covered.
+    #[serde(default)]
+    pub hit: Option<String>,
+    /// Feedback when it is not.
+    #[serde(default)]
+    pub miss: Option<String>,
+}
+
+/// `credit = "proportional"` or `credit = { 1 = 1, 2 = 2 }` (keys are idea counts).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawCredit {
+    Word(String),
+    Thresholds(BTreeMap<String, f64>),
 }
 
 /// A weaker variant worth fewer points.
