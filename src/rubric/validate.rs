@@ -669,6 +669,16 @@ impl Validator<'_> {
                     ),
                 }
             }
+            if idea.id.is_none() && idea.miss.is_none() {
+                self.warning(
+                    written,
+                    format!(
+                        "idea {} of concept `{id}` has no `id` and no `miss` text: feedback can only \
+                         call it `{idea_id}`",
+                        n + 1
+                    ),
+                );
+            }
             if idea.phrases.is_empty() && idea.regex.is_empty() && idea.negated.is_empty() {
                 self.problem(
                     written,
