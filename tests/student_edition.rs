@@ -71,6 +71,16 @@ fn key_texts(rubric: &Rubric) -> Vec<(String, String)> {
                     all.push(format!("choose = \"{}\"", choice.options[choice.answer].key));
                     all
                 }
+                ConceptRule::Coverage(coverage) => {
+                    let mut all = Vec::new();
+                    for idea in &coverage.ideas {
+                        all.extend(sources(&idea.patterns.asserted));
+                        all.extend(sources(&idea.patterns.negated));
+                        all.extend(idea.hit_feedback.clone());
+                        all.extend(idea.miss_feedback.clone());
+                    }
+                    all
+                }
             };
             if let Some(partial) = &c.partial {
                 own.extend(sources(&partial.patterns));

@@ -7,8 +7,8 @@ use anstyle::{AnsiColor, Style};
 
 use crate::authoring::explain::Explanation;
 use crate::grading::grades::{IdeaOutcome, Outcome};
-use crate::rubric::{ConceptRule, Credit};
 use crate::matching::cues::{self, Stance};
+use crate::rubric::{ConceptRule, Credit};
 
 use super::{printable, ReportError};
 

@@ -270,10 +270,13 @@ impl Validator<'_> {
         let subjects = self.subjects(q);
         let ids = self.unique_concept_ids(q);
         let concept_ids: Vec<String> = q.concepts.iter().map(|c| c.id.get_ref().clone()).collect();
-        let mut concepts = Vec::new();
-        for c in &q.concepts {
-            concepts.push(self.concept(c, q, max, &subjects, option_sets, &concept_ids)?);
-        }
+        // Every concept is checked, so that one that cannot be built hides no other's problems.
+        let built: Vec<Option<Concept>> = q
+            .concepts
+            .iter()
+            .map(|c| self.concept(c, q, max, &subjects, option_sets, &concept_ids))
+            .collect();
+        let concepts: Vec<Concept> = built.into_iter().collect::<Option<_>>()?;
         let misconceptions = q
             .misconceptions
             .iter()
@@ -665,7 +668,10 @@ impl Validator<'_> {
                     Some(at) => self.problem(at, format!("duplicate idea id `{idea_id}` in concept `{id}`")),
                     None => self.problem(
                         written,
-                        format!("duplicate idea id `{idea_id}` (the default for idea {}) in concept `{id}`", n + 1),
+                        format!(
+                            "duplicate idea id `{idea_id}` (the default for idea {}) in concept `{id}`",
+                            n + 1
+                        ),
                     ),
                 }
             }
@@ -721,7 +727,9 @@ impl Validator<'_> {
             RawCredit::Word(w) => {
                 self.problem(
                     written,
-                    format!("credit `{w}` is not `\"proportional\"` or a table of thresholds `{{ k = points }}`"),
+                    format!(
+                        "credit `{w}` is not `\"proportional\"` or a table of thresholds `{{ k = points }}`"
+                    ),
                 );
                 return Credit::Proportional;
             }
@@ -754,9 +762,7 @@ impl Validator<'_> {
             if earned > points {
                 self.problems.push(Problem::error(
                     Some(at.clone()),
-                    format!(
-                        "covering {k} ideas earns {earned} points, more than concept `{id}`'s {points}"
-                    ),
+                    format!("covering {k} ideas earns {earned} points, more than concept `{id}`'s {points}"),
                 ));
             }
             steps.push((k, earned, at));
@@ -813,7 +819,11 @@ impl Validator<'_> {
                         format!(
                             "concept `{}` sets `{field}`, which only a {} uses",
                             c.id.get_ref(),
-                            if field == "credit" { "coverage concept (`ideas = [...]`)" } else { "choice (`choose = ...`)" }
+                            if field == "credit" {
+                                "coverage concept (`ideas = [...]`)"
+                            } else {
+                                "choice (`choose = ...`)"
+                            }
                         ),
                     );
                 }
