@@ -616,6 +616,37 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
   subject = "bert"
   match = ["next token"]
   cancels = ["bert"]
+
+[[question]]
+id = "4"
+points = 3
+prompt = "Explain how a stack works."
+subjects = { stack = ["stack"], queue = ["queue"] }
+exclusive = [["stack-ideas", "stack-is-fifo"]]
+  [[question.concept]]
+  id = "stack-ideas"
+  points = 2
+  subject = "stack"
+  ideas = [
+    { id = "lifo", match = ["last in first out"] },
+    { id = "top", match = ["top of the stack"], hit = "Push and pop act on the top." },
+    { id = "no-middle", negated = ["random access"], miss = "Say you cannot reach the middle." },
+  ]
+  [[question.concept]]
+  id = "stack-is-fifo"
+  points = 0
+  subject = "stack"
+  match = ["first in first out"]
+  [[question.concept]]
+  id = "queue-ideas"
+  points = 1
+  subject = "queue"
+  credit = { 2 = 1 }
+  ideas = [{ id = "fifo", match = ["first in first out"] }, { id = "ends", match = ["both ends"] }]
+  [[question.misconception]]
+  id = "same"
+  match = ["queue is a stack"]
+  cancels = ["queue-ideas"]
 "#;
 
     fn rubric() -> Rubric {
@@ -830,6 +861,119 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         let g = grade("1a", "The whole input. Actually, it is a pretext task.");
         assert_eq!(g.score, Points::whole(2));
         assert!(!g.flags.iter().any(|f| f.name() == "retraction"));
+    }
+
+    /// Each idea's outcome in the coverage concept `id`.
+    fn ideas(g: &QuestionGrade, id: &str) -> Vec<IdeaOutcome> {
+        let c = g.concepts.iter().find(|c| c.id == id).unwrap();
+        c.ideas.iter().map(|i| i.outcome).collect()
+    }
+
+    #[test]
+    fn a_coverage_concept_earns_by_its_ideas_in_its_subjects_part() {
+        use IdeaOutcome::*;
+        let g = grade(
+            "4",
+            "Stack: last in first out, and you push at the top of the stack. Queue: both ends.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Covered, Covered, Missed]);
+        assert_eq!(outcome(&g, "stack-ideas"), Outcome::Partial);
+        assert_eq!(
+            g.concepts[0].points,
+            Points::from_f64(1.33),
+            "2 of 3 ideas of 2 points"
+        );
+        let top = &g.concepts[0].ideas[1];
+        assert_eq!(top.feedback.as_deref(), Some("Push and pop act on the top."));
+        assert_eq!(top.evidence.as_ref().unwrap().quote, "top of the stack");
+        // One of two ideas reaches no threshold: nothing, though the idea is covered.
+        assert_eq!(ideas(&g, "queue-ideas"), [Missed, Covered]);
+        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Partial);
+        assert_eq!(g.concepts[2].points, Points::ZERO);
+        // The queue's words are not looked for in the stack's part, and the other way round.
+        let g = grade(
+            "4",
+            "Queue: last in first out. Stack: first in first out at both ends.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Missed, Missed, Missed]);
+        assert_eq!(ideas(&g, "queue-ideas"), [Missed, Missed]);
+    }
+
+    #[test]
+    fn a_denied_idea_counts_and_an_asserted_idea_denied_does_not() {
+        use IdeaOutcome::*;
+        let g = grade(
+            "4",
+            "A stack is not last in first out. There is no random access in a stack.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Negated, Missed, Covered]);
+        assert_eq!(
+            g.concepts[0].ideas[0].evidence.as_ref().unwrap().quote,
+            "last in first out"
+        );
+        assert!(g.flags.contains(&Flag::NegatedOrHedged {
+            concept: "stack-ideas.lifo".into()
+        }));
+        assert_eq!(g.score, Points::from_f64(0.67));
+    }
+
+    #[test]
+    fn coverage_concepts_answer_to_the_policy_misconceptions_and_exclusive_groups() {
+        use IdeaOutcome::*;
+        // Copied from the prompt: under `discount` it earns nothing.
+        let copied = "A stack is called last in first out, with its top of the stack.";
+        let prompt = |echo| {
+            move |q: &mut Question| {
+                q.prompt = "A stack is called last in first out: why?".into();
+                q.prompt_stems = crate::matching::echo::stems(&q.prompt);
+                q.policy.echo = echo;
+            }
+        };
+        let g = grade_under("4", copied, prompt(crate::rubric::Echo::Discount));
+        assert_eq!(ideas(&g, "stack-ideas"), [Echoed, Covered, Missed]);
+        assert!(g.flags.contains(&Flag::Echo {
+            concept: "stack-ideas.lifo".into()
+        }));
+        let credited = grade_under("4", copied, prompt(crate::rubric::Echo::Credit));
+        assert_eq!(ideas(&credited, "stack-ideas"), [Covered, Covered, Missed]);
+        // Doubt: flagged under lenient, withheld under strict.
+        let doubt = "A stack is maybe last in first out.";
+        let lenient = grade("4", doubt);
+        assert_eq!(ideas(&lenient, "stack-ideas")[0], Covered);
+        assert!(lenient
+            .flags
+            .iter()
+            .any(|f| f.describe() == "uncertain: stack-ideas.lifo (maybe)"));
+        let strict = grade_under("4", doubt, |q| q.policy.hedging = crate::rubric::Hedging::Strict);
+        assert_eq!(ideas(&strict, "stack-ideas")[0], Hedged);
+        assert_eq!(outcome(&strict, "stack-ideas"), Outcome::Hedged);
+        // A misconception cancels the concept; its ideas keep what was found.
+        let g = grade(
+            "4",
+            "Queue: first in first out, at both ends. A queue is a stack.",
+        );
+        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Cancelled);
+        assert_eq!(ideas(&g, "queue-ideas"), [Covered, Covered]);
+        assert_eq!(g.score, Points::ZERO);
+        // A concept and its exclusive opposite both asserted: a contradiction.
+        let g = grade(
+            "4",
+            "A stack is last in first out. A stack is first in first out.",
+        );
+        assert_eq!(outcome(&g, "stack-ideas"), Outcome::Contradicted);
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn a_missing_answer_lists_every_idea_as_missed() {
+        let rubric = rubric();
+        let q = rubric.questions.iter().find(|q| q.id.as_str() == "4").unwrap();
+        let g = score_question(q, AnswerInput::Missing { looked_for: &[] });
+        assert_eq!(ideas(&g, "stack-ideas"), [IdeaOutcome::Missed; 3]);
+        assert_eq!(
+            g.concepts[0].ideas[2].feedback.as_deref(),
+            Some("Say you cannot reach the middle.")
+        );
     }
 
     const KEYWORD_LIST: &str = "language model, encoder, initialize encoder, back translation, pairs";

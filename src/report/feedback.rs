@@ -595,6 +595,56 @@ mod tests {
     }
 
     #[test]
+    fn each_idea_says_whether_it_counted_and_why_not() {
+        use crate::grading::grades::IdeaResult;
+        let idea = |id: &str, outcome, cause: Option<&str>, feedback: Option<&str>| IdeaResult {
+            id: id.to_string(),
+            outcome,
+            evidence: None,
+            feedback: feedback.map(String::from),
+            cause: cause.map(String::from),
+        };
+        let c = ConceptResult {
+            id: "why".to_string(),
+            outcome: Outcome::Partial,
+            points: Points::from_f64(0.4),
+            max: Points::whole(1),
+            evidence: None,
+            feedback: None,
+            visibility: Default::default(),
+            cause: None,
+            ideas: vec![
+                idea("lifo", IdeaOutcome::Covered, None, Some("Last in, first out.")),
+                idea(
+                    "doubt",
+                    IdeaOutcome::Covered,
+                    Some("said with doubt (“maybe”)"),
+                    None,
+                ),
+                idea(
+                    "top",
+                    IdeaOutcome::Negated,
+                    None,
+                    Some("Say where push and pop act."),
+                ),
+                idea("ask", IdeaOutcome::Hedged, Some("asked as a question"), None),
+                idea("copied-back", IdeaOutcome::Echoed, None, None),
+            ],
+        };
+        assert_eq!(concept_line(&c), "✓ 0.4 of 1 pt — *why* (2 of 5 ideas covered).");
+        assert_eq!(
+            idea_lines(&c),
+            [
+                "✓ Last in, first out.",
+                "✓ *doubt* (counted, though said with doubt (“maybe”)).",
+                "✗ Say where push and pop act (you mentioned it, but said that it is not so).",
+                "✗ *ask* (you mentioned it, but asked as a question, without committing to it).",
+                "✗ *copied back* (found only in the question's own words, copied back).",
+            ]
+        );
+    }
+
+    #[test]
     fn every_outcome_is_explained_in_words() {
         use Outcome::*;
         for outcome in [

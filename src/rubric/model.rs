@@ -440,3 +440,58 @@ impl Default for Policy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coverage(ideas: usize, credit: Credit) -> Coverage {
+        let idea = |n: usize| Idea {
+            id: format!("idea-{n}"),
+            patterns: PatternSet::default(),
+            hit_feedback: None,
+            miss_feedback: None,
+        };
+        Coverage {
+            ideas: (1..=ideas).map(idea).collect(),
+            credit,
+        }
+    }
+
+    #[test]
+    fn proportional_credit_is_rounded_half_up_to_the_hundredth() {
+        let thirds = coverage(3, Credit::Proportional);
+        let earned: Vec<String> = (0..=3)
+            .map(|k| thirds.earned(k, Points::whole(1)).to_string())
+            .collect();
+        assert_eq!(earned, ["0", "0.33", "0.67", "1"]);
+        let quarters = coverage(4, Credit::Proportional);
+        assert_eq!(quarters.earned(3, Points::whole(3)), Points::from_f64(2.25));
+        // 0.05 x 1/2 = 0.025: half a hundredth rounds up.
+        assert_eq!(
+            coverage(2, Credit::Proportional).earned(1, Points::from_f64(0.05)),
+            Points::from_f64(0.03)
+        );
+        assert_eq!(quarters.most(Points::whole(3)), Points::whole(3));
+    }
+
+    #[test]
+    fn thresholds_give_the_points_of_the_highest_count_reached() {
+        let steps = coverage(
+            4,
+            Credit::Thresholds(vec![
+                (1, Points::whole(1)),
+                (2, Points::whole(2)),
+                (4, Points::whole(3)),
+            ]),
+        );
+        let earned: Vec<Points> = (0..=4).map(|k| steps.earned(k, Points::whole(3))).collect();
+        assert_eq!(
+            earned,
+            [0, 1, 2, 2, 3].map(Points::whole),
+            "none below the lowest threshold, the highest reached above it"
+        );
+        let short = coverage(3, Credit::Thresholds(vec![(2, Points::whole(1))]));
+        assert_eq!(short.most(Points::whole(2)), Points::whole(1));
+    }
+}

@@ -1357,6 +1357,78 @@ mod tests {
         );
     }
 
+    const COVERAGE: &str =
+        "[[question]]\nid = \"1\"\npoints = 2\n[[question.concept]]\nid = \"why\"\npoints = 2\n";
+
+    #[test]
+    fn coverage_ideas_default_their_ids_and_credit() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ match = [\"last in first out\"], miss = \"Say the order.\" }}, {{ id = \"top\", negated = [\"random access\"] }}]\n"
+        );
+        let rubric = parse(Path::new("r.toml"), &toml).unwrap_or_else(|e| panic!("{e}"));
+        let crate::rubric::ConceptRule::Coverage(coverage) = &rubric.questions[0].concepts[0].rule else {
+            panic!("not a coverage concept")
+        };
+        let ids: Vec<&str> = coverage.ideas.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["idea-1", "top"]);
+        assert_eq!(coverage.credit, crate::rubric::Credit::Proportional);
+        assert_eq!(coverage.ideas[1].patterns.negated.len(), 1);
+        assert!(rubric.warnings.is_empty(), "{:?}", rubric.warnings);
+    }
+
+    #[test]
+    fn an_idea_without_id_or_miss_text_is_worth_a_warning() {
+        let toml = format!("{HEAD}{COVERAGE}ideas = [{{ match = [\"last in first out\"] }}]\n");
+        assert_eq!(
+            warnings(&toml),
+            ["r.toml:10:10: warning: idea 1 of concept `why` has no `id` and no `miss` text: feedback can only call it `idea-1`"]
+        );
+    }
+
+    #[test]
+    fn coverage_mistakes_are_reported_where_they_stand() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"top of stack\"] }}, {{ id = \"a\", regex = [\"lifo\"] }}, {{ id = \"c\" }}]\ncredit = {{ 0 = 1, 2 = 3, x = 1 }}\nchoose = \"yes\"\n"
+        );
+        assert_eq!(
+            problems(&toml),
+            [
+                "r.toml:10:57: error: duplicate idea id `a` in concept `why`",
+                "r.toml:10:82: error: idea `c` of concept `why` has nothing to match: give `match`, `regex` or `negated`",
+                "r.toml:11:12: error: credit threshold `0` is not a number of ideas from 1 to 3",
+                "r.toml:11:19: error: covering 2 ideas earns 3 points, more than concept `why`'s 2",
+                "r.toml:11:26: error: credit threshold `x` is not a number of ideas from 1 to 3",
+                "r.toml:12:10: error: concept `why` has `ideas`, so it takes no `choose`: give each idea its own patterns",
+            ]
+        );
+        let empty = format!("{HEAD}{COVERAGE}ideas = []\n");
+        assert_eq!(
+            problems(&empty),
+            ["r.toml:10:9: error: concept `why` has an empty `ideas` list"]
+        );
+        let unknown = format!("{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"x y\"], points = 1 }}]\n");
+        assert!(
+            problems(&unknown)[0].starts_with("r.toml:10:")
+                && problems(&unknown)[0].contains("unknown field `points`"),
+            "{:?}",
+            problems(&unknown)
+        );
+    }
+
+    #[test]
+    fn a_coverage_concepts_reachable_points_are_what_all_its_ideas_earn() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"top of stack\"] }}, {{ id = \"b\", match = [\"last in first out\"] }}]\ncredit = {{ 1 = 0.5, 2 = 1 }}\n"
+        );
+        assert_eq!(
+            warnings(&toml),
+            [
+                "r.toml:6:10: warning: question `1` is worth 2 points, but its concepts can earn at most 1",
+                "r.toml:11:10: warning: concept `why` is worth 2 points, but covering every idea earns 1",
+            ]
+        );
+    }
+
     #[test]
     fn a_parent_question_collides_with_its_children() {
         let toml = format!("{HEAD}[[question]]\nid = \"1c\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n[[question]]\nid = \"1c-i\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n");
