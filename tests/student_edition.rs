@@ -189,7 +189,7 @@ fn a_practice_concept_survives_with_its_patterns_and_the_others_do_not() {
             .chain(&set.negated)
             .map(|p| p.source().to_string())
             .collect::<Vec<_>>(),
-        ConceptRule::Choice(_) => panic!("`objective` is not a choice"),
+        ConceptRule::Choice(_) | ConceptRule::Coverage(_) => panic!("`objective` has plain patterns"),
     };
     assert!(!patterns(&kept.rule).is_empty());
     assert_eq!(patterns(&kept.rule), patterns(&objective.rule));
