@@ -188,11 +188,35 @@ pub struct RawIdea {
 }
 
 /// `credit = "proportional"` or `credit = { 1 = 1, 2 = 2 }` (keys are idea counts).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum RawCredit {
     Word(String),
     Thresholds(BTreeMap<String, f64>),
+}
+
+/// Read by hand rather than as an untagged enum, so that a wrong value is told what is
+/// expected instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawCredit, D::Error> {
+        struct CreditVisitor;
+        impl<'de> serde::de::Visitor<'de> for CreditVisitor {
+            type Value = RawCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`\"proportional\"` or a table of thresholds `{ k = points }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<RawCredit, E> {
+                Ok(RawCredit::Word(word.to_string()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<RawCredit, M::Error> {
+                let mut thresholds = BTreeMap::new();
+                while let Some((k, points)) = map.next_entry::<String, f64>()? {
+                    thresholds.insert(k, points);
+                }
+                Ok(RawCredit::Thresholds(thresholds))
+            }
+        }
+        deserializer.deserialize_any(CreditVisitor)
+    }
 }
 
 /// A weaker variant worth fewer points.

@@ -701,6 +701,7 @@ impl Validator<'_> {
                 miss_feedback: idea.miss.clone(),
             });
         }
+        let reported = self.problems.len();
         let credit = match &c.credit {
             None => Credit::Proportional,
             Some(written) => self.credit(written, id, compiled.len(), points),
@@ -709,8 +710,10 @@ impl Validator<'_> {
             ideas: compiled,
             credit,
         };
+        // Only of thresholds that are otherwise right: a wrong one is reported already.
         let most = coverage.most(points);
-        if let (Some(written), true) = (&c.credit, most < points) {
+        let well_formed = self.problems.len() == reported;
+        if let (Some(written), true) = (&c.credit, well_formed && most < points) {
             self.warning(
                 written,
                 format!("concept `{id}` is worth {points} points, but covering every idea earns {most}"),
@@ -1405,6 +1408,11 @@ mod tests {
         assert_eq!(
             problems(&empty),
             ["r.toml:10:9: error: concept `why` has an empty `ideas` list"]
+        );
+        let number = format!("{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"x y\"] }}]\ncredit = 3\n");
+        assert_eq!(
+            problems(&number)[0],
+            "r.toml:11:10: error: invalid type: integer `3`, expected `\"proportional\"` or a table of thresholds `{ k = points }`"
         );
         let unknown = format!("{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"x y\"], points = 1 }}]\n");
         assert!(
