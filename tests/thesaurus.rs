@@ -121,3 +121,24 @@ fn a_word_without_synonyms_is_a_warning_at_its_place() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn synonyms_prints_what_a_word_matches() {
+    let assert = rubricate()
+        .args(["synonyms", "fast", "car", "frobnicate"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    let fast: Vec<&str> = lines[0].strip_prefix("fast: ").unwrap().split(", ").collect();
+    assert!(fast.contains(&"rapid") && fast.contains(&"quick"), "{stdout}");
+    assert!(!fast.contains(&"fasting"), "{stdout}");
+    let car: Vec<&str> = lines[1].strip_prefix("car: ").unwrap().split(", ").collect();
+    assert_eq!(car[0], "automobile", "{stdout}");
+    assert!(!car.contains(&"machine"), "{stdout}");
+    assert_eq!(
+        lines[2],
+        "frobnicate: no synonyms (`{~frobnicate}` matches only the word itself)"
+    );
+}

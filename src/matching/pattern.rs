@@ -364,21 +364,31 @@ fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>
     Ok(sequences)
 }
 
-/// `{~word}`: the word and its thesaurus synonyms, each a member as a synonym group's. A
-/// synonym with a negation word (`lacking`) is left out: it would make the phrase a negated one.
+/// `{~word}`: the word and its thesaurus synonyms, each a member as a synonym group's.
 fn thesaurus_members(word: &str) -> Vec<Vec<Word>> {
     let mut members = vec![parse_word(word)];
-    members.extend(
-        thesaurus::synonyms(word)
-            .into_iter()
-            .map(|member| member.split_whitespace().flat_map(parse_word).collect::<Vec<_>>())
-            .filter(|words| {
-                !words.is_empty()
-                    && words.iter().all(|w| matches!(w, Word::Fuzzy { lower, .. } if !is_negator(lower)))
-            }),
-    );
+    members.extend(thesaurus::synonyms(word).into_iter().filter_map(synonym_words));
     members.retain(|words| !words.is_empty());
     members
+}
+
+/// A thesaurus synonym's phrase words, unless it holds a negation word (`lacking`), which
+/// would make the phrase a negated one.
+fn synonym_words(synonym: &str) -> Option<Vec<Word>> {
+    let words: Vec<Word> = synonym.split_whitespace().flat_map(parse_word).collect();
+    let plain = words
+        .iter()
+        .all(|w| matches!(w, Word::Fuzzy { lower, .. } if !is_negator(lower)));
+    (plain && !words.is_empty()).then_some(words)
+}
+
+/// The synonyms `{~word}` matches besides the word itself, closest first (see
+/// [`thesaurus::synonyms`]).
+pub fn thesaurus_synonyms(word: &str) -> Vec<&'static str> {
+    thesaurus::synonyms(word)
+        .into_iter()
+        .filter(|s| synonym_words(s).is_some())
+        .collect()
 }
 
 /// The `{~word}` items of a phrase whose word has no synonyms in the thesaurus, as written
@@ -389,7 +399,7 @@ pub fn words_without_synonyms(source: &str) -> Vec<&str> {
         .filter(|part| {
             part.strip_prefix("{~")
                 .and_then(|w| w.strip_suffix('}'))
-                .is_some_and(|w| thesaurus::synonyms(w).is_empty())
+                .is_some_and(|w| thesaurus_synonyms(w).is_empty())
         })
         .collect()
 }
