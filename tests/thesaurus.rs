@@ -65,13 +65,25 @@ fn synonyms_earn_the_concept_and_rare_senses_do_not() {
     );
     rubricate()
         .current_dir(dir.path())
-        .args(["grade", "--rubric", "rubric.toml", "--submissions", "submissions", "--out", "out"])
+        .args([
+            "grade",
+            "--rubric",
+            "rubric.toml",
+            "--submissions",
+            "submissions",
+            "--out",
+            "out",
+        ])
         .assert()
         .success();
     let scores = scores(&dir.path().join("out"));
     let expected = [("ada", "1"), ("bo", "1"), ("cy", "1"), ("di", "0"), ("ed", "0")];
     for (student, score) in expected {
-        assert_eq!(scores[student].parse::<f64>().unwrap(), score.parse::<f64>().unwrap(), "{student}");
+        assert_eq!(
+            scores[student].parse::<f64>().unwrap(),
+            score.parse::<f64>().unwrap(),
+            "{student}"
+        );
     }
 }
 
@@ -81,7 +93,14 @@ fn explain_shows_the_synonym_that_matched() {
     class(dir.path(), RUBRIC, &[]);
     let assert = rubricate()
         .current_dir(dir.path())
-        .args(["explain", "--rubric", "rubric.toml", "-q", "1a", "a rapid automobile"])
+        .args([
+            "explain",
+            "--rubric",
+            "rubric.toml",
+            "-q",
+            "1a",
+            "a rapid automobile",
+        ])
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
@@ -106,10 +125,7 @@ fn a_word_without_synonyms_is_a_warning_at_its_place() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     // Line 11, the column of `{~frobnicate}` inside the second string.
     let column = rubric.lines().nth(10).unwrap().find("{~frobnicate}").unwrap() + 1;
-    assert!(
-        stderr.contains(&format!("rubric.toml:11:{column}")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("rubric.toml:11:{column}")), "{stderr}");
     assert!(
         stderr.contains("the thesaurus knows no synonym of `frobnicate`"),
         "{stderr}"

@@ -1219,7 +1219,10 @@ mod tests {
         // A word the thesaurus does not know matches itself only.
         assert_eq!(matches("{~frobnicate}", "we frobnicate"), ["frobnicate"]);
         assert!(!Phrase::parse("{~big}", &groups()).unwrap().negates);
-        assert_eq!(words_without_synonyms("{~big} {~frobnicate}|x ({~qwzx} y)"), ["{~frobnicate}", "{~qwzx}"]);
+        assert_eq!(
+            words_without_synonyms("{~big} {~frobnicate}|x ({~qwzx} y)"),
+            ["{~frobnicate}", "{~qwzx}"]
+        );
     }
 
     #[test]

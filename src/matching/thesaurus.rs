@@ -114,7 +114,12 @@ mod tests {
 
     #[test]
     fn inflected_words_are_found_by_their_base() {
-        for (form, base) in [("fasts", "fast"), ("cars", "car"), ("errors", "error"), ("largest", "large")] {
+        for (form, base) in [
+            ("fasts", "fast"),
+            ("cars", "car"),
+            ("errors", "error"),
+            ("largest", "large"),
+        ] {
             assert_eq!(lookup(form), None, "{form} is listed itself");
             assert!(!synonyms(form).is_empty(), "{form}");
             assert_eq!(synonyms(form), synonyms(base), "{form}");
@@ -145,7 +150,10 @@ mod tests {
             for member in members {
                 assert!(!member.is_empty() && member.trim() == member && !member.contains("  "));
                 assert_eq!(member, member.to_lowercase(), "{word}");
-                assert!(!member.contains(['\t', '_', '{', '}', '(', ')', '=', '*']), "{word}: {member}");
+                assert!(
+                    !member.contains(['\t', '_', '{', '}', '(', ')', '=', '*']),
+                    "{word}: {member}"
+                );
             }
         }
         assert!(TABLE.starts_with("# rubricate thesaurus") && TABLE.contains("Princeton University"));

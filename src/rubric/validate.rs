@@ -187,7 +187,10 @@ impl Validator<'_> {
                     let span = self.span_inside(written, source, at..at + item.len());
                     self.problems.push(Problem::warning(
                         Some(span),
-                        format!("the thesaurus knows no synonym of `{}`: `{item}` matches only the word itself", &item[2..item.len() - 1]),
+                        format!(
+                            "the thesaurus knows no synonym of `{}`: `{item}` matches only the word itself",
+                            &item[2..item.len() - 1]
+                        ),
                     ));
                 }
                 Some(Pattern::Phrase(phrase))
