@@ -110,6 +110,8 @@ mod tests {
             assert!(!fast.contains(&rare), "{rare} in {fast:?}");
         }
         assert!(!synonyms("car").contains(&"machine"));
+        // An irregular inflection of another word reads as that word in an answer (`said`).
+        assert!(synonyms("same").contains(&"identical") && !synonyms("same").contains(&"said"));
     }
 
     #[test]

@@ -21,7 +21,9 @@ and a synonym only the words whose main sense it shares:
   it ({fast} has {quick, speedy} and {rapid, speedy}). A main satellite sense takes its head's
   words and the words of the head's other satellites; a main head sense takes its satellites'
   words; always under the same mutual rule.
-- Proper names (words written with a capital in WordNet) are neither words nor synonyms.
+- Proper names (words written with a capital in WordNet) are neither words nor synonyms; nor
+  is a word WordNet lists as an irregular inflection of another (*said*, a synonym of *same*
+  but in an answer nearly always *say*; *better*, *left*, *found*).
 
 Each word's synonyms are listed closest first: the words of its own synsets (by the word's
 sense order, then by how often the synonym was tagged in that sense), then a head adjective,
@@ -82,6 +84,14 @@ class WordNet:
                 key, number, count = line.split()
                 lemma, _, rest = key.partition("%")
                 self.tags[(lemma, KEY_POS[rest[0]], int(number))] += int(count)
+        # irregular inflections of other words (said: say), from WordNet's exception lists
+        self.inflections = set()
+        for _, name in POS_FILES:
+            with open(os.path.join(folder, name + ".exc"), encoding="latin-1") as f:
+                for line in f:
+                    form, *bases = line.split()
+                    if any(base != form for base in bases):
+                        self.inflections.add(form)
         # (offset, pos) -> the synset's words as written, satellite or not, similar-to links
         self.words = {}
         self.satellite = set()
@@ -165,6 +175,8 @@ def synonyms(wn, main):
                 other = written.lower()
                 if written != other or lemma(other) == word_text or NEGATION & set(other.split("_")):
                     continue
+                if other in wn.inflections:
+                    continue  # an answer's *said* is *say*, not *same*
                 accepted = accepts(main, other, synset)
                 if accepted is None or (tier > 0 and accepted == 0):
                     continue
