@@ -10,24 +10,27 @@ A grader wants few synonyms, all of them right: `{~fast}` should find *quick* an
 and a synonym only the words whose main sense it shares:
 
 - A word's main senses are decided by how often each sense was tagged in WordNet's sense-tagged
-  corpora (`cntlist.rev`, the counts behind WordNet's sense order). Kept: every sense tagged at
-  least half as often as the word's most tagged sense (`fast`: the adjective *moving quickly*,
-  18, and the adverb *quickly*, 16; not the noun or verb *abstain from food*, 1 and 0). A word
-  never tagged keeps the first sense of each part of speech, which WordNet lists first.
+  corpora (`cntlist.rev`, the counts behind WordNet's sense order). Kept: the first sense of
+  each part of speech whose first sense was tagged at least a quarter as often as the word's
+  most tagged sense (and at least twice), and any later sense of it tagged at least half as
+  often as its first (`fast`: the adjective *moving quickly*, 18, and the adverb *quickly*,
+  16; not the noun or verb *abstain from food*, 1 and 0). A word never tagged keeps the first
+  sense of each part of speech, which WordNet lists first.
 - Two words are synonyms when a synset is a main sense of both (mutual: *machine* is a sense of
   the synset {car, auto, automobile, machine, motorcar}, but not a main one of *machine*, so
   neither takes the other).
 - Adjectives: WordNet puts most synonyms of a head adjective in satellite synsets "similar to"
   it ({fast} has {quick, speedy} and {rapid, speedy}). A main satellite sense takes its head's
   words and the words of the head's other satellites; a main head sense takes its satellites'
-  words; always under the same mutual rule.
+  words; always under the same mutual rule, and only words tagged in that sense (which
+  leaves out rare ones: *alacritous*).
 - Proper names (words written with a capital in WordNet) are neither words nor synonyms; nor
   is a word WordNet lists as an irregular inflection of another (*said*, a synonym of *same*
   but in an answer nearly always *say*; *better*, *left*, *found*).
 
 Each word's synonyms are listed closest first: the words of its own synsets (by the word's
 sense order, then by how often the synonym was tagged in that sense), then a head adjective,
-then satellites; at most MAX_SYNONYMS. Words without synonyms are left out. The output is sorted
+then satellites, then the head's other satellites; at most MAX_SYNONYMS. Words without synonyms are left out. The output is sorted
 and the same for the same WordNet.
 """
 
