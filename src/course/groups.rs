@@ -563,37 +563,109 @@ fn single_order(a: &SingleKey, b: &SingleKey) -> std::cmp::Ordering {
         .then(a.question.cmp(&b.question))
 }
 
+/// A group of several answers while the class is counted: only what its review row is made
+/// from, kept small (a class of long answers has a row for every answer pasted twice).
+#[derive(Debug)]
+struct GroupCount {
+    /// The group id's number (ids are 12 hex digits).
+    group: u64,
+    question: u16,
+    has_content: bool,
+    /// Members named so far, at the start of `members`.
+    named: u8,
+    size: u32,
+    doubtful: u32,
+    confidence_sum: f64,
+    /// Set when counting is done.
+    priority: f64,
+    /// Answers per score, in the order first seen.
+    scores: Vec<(Points, u32)>,
+    /// Answers per credited concept (an index into the question's concept ids), in the order
+    /// first seen.
+    concepts: Vec<(u16, u32)>,
+    /// Where the named members wait on disk.
+    members: [Offset; NAMED_MEMBERS],
+}
+
+/// The names behind a [`GroupCount`]'s numbers: question ids and maxima (rubric order) and,
+/// per question, its concepts' ids as first seen.
+#[derive(Debug)]
+struct Names {
+    questions: Vec<(QuestionId, Points)>,
+    concepts: Vec<Vec<String>>,
+}
+
+impl Names {
+    fn concept(&mut self, question: usize, id: &str) -> u16 {
+        let ids = &mut self.concepts[question];
+        match ids.iter().position(|c| c == id) {
+            Some(at) => at as u16,
+            None => {
+                ids.push(id.to_string());
+                (ids.len() - 1) as u16
+            }
+        }
+    }
+
+    /// The review row of `count`, settled, with no members named yet.
+    fn review(&self, count: &GroupCount) -> GroupReview {
+        let (question, max) = &self.questions[count.question as usize];
+        let concepts = &self.concepts[count.question as usize];
+        let mut review = GroupReview {
+            question: question.clone(),
+            group: GroupId(format!("{:012x}", count.group)),
+            max: *max,
+            size: count.size as usize,
+            scores: count.scores.iter().map(|&(s, n)| (s, n as usize)).collect(),
+            members: Vec::new(),
+            has_content: count.has_content,
+            named: 0,
+            evidence: Vec::new(),
+            concepts: count
+                .concepts
+                .iter()
+                .map(|&(c, n)| (concepts[c as usize].clone(), n as usize))
+                .collect(),
+            confidence: 0.0,
+            doubtful: count.doubtful as usize,
+            priority: 0.0,
+            reasons: Vec::new(),
+        };
+        review.settle(count.confidence_sum / count.size.max(1) as f64);
+        review
+    }
+}
+
 /// The groups' review rows, gathered one student at a time. Groups of several answers are
-/// counted in memory; a group of one answer (most answers of a class of long answers) is
-/// complete when it is seen, so it goes to a temporary file, and its sort key is sorted on disk
-/// too (see [`SortedRuns`]), so that memory does not grow with the class.
+/// counted in memory, in a compact form; a group of one answer (most answers of a class of
+/// long answers) is complete when it is seen, so it goes to a temporary file, and its sort key
+/// is sorted on disk too (see [`SortedRuns`]), so that memory does not grow with the class.
 pub struct GroupTally {
-    rows: Vec<GroupReview>,
-    confidence_sums: Vec<f64>,
-    /// The named members of the groups in `rows`, on disk: where each is.
+    counts: Vec<GroupCount>,
+    index: HashMap<(u16, u64), u32>,
+    names: Names,
+    /// The named members of the groups in `counts`, on disk.
     members: Spill<MemberRecord>,
-    member_offsets: Vec<Vec<Offset>>,
-    index: HashMap<(usize, GroupId), usize>,
     singles: Spill<GroupReview>,
     single_keys: SortedRuns<SingleKey>,
     /// Groups of one answer per question.
     single_counts: Vec<usize>,
-    /// Question ids, in rubric order, and their maxima.
-    questions: Vec<(QuestionId, Points)>,
 }
 
 impl GroupTally {
     pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> io::Result<GroupTally> {
+        let questions: Vec<(QuestionId, Points)> = questions.into_iter().collect();
         Ok(GroupTally {
-            rows: Vec::new(),
-            confidence_sums: Vec::new(),
-            members: Spill::new()?,
-            member_offsets: Vec::new(),
+            counts: Vec::new(),
             index: HashMap::new(),
+            names: Names {
+                concepts: vec![Vec::new(); questions.len()],
+                questions,
+            },
+            members: Spill::new()?,
             singles: Spill::new()?,
             single_keys: SortedRuns::new(single_order)?,
             single_counts: Vec::new(),
-            questions: questions.into_iter().collect(),
         })
     }
 
@@ -601,27 +673,26 @@ impl GroupTally {
     pub fn add(&mut self, student: &StudentGrade) -> io::Result<()> {
         for q in &student.questions {
             let Some(group) = &q.group else { continue };
-            let Some(at) = self.questions.iter().position(|(id, _)| id == &q.id) else {
+            let Some(at) = self.names.questions.iter().position(|(id, _)| id == &q.id) else {
                 continue;
             };
-            let empty = || GroupReview {
-                question: q.id.clone(),
-                group: group.clone(),
-                max: self.questions[at].1,
-                size: 0,
-                scores: BTreeMap::new(),
-                members: Vec::new(),
-                has_content: false,
-                named: 0,
-                evidence: Vec::new(),
-                concepts: Vec::new(),
-                confidence: 0.0,
-                doubtful: 0,
-                priority: 0.0,
-                reasons: Vec::new(),
-            };
             if q.group_size == 1 {
-                let mut review = empty();
+                let mut review = GroupReview {
+                    question: q.id.clone(),
+                    group: group.clone(),
+                    max: self.names.questions[at].1,
+                    size: 0,
+                    scores: BTreeMap::new(),
+                    members: Vec::new(),
+                    has_content: false,
+                    named: 0,
+                    evidence: Vec::new(),
+                    concepts: Vec::new(),
+                    confidence: 0.0,
+                    doubtful: 0,
+                    priority: 0.0,
+                    reasons: Vec::new(),
+                };
                 if let Some(record) = review.count(student, q) {
                     review.name(record);
                 }
@@ -638,17 +709,52 @@ impl GroupTally {
                 self.single_counts[at] += 1;
                 continue;
             }
-            let next = self.rows.len();
-            let row = *self.index.entry((at, group.clone())).or_insert(next);
+            let number = u64::from_str_radix(group.as_str(), 16).map_err(io::Error::other)?;
+            let next = self.counts.len() as u32;
+            let row = *self.index.entry((at as u16, number)).or_insert(next);
             if row == next {
-                self.rows.push(empty());
-                self.confidence_sums.push(0.0);
-                self.member_offsets.push(Vec::new());
+                self.counts.push(GroupCount {
+                    group: number,
+                    question: at as u16,
+                    has_content: false,
+                    named: 0,
+                    size: 0,
+                    doubtful: 0,
+                    confidence_sum: 0.0,
+                    priority: 0.0,
+                    scores: Vec::new(),
+                    concepts: Vec::new(),
+                    members: [Offset::default(); NAMED_MEMBERS],
+                });
             }
-            if let Some(record) = self.rows[row].count(student, q) {
-                self.member_offsets[row].push(self.members.push(&record)?);
+            let credited: Vec<u16> = q
+                .concepts
+                .iter()
+                .filter(|c| matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero())
+                .map(|c| self.names.concept(at, &c.id))
+                .collect();
+            let count = &mut self.counts[row as usize];
+            count.size += 1;
+            match count.scores.iter_mut().find(|(s, _)| *s == q.score) {
+                Some((_, n)) => *n += 1,
+                None => count.scores.push((q.score, 1)),
             }
-            self.confidence_sums[row] += q.confidence;
+            for c in credited {
+                match count.concepts.iter_mut().find(|(id, _)| *id == c) {
+                    Some((_, n)) => *n += 1,
+                    None => count.concepts.push((c, 1)),
+                }
+            }
+            count.doubtful += u32::from(q.flags.iter().any(is_doubtful));
+            count.confidence_sum += q.confidence;
+            if (count.named as usize) < NAMED_MEMBERS {
+                let record = member_record(student, q, count.named == 0);
+                if count.named == 0 {
+                    count.has_content = !content_words(&record.member.text).is_empty();
+                }
+                count.members[count.named as usize] = self.members.push(&record)?;
+                count.named += 1;
+            }
         }
         Ok(())
     }
@@ -658,48 +764,34 @@ impl GroupTally {
     /// of one answer (by student).
     pub fn finish(self) -> io::Result<GroupQueue> {
         let GroupTally {
-            mut rows,
-            confidence_sums,
-            members,
-            mut member_offsets,
+            mut counts,
             index,
+            names,
+            members,
             singles,
             single_keys,
             single_counts,
-            questions,
         } = self;
-        let mut question_of = vec![0u16; rows.len()];
-        for ((question, _), row) in index {
-            question_of[row] = question as u16;
+        drop(index);
+        for count in &mut counts {
+            count.priority = names.review(count).priority;
         }
-        for (row, sum) in rows.iter_mut().zip(confidence_sums) {
-            row.settle(sum / row.size.max(1) as f64);
-        }
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            rows[b]
-                .priority
-                .total_cmp(&rows[a].priority)
-                .then(question_of[a].cmp(&question_of[b]))
-                .then_with(|| rows[a].group.cmp(&rows[b].group))
+        counts.sort_by(|a, b| {
+            b.priority
+                .total_cmp(&a.priority)
+                .then(a.question.cmp(&b.question))
+                .then(a.group.cmp(&b.group))
         });
-        let mut sorted: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
-        let rows: Vec<(u16, GroupReview, Vec<Offset>)> = order
-            .into_iter()
-            .filter_map(|i| {
-                let offsets = std::mem::take(&mut member_offsets[i]);
-                Some((question_of[i], sorted[i].take()?, offsets))
-            })
-            .collect();
-        let mut per_question = vec![0; questions.len()];
+        let mut per_question = vec![0; names.questions.len()];
         for (q, n) in single_counts.into_iter().enumerate() {
             per_question[q] += n;
         }
-        for (q, _, _) in &rows {
-            per_question[*q as usize] += 1;
+        for count in &counts {
+            per_question[count.question as usize] += 1;
         }
         Ok(GroupQueue {
-            rows,
+            counts,
+            names,
             members: members.finish()?,
             singles: singles.finish()?,
             single_keys: single_keys.finish()?,
@@ -709,9 +801,10 @@ impl GroupTally {
 }
 
 /// The groups of a finished [`GroupTally`], in review order: the groups of several answers
-/// (in memory) and of one answer (on disk), each sorted, merged as they are read.
+/// (counted in memory) and of one answer (on disk), each sorted, merged as they are read.
 pub struct GroupQueue {
-    rows: Vec<(u16, GroupReview, Vec<Offset>)>,
+    counts: Vec<GroupCount>,
+    names: Names,
     members: SpillReader<MemberRecord>,
     singles: SpillReader<GroupReview>,
     single_keys: SortedRunsReader<SingleKey>,
@@ -735,7 +828,7 @@ impl GroupQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len() + self.single_keys.len()
+        self.counts.len() + self.single_keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -744,7 +837,7 @@ impl GroupQueue {
 
     fn merged(&self, only: Option<u16>) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
         let keep = move |q: u16| only.is_none_or(|o| o == q);
-        let mut rows = self.rows.iter().filter(move |r| keep(r.0)).peekable();
+        let mut rows = self.counts.iter().filter(move |c| keep(c.question)).peekable();
         let mut singles = self
             .single_keys
             .iter()
@@ -756,16 +849,16 @@ impl GroupQueue {
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (_, Some(Err(_))) => false,
-                (Some((q, row, _)), Some(Ok(key))) => match row.priority.total_cmp(&key.priority) {
+                (Some(count), Some(Ok(key))) => match count.priority.total_cmp(&key.priority) {
                     std::cmp::Ordering::Greater => true,
                     std::cmp::Ordering::Less => false,
-                    std::cmp::Ordering::Equal => *q <= key.question,
+                    std::cmp::Ordering::Equal => count.question <= key.question,
                 },
             };
             Some(if row_first {
-                let (_, row, offsets) = rows.next()?;
-                let mut row = row.clone();
-                for &at in offsets {
+                let count = rows.next()?;
+                let mut row = self.names.review(count);
+                for &at in &count.members[..count.named as usize] {
                     match self.members.get(at) {
                         Ok(record) => row.name(record),
                         Err(e) => return Some(Err(e)),
@@ -779,8 +872,29 @@ impl GroupQueue {
     }
 }
 
+/// The member record of the student's answer `q`, with the matcher's evidence when it is a
+/// group's `first` member (its representative).
+fn member_record(student: &StudentGrade, q: &QuestionGrade, first: bool) -> MemberRecord {
+    let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
+    MemberRecord {
+        member: GroupMember {
+            student: student.student.clone(),
+            text: text.to_string(),
+        },
+        evidence: first.then(|| {
+            q.concepts
+                .iter()
+                .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
+                .map(|c| ConceptResult {
+                    feedback: None,
+                    ..c.clone()
+                })
+                .collect()
+        }),
+    }
+}
+
 impl GroupReview {
-    /// Count one answer in.
     /// Count one answer in; returns the member to name, while the group names fewer than
     /// [`NAMED_MEMBERS`] (with the matcher's evidence, for the first).
     fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) -> Option<MemberRecord> {
@@ -788,27 +902,11 @@ impl GroupReview {
         *self.scores.entry(q.score).or_default() += 1;
         let named = (self.named < NAMED_MEMBERS).then(|| {
             self.named += 1;
-            let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
-            let first = self.named == 1;
-            if first {
-                self.has_content = !content_words(text).is_empty();
+            let record = member_record(student, q, self.named == 1);
+            if self.named == 1 {
+                self.has_content = !content_words(&record.member.text).is_empty();
             }
-            MemberRecord {
-                member: GroupMember {
-                    student: student.student.clone(),
-                    text: text.to_string(),
-                },
-                evidence: first.then(|| {
-                    q.concepts
-                        .iter()
-                        .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
-                        .map(|c| ConceptResult {
-                            feedback: None,
-                            ..c.clone()
-                        })
-                        .collect()
-                }),
-            }
+            record
         });
         for c in &q.concepts {
             if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
