@@ -194,21 +194,81 @@ struct Variants {
     collided: HashMap<Box<str>, u32>,
     /// Per variant: its content and how many answers.
     entries: Vec<(Content, u32)>,
-    /// Per answer slot (the student's place in the run), its short variant; `u32::MAX` for
-    /// none (no answer, or a long one).
-    answers: Vec<u32>,
-    /// Per answer slot, the hash of its long content; 0 for none. A long answer's group is its
-    /// exact content, so its id comes from the hash and only its size needs the class.
-    long_answers: Vec<u64>,
+}
+
+/// What an answer slot (a student's place in the run) holds for one question, as the builder
+/// writes it to disk: nothing, a short variant (its index) or a long content (its hash). A long
+/// answer's group is its exact content, so its id comes from the hash and only its size needs
+/// the class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlotAnswer {
+    None,
+    Short(u32),
+    Long(u64),
+}
+
+impl SlotAnswer {
+    const LEN: usize = 9;
+
+    fn put(self, out: &mut Vec<u8>) {
+        let (tag, value) = match self {
+            SlotAnswer::None => (0u8, 0u64),
+            SlotAnswer::Short(v) => (1, u64::from(v)),
+            SlotAnswer::Long(h) => (2, h),
+        };
+        out.push(tag);
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn take(bytes: &[u8]) -> SlotAnswer {
+        let value = u64::from_le_bytes(bytes[1..9].try_into().expect("8 bytes"));
+        match bytes[0] {
+            1 => SlotAnswer::Short(value as u32),
+            2 => SlotAnswer::Long(value),
+            _ => SlotAnswer::None,
+        }
+    }
+}
+
+/// A long answer's question and content hash, sorted on disk to count the contents given by
+/// several answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LongKey {
+    question: u16,
+    hash: u64,
+}
+
+impl FixedRecord for LongKey {
+    const LEN: usize = 10;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.question.to_le_bytes());
+        out.extend_from_slice(&self.hash.to_le_bytes());
+    }
+
+    fn take(bytes: &[u8]) -> LongKey {
+        LongKey {
+            question: u16::from_le_bytes(bytes[..2].try_into().expect("2 bytes")),
+            hash: u64::from_le_bytes(bytes[2..10].try_into().expect("8 bytes")),
+        }
+    }
 }
 
 /// How long a group's representative text is kept.
 const REPRESENTATIVE_CHARS: usize = 300;
 
-/// The class's answers as they are read, before groups are settled.
-#[derive(Debug)]
+/// The class's answers as they are read, before groups are settled. Memory holds each
+/// question's distinct short answers; what each slot holds goes to disk in slot order, and the
+/// long answers' hashes are sorted on disk, so memory does not grow with the class's long
+/// answers.
 pub struct GroupsBuilder {
     questions: Vec<(QuestionId, Variants)>,
+    slots: std::io::BufWriter<std::fs::File>,
+    /// The slot being read and its answers (one per question); slots before it are written.
+    slot: usize,
+    pending: Vec<SlotAnswer>,
+    long: SortedRuns<LongKey>,
+    students: usize,
 }
 
 impl GroupsBuilder {
@@ -217,21 +277,41 @@ impl GroupsBuilder {
     pub fn new(
         questions: impl IntoIterator<Item = (QuestionId, BTreeSet<String>)>,
         students: usize,
-    ) -> GroupsBuilder {
-        GroupsBuilder {
-            questions: questions
-                .into_iter()
-                .map(|(q, decisive)| {
-                    let variants = Variants {
-                        decisive,
-                        answers: vec![u32::MAX; students],
-                        long_answers: vec![0; students],
-                        ..Variants::default()
-                    };
-                    (q, variants)
-                })
-                .collect(),
+    ) -> io::Result<GroupsBuilder> {
+        let questions: Vec<(QuestionId, Variants)> = questions
+            .into_iter()
+            .map(|(q, decisive)| {
+                let variants = Variants {
+                    decisive,
+                    ..Variants::default()
+                };
+                (q, variants)
+            })
+            .collect();
+        Ok(GroupsBuilder {
+            slots: std::io::BufWriter::new(tempfile::tempfile()?),
+            slot: 0,
+            pending: vec![SlotAnswer::None; questions.len()],
+            questions,
+            long: SortedRuns::new(|a: &LongKey, b: &LongKey| a.cmp(b))?,
+            students,
+        })
+    }
+
+    /// Write the pending slot and any unanswered ones up to `slot`.
+    fn write_slots_before(&mut self, slot: usize) -> io::Result<()> {
+        use std::io::Write;
+        let mut bytes = Vec::with_capacity(self.pending.len() * SlotAnswer::LEN);
+        while self.slot < slot {
+            bytes.clear();
+            for answer in &mut self.pending {
+                answer.put(&mut bytes);
+                *answer = SlotAnswer::None;
+            }
+            self.slots.write_all(&bytes)?;
+            self.slot += 1;
         }
+        Ok(())
     }
 
     /// The content of `text` as grouping keeps it (computed apart from [`add`](Self::add), so
@@ -253,13 +333,18 @@ impl GroupsBuilder {
     }
 
     /// Record the answer of the student in `slot` to the question at `question` (its index).
-    /// Only its content is kept (a long answer's as a hash), not its text.
-    pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) {
-        let variants = &mut self.questions[question].1;
+    /// Only its content is kept (a long answer's as a hash), not its text. Slots come in order.
+    pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) -> io::Result<()> {
+        debug_assert!(slot >= self.slot, "slots are added in order");
+        self.write_slots_before(slot)?;
         if let Content::Long(hash) = content.0 {
-            variants.long_answers[slot] = hash;
-            return;
+            self.pending[question] = SlotAnswer::Long(hash);
+            return self.long.push(LongKey {
+                question: question as u16,
+                hash,
+            });
         }
+        let variants = &mut self.questions[question].1;
         let Content::Short(words) = content.0 else {
             unreachable!("long contents returned above")
         };
@@ -276,18 +361,42 @@ impl GroupsBuilder {
             variants.entries.push((Content::Short(words), 0));
         }
         variants.entries[at as usize].1 += 1;
-        variants.answers[slot] = at;
+        self.pending[question] = SlotAnswer::Short(at);
+        Ok(())
     }
 
     /// Settle the groups.
-    pub fn finish(self) -> Groups {
-        Groups {
+    pub fn finish(mut self) -> io::Result<Groups> {
+        self.write_slots_before(self.students)?;
+        let slots = self.slots.into_inner().map_err(io::IntoInnerError::into_error)?;
+        // Long contents given by several answers: runs of one hash in the sorted keys.
+        let mut repeated: Vec<HashMap<u64, u32>> = vec![HashMap::new(); self.questions.len()];
+        let mut run: Option<(LongKey, u32)> = None;
+        let mut end_run = |run: Option<(LongKey, u32)>| {
+            if let Some((key, n)) = run.filter(|&(_, n)| n > 1) {
+                repeated[key.question as usize].insert(key.hash, n);
+            }
+        };
+        for key in self.long.finish()?.iter() {
+            let key = key?;
+            run = match run {
+                Some((k, n)) if k == key => Some((k, n + 1)),
+                other => {
+                    end_run(other);
+                    Some((key, 1))
+                }
+            };
+        }
+        end_run(run);
+        Ok(Groups {
             questions: self
                 .questions
                 .into_iter()
-                .map(|(id, variants)| settle(id, variants))
+                .zip(repeated)
+                .map(|((id, variants), repeated)| settle(id, variants, repeated))
                 .collect(),
-        }
+            slots: Some(std::sync::Mutex::new(slots)),
+        })
     }
 }
 
@@ -305,10 +414,12 @@ pub struct Group {
     pub variants: u32,
 }
 
-/// The settled groups of every question.
-#[derive(Debug, Clone, Default)]
+/// The settled groups of every question, and what each answer slot holds (on disk, read back
+/// one slot at a time while grading).
+#[derive(Debug, Default)]
 pub struct Groups {
     questions: Vec<QuestionGroups>,
+    slots: Option<std::sync::Mutex<std::fs::File>>,
 }
 
 #[derive(Debug, Clone)]
@@ -316,27 +427,16 @@ struct QuestionGroups {
     question: QuestionId,
     /// The groups of short answers.
     groups: Vec<Group>,
-    /// Per answer slot, its short group's index; `u32::MAX` for no answer or a long one.
-    answers: Vec<u32>,
-    /// The hashes of the long answers' contents, sorted: how many answers have one is the
-    /// length of its run.
-    long: Vec<u64>,
-    /// Per answer slot, the hash of its long content; 0 for none.
-    long_answers: Vec<u64>,
-}
-
-impl Groups {
-    /// The group of the answer of the student in `slot` to the question at `question`.
-    pub fn of(&self, question: usize, slot: usize) -> Option<&Group> {
-        let q = self.questions.get(question)?;
-        let at = *q.answers.get(slot)?;
-        q.groups.get(at as usize)
-    }
+    /// Per short variant, its group's index.
+    group_of_variant: Vec<u32>,
+    /// How many answers give each long content that more than one answer gives (any other
+    /// long content is a group of one).
+    repeated: HashMap<u64, u32>,
 }
 
 /// Form the groups of a whole report from its graded answers' texts, and give each answer its
 /// group: what a streamed run does from the submissions (see [`crate::course::run`]).
-pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
+pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> io::Result<Groups> {
     let questions: Vec<QuestionId> = report.assignment.questions.iter().map(|q| q.id.clone()).collect();
     let mut builder = GroupsBuilder::new(
         questions.iter().map(|id| {
@@ -349,7 +449,7 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
             (id.clone(), words)
         }),
         report.students.len(),
-    );
+    )?;
     for (slot, student) in report.students.iter().enumerate() {
         for (at, id) in questions.iter().enumerate() {
             if let Some(q) = student
@@ -357,48 +457,73 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
                 .iter()
                 .find(|q| &q.id == id && q.answer.is_some())
             {
-                builder.add(at, slot, GroupsBuilder::content(&q.answer_text));
+                builder.add(at, slot, GroupsBuilder::content(&q.answer_text))?;
             }
         }
     }
-    let groups = builder.finish();
+    let groups = builder.finish()?;
     for (slot, student) in report.students.iter_mut().enumerate() {
-        groups.give(slot, student);
+        groups.give(slot, student)?;
     }
-    groups
+    Ok(groups)
 }
 
 impl Groups {
     /// Give each of the student's answers (the student in `slot`) its group and the group's
     /// size. A long answer's group is read from its own text (its content's hash).
-    pub fn give(&self, slot: usize, student: &mut StudentGrade) {
+    pub fn give(&self, slot: usize, student: &mut StudentGrade) -> io::Result<()> {
+        let Some(slots) = &self.slots else {
+            return Ok(());
+        };
+        let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
+        {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut file = slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            file.seek(SeekFrom::Start((slot * bytes.len()) as u64))?;
+            file.read_exact(&mut bytes)?;
+        }
         for (at, question) in self.questions.iter().enumerate() {
             let Some(q) = student.questions.iter_mut().find(|q| q.id == question.question) else {
                 continue;
             };
-            (q.group, q.group_size) = match q.answer {
-                Some(_) => self
-                    .id_of(at, slot)
-                    .map_or((None, 0), |(id, size)| (Some(id), size)),
-                None => (None, 0),
+            let answer = SlotAnswer::take(&bytes[at * SlotAnswer::LEN..]);
+            (q.group, q.group_size) = match (&q.answer, question.id_of(answer)) {
+                (Some(_), Some((id, size))) => (Some(id), size),
+                _ => (None, 0),
             };
         }
+        Ok(())
     }
+}
 
-    /// The group (id and size) of the answer of the student in `slot` to the question at
-    /// `question`.
-    pub fn id_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
-        let q = self.questions.get(question)?;
-        match q.long_answers.get(slot).copied().unwrap_or(0) {
-            0 => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
-            hash => {
-                let from = q.long.partition_point(|&h| h < hash);
-                let to = q.long.partition_point(|&h| h <= hash);
-                Some((
-                    GroupId::of(&q.question, &Key::Long(hash).text()),
-                    (to - from).max(1) as u32,
-                ))
+impl Groups {
+    /// The group (id and size) of the answer in `slot` to the question at `question`, read from
+    /// disk.
+    #[cfg(test)]
+    fn group_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
+        use std::io::{Read, Seek, SeekFrom};
+        let slots = self.slots.as_ref()?;
+        let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
+        let mut file = slots.lock().unwrap();
+        file.seek(SeekFrom::Start((slot * bytes.len()) as u64)).unwrap();
+        file.read_exact(&mut bytes).unwrap();
+        self.questions[question].id_of(SlotAnswer::take(&bytes[question * SlotAnswer::LEN..]))
+    }
+}
+
+impl QuestionGroups {
+    /// The group (id and size) of an answer slot's answer to this question.
+    fn id_of(&self, answer: SlotAnswer) -> Option<(GroupId, u32)> {
+        match answer {
+            SlotAnswer::None => None,
+            SlotAnswer::Short(variant) => {
+                let group = &self.groups[self.group_of_variant[variant as usize] as usize];
+                Some((group.id.clone(), group.size))
             }
+            SlotAnswer::Long(hash) => Some((
+                GroupId::of(&self.question, &Key::Long(hash).text()),
+                self.repeated.get(&hash).copied().unwrap_or(1),
+            )),
         }
     }
 }
@@ -938,16 +1063,10 @@ impl GroupReview {
 }
 
 /// Misspellings settled, contents compared as sets, similar variants merged.
-fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
+fn settle(question: QuestionId, variants: Variants, repeated: HashMap<u64, u32>) -> QuestionGroups {
     let Variants {
-        entries,
-        answers,
-        decisive,
-        long_answers,
-        ..
+        entries, decisive, ..
     } = variants;
-    let mut long: Vec<u64> = long_answers.iter().copied().filter(|&h| h != 0).collect();
-    long.sort_unstable();
     let spelling = misspellings(&entries, &decisive);
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
@@ -1007,22 +1126,11 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
             group_of_variant[m] = g;
         }
     }
-    let answers = answers
-        .into_iter()
-        .map(|v| {
-            if v == u32::MAX {
-                v
-            } else {
-                group_of_variant[v as usize]
-            }
-        })
-        .collect();
     QuestionGroups {
         question,
         groups,
-        answers,
-        long,
-        long_answers,
+        group_of_variant,
+        repeated,
     }
 }
 
@@ -1223,15 +1331,14 @@ mod tests {
     use super::*;
 
     fn groups_of(answers: &[&str]) -> (Groups, Vec<Option<GroupId>>) {
-        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len());
+        let mut builder =
+            GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len()).unwrap();
         for (slot, text) in answers.iter().enumerate() {
-            builder.add(0, slot, GroupsBuilder::content(text));
+            builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
         }
-        let groups = builder.finish();
-        let ids = answers
-            .iter()
-            .enumerate()
-            .map(|(slot, _)| groups.id_of(0, slot).map(|(id, _)| id))
+        let groups = builder.finish().unwrap();
+        let ids = (0..answers.len())
+            .map(|slot| groups.group_of(0, slot).map(|(id, _)| id))
             .collect();
         (groups, ids)
     }
@@ -1263,7 +1370,7 @@ mod tests {
         answers.push("capitolism");
         let (groups, ids) = groups_of(&answers);
         assert!(ids.iter().all(|id| id == &ids[0]));
-        assert_eq!(groups.of(0, 6).unwrap().size, 7);
+        assert_eq!(groups.group_of(0, 6).unwrap().1, 7);
     }
 
     #[test]
@@ -1273,12 +1380,13 @@ mod tests {
         let mut builder = GroupsBuilder::new(
             [(QuestionId("q".into()), [stem("capitalist")].into_iter().collect())],
             answers.len(),
-        );
+        )
+        .unwrap();
         for (slot, text) in answers.iter().enumerate() {
-            builder.add(0, slot, GroupsBuilder::content(text));
+            builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
         }
-        let groups = builder.finish();
-        assert_ne!(groups.of(0, 6).unwrap().id, groups.of(0, 0).unwrap().id);
+        let groups = builder.finish().unwrap();
+        assert_ne!(groups.group_of(0, 6).unwrap().0, groups.group_of(0, 0).unwrap().0);
         // Without the rubric's word, it is the common word misspelt.
         let (_, ids) = groups_of(&answers);
         assert_eq!(ids[6], ids[0]);
@@ -1317,8 +1425,9 @@ mod tests {
         assert_eq!(ids[5], ids[0], "{:?}", groups);
         assert_ne!(ids[6], ids[0]);
         assert_ne!(ids[6], ids[7]);
-        let group = groups.of(0, 5).unwrap();
-        assert_eq!(group.size, 6);
+        let (id, size) = groups.group_of(0, 5).unwrap();
+        assert_eq!(size, 6);
+        let group = groups.questions[0].groups.iter().find(|g| g.id == id).unwrap();
         assert_eq!(group.variants, 2);
     }
 
@@ -1335,18 +1444,19 @@ mod tests {
             "more population",
         ]);
         let build = |decisive: BTreeSet<String>| {
-            let mut builder = GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len());
+            let mut builder =
+                GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len()).unwrap();
             for (slot, text) in answers.iter().enumerate() {
-                builder.add(0, slot, GroupsBuilder::content(text));
+                builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
             }
-            builder.finish()
+            builder.finish().unwrap()
         };
         // "population" is in most answers, so it weighs little: alone, overlap merges them.
         let plain = build(BTreeSet::new());
-        assert_eq!(plain.of(0, 5).unwrap().id, plain.of(0, 0).unwrap().id);
+        assert_eq!(plain.group_of(0, 5).unwrap().0, plain.group_of(0, 0).unwrap().0);
         // Where the rubric asks for it, the answer without it is a group of its own.
         let rubric = build([stem("population")].into_iter().collect());
-        assert_ne!(rubric.of(0, 5).unwrap().id, rubric.of(0, 0).unwrap().id);
+        assert_ne!(rubric.group_of(0, 5).unwrap().0, rubric.group_of(0, 0).unwrap().0);
     }
 
     #[test]
@@ -1371,16 +1481,16 @@ mod tests {
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
         // Kept as a hash, counted all the same.
-        assert_eq!(groups.id_of(0, 0).unwrap().1, 2);
-        assert_eq!(groups.id_of(0, 2).unwrap().1, 1);
+        assert_eq!(groups.group_of(0, 0).unwrap().1, 2);
+        assert_eq!(groups.group_of(0, 2).unwrap().1, 1);
     }
 
     #[test]
     fn unanswered_slots_have_no_group() {
-        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2);
-        builder.add(0, 1, GroupsBuilder::content("speech"));
-        let groups = builder.finish();
-        assert!(groups.of(0, 0).is_none());
-        assert!(groups.of(0, 1).is_some());
+        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2).unwrap();
+        builder.add(0, 1, GroupsBuilder::content("speech")).unwrap();
+        let groups = builder.finish().unwrap();
+        assert!(groups.group_of(0, 0).is_none());
+        assert!(groups.group_of(0, 1).is_some());
     }
 }
