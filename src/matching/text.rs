@@ -75,7 +75,8 @@ pub fn stem(word: &str) -> String {
             return stem(noun);
         }
     }
-    if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
+    // Numbers and code (`c++`, `o(nlogn)`) have no stem.
+    if word.contains('\'') || word.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_punctuation()) {
         return word.to_string();
     }
     // A class writes much the same words: each thread remembers the stems it has made, up to
@@ -352,8 +353,10 @@ impl<'a> Tokenizer<'a> {
         };
         let mut i = 0;
         while i < tokenizer.chars.len() {
-            i = if is_word_char(tokenizer.chars[i].1) {
-                tokenizer.word(i)
+            i = if let Some(end) = code_at(&tokenizer.chars, i) {
+                tokenizer.token(i, end)
+            } else if is_word_char(tokenizer.chars[i].1) {
+                tokenizer.token(i, word_end(&tokenizer.chars, i))
             } else {
                 tokenizer.gap(i)
             };
@@ -361,16 +364,26 @@ impl<'a> Tokenizer<'a> {
         (tokenizer.tokens, tokenizer.questions)
     }
 
-    /// Makes the word starting at char `i` a token; returns the char index after it.
-    fn word(&mut self, i: usize) -> usize {
+    /// Makes chars `i..j` (a word or code) a token; returns `j`.
+    fn token(&mut self, i: usize, j: usize) -> usize {
         let start = self.chars[i].0;
-        let j = word_end(&self.chars, i);
         let end = if j < self.chars.len() {
             self.chars[j].0
         } else {
             self.text.len()
         };
-        let lower = self.text[start..end].to_lowercase();
+        let written = &self.text[start..end];
+        let lower = if opens_big_o(written) {
+            big_o_form(written)
+        } else {
+            written.to_lowercase()
+        };
+        // Telegraphic style: "full finetuning too costly -> LoRA" is two statements; code
+        // such as `p->next` has no spaces around its arrow and stays one.
+        let spaced = |k: Option<usize>| k.and_then(|k| self.chars.get(k)).is_some_and(|c| c.1.is_whitespace());
+        if lower == "->" && (spaced(i.checked_sub(1)) || spaced(Some(j))) {
+            self.pending_clause_break = true;
+        }
         self.start_units(&lower);
         self.tokens.push(Token {
             stem: stem(&lower),
@@ -410,7 +423,7 @@ impl<'a> Tokenizer<'a> {
     /// it makes; returns the char index after it.
     fn gap(&mut self, mut i: usize) -> usize {
         let run_start = i;
-        while i < self.chars.len() && !is_word_char(self.chars[i].1) {
+        while i < self.chars.len() && !is_word_char(self.chars[i].1) && (i == run_start || code_at(&self.chars, i).is_none()) {
             i += 1;
         }
         let text = self.text;
@@ -478,6 +491,128 @@ fn word_end(chars: &[(usize, char)], i: usize) -> usize {
         }
     }
     j
+}
+
+/// Letters that open big-O notation (`O(n log n)`, `Θ(n)`, `Ω(1)`).
+const BIG_O_LETTERS: &[char] = &['O', 'o', 'Θ', 'θ', 'Ω', 'ω'];
+/// C types whose pointer type (`int*`, `char**`) is one token.
+const POINTEE_TYPES: &[&str] = &[
+    "int", "char", "void", "float", "double", "long", "short", "bool", "unsigned", "signed",
+];
+/// Operators kept as tokens, each only when it is a whole run of operator characters (so
+/// `-->` and `====` stay punctuation).
+const OPERATORS: &[&str] = &["->", "==", "!=", "&&", "||"];
+const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
+
+/// Whether `written` starts like big-O notation: `O(`, `Θ(`, ...
+pub fn opens_big_o(written: &str) -> bool {
+    let mut chars = written.chars();
+    chars.next().is_some_and(|c| BIG_O_LETTERS.contains(&c)) && chars.next() == Some('(')
+}
+
+/// The form big-O notation is matched by: lower case, without spaces, `*` or inner brackets,
+/// so that `O(n log n)`, `O(nlogn)` and `O(n * log(n))` are one.
+fn big_o_form(written: &str) -> String {
+    let mut chars = written.chars();
+    let letter = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+    let inner: String = chars
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '(' | ')'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    format!("{letter}({inner})")
+}
+
+/// The char index where code starting at char `i` ends, when code starts there: a word with a
+/// code suffix (`C++`, `i++`, `C#`, `char[]`, `int*`), big-O notation (`O(n log n)`), an
+/// escape (`\0`), a prefix increment (`++i`) or an operator (`->`, `==`, `!=`, `&&`, `||`).
+/// Code is one token, opaque to the punctuation that cuts sentences and clauses: the `(` of
+/// `O(n)` opens no aside, and the full stop after `C++.` still ends a sentence.
+fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let c = chars[i].1;
+    let before = i.checked_sub(1).and_then(at);
+    if is_word_char(c) {
+        if before.is_some_and(is_word_char) {
+            return None;
+        }
+        let j = word_end(chars, i);
+        let one_letter = j == i + 1;
+        return match at(j)? {
+            '(' if one_letter && BIG_O_LETTERS.contains(&c) => big_o_end(chars, j),
+            '+' if at(j + 1) == Some('+') && at(j + 2) != Some('+') => Some(j + 2),
+            '#' if one_letter && c.is_ascii_alphabetic() && !at(j + 1).is_some_and(is_word_char) => Some(j + 1),
+            '[' if at(j + 1) == Some(']') => {
+                let mut k = j;
+                while at(k) == Some('[') && at(k + 1) == Some(']') {
+                    k += 2;
+                }
+                Some(k)
+            }
+            // Markdown emphasis (`**int**`) is not a pointer.
+            '*' if before != Some('*') => {
+                let word: String = chars[i..j].iter().map(|&(_, c)| c.to_ascii_lowercase()).collect();
+                let mut k = j;
+                while at(k) == Some('*') {
+                    k += 1;
+                }
+                (POINTEE_TYPES.contains(&word.as_str()) && k - j <= 2).then_some(k)
+            }
+            _ => None,
+        };
+    }
+    match c {
+        '\\' => (at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()) && !at(i + 2).is_some_and(is_word_char))
+            .then_some(i + 2),
+        '+' if at(i + 1) == Some('+')
+            && at(i + 2).is_some_and(is_word_char)
+            && !before.is_some_and(|b| is_word_char(b) || b == '+') =>
+        {
+            Some(word_end(chars, i + 2))
+        }
+        c if OPERATOR_CHARS.contains(&c) => {
+            if before.is_some_and(|b| OPERATOR_CHARS.contains(&b)) {
+                return None;
+            }
+            let mut k = i;
+            while at(k).is_some_and(|c| OPERATOR_CHARS.contains(&c)) {
+                k += 1;
+            }
+            let run: String = chars[i..k].iter().map(|&(_, c)| c).collect();
+            OPERATORS.contains(&run.as_str()).then_some(k)
+        }
+        _ => None,
+    }
+}
+
+/// The char index after the `)` that closes big-O notation opened at char `open` (a `(`), if
+/// what is inside reads as a short expression (`n log n`, `n^2`, `V + E`), not prose.
+fn big_o_end(chars: &[(usize, char)], open: usize) -> Option<usize> {
+    const LONGEST: usize = 32;
+    let (mut depth, mut run, mut alphanumeric) = (0, 0, false);
+    for (k, &(_, c)) in chars.iter().enumerate().skip(open).take(LONGEST) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return alphanumeric.then_some(k + 1);
+                }
+            }
+            c if c.is_alphanumeric() => {
+                alphanumeric = true;
+                run += 1;
+                // Words of prose are longer than `nlogn` or `log2n`.
+                if run > 6 {
+                    return None;
+                }
+                continue;
+            }
+            ' ' | '^' | '*' | '+' | '-' | '/' | '!' | '.' | ',' | '|' => {}
+            _ => return None,
+        }
+        run = 0;
+    }
+    None
 }
 
 /// Each token and the next written as one word, where they are joined (see
