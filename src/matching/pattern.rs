@@ -479,17 +479,30 @@ fn word_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(move |part| (part.as_ptr() as usize - text.as_ptr() as usize, part))
 }
 
-/// The alternatives of a place, split at each `|` that is not part of the operator `||`.
+/// The alternatives of a place, split at each `|` that is not part of the operator `||`:
+/// `a|b` is two, `||` one; in `|||or` and `or|||`, `||` is the alternative at the end.
 fn split_alternatives(place: &str) -> Vec<&str> {
     let bytes = place.as_bytes();
     let mut parts = Vec::new();
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let lone = b == b'|' && (i == 0 || bytes[i - 1] != b'|') && bytes.get(i + 1) != Some(&b'|');
-        if lone {
-            parts.push(&place[from..i]);
-            from = i + 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'|' {
+            i += 1;
+            continue;
         }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'|').count();
+        let separator = match run {
+            1 => Some(i),
+            3 if i == 0 => Some(i + 2),
+            3 => Some(i),
+            _ => None,
+        };
+        if let Some(at) = separator {
+            parts.push(&place[from..at]);
+            from = at + 1;
+        }
+        i += run;
     }
     parts.push(&place[from..]);
     parts
@@ -1971,5 +1984,170 @@ mod tests {
             ["passed the U.S. law"]
         );
         assert!(matches("passed law", "congress passed the new U.S. law").is_empty());
+    }
+
+    #[test]
+    fn unordered_phrases_match_in_any_order_within_a_sentence() {
+        let lifo = "[last first out]";
+        assert_eq!(matches(lifo, "a stack is last in, first out"), ["last in, first out"]);
+        assert_eq!(matches(lifo, "out goes first what came in last"), ["out goes first what came in last"]);
+        // Word forms and misspellings as in a phrase; the quote is the smallest span.
+        assert_eq!(
+            matches("[probe linear]", "linear models, then the lineer probing head"),
+            ["lineer probing"]
+        );
+        assert_eq!(matches("[out first last]", "last, last in first out"), ["last in first out"]);
+        // One sentence, all the words.
+        assert!(matches(lifo, "last in. first out").is_empty());
+        assert!(matches(lifo, "first in first out").is_empty());
+        // Each place takes a token of its own.
+        assert!(matches("[data data]", "the data").is_empty());
+        assert_eq!(matches("[data data]", "data and more data"), ["data and more data"]);
+        // Places may be groups, alternatives and sequences; function words may be left out.
+        assert_eq!(
+            matches("[{finetune} (whole model|all weights)]", "all weights, we fine tune"),
+            ["all weights, we fine tune"]
+        );
+        assert_eq!(matches("[bill of rights]", "rights in a bill"), ["rights in a bill"]);
+        // Non-overlapping matches, left to right.
+        assert_eq!(matches("[x y]", "y x y x"), ["y x", "y x"]);
+    }
+
+    #[test]
+    fn an_unordered_window_counts_words() {
+        let answer = "first you push, and later, after a long while, the last item comes out";
+        assert_eq!(matches("[last out]", answer), ["last item comes out"]);
+        assert_eq!(matches("[push out]~20", answer).len(), 1);
+        assert!(matches("[push out]~8", answer).is_empty());
+        assert_eq!(matches("[last out]~4", answer), ["last item comes out"]);
+        assert!(matches("[last out]~3", answer).is_empty());
+        // A later, tighter span is found when the first is too wide.
+        assert_eq!(
+            matches("[push pop]~3", "push then much later pop, then a push pop"),
+            ["push pop"]
+        );
+    }
+
+    #[test]
+    fn unordered_phrase_errors_say_where() {
+        let error = |s: &str| Phrase::parse(s, &groups()).unwrap_err();
+        let at = |s: &str| error(s).offset();
+        assert_eq!(error("[a b"), PhraseError::Unordered(0, UnorderedError::Unclosed));
+        assert_eq!(error(" []"), PhraseError::Unordered(1, UnorderedError::Empty));
+        assert_eq!(error("[a b]~x"), PhraseError::Unordered(5, UnorderedError::BadWindow("x".into())));
+        assert_eq!(at("[a b]~0"), Some(5));
+        assert_eq!(at("[a .. b]"), Some(3));
+        assert_eq!(error("[a b] c"), PhraseError::Unordered(6, UnorderedError::TextAfter));
+        assert_eq!(error("x [a b]"), PhraseError::Unordered(2, UnorderedError::Inside));
+        assert_eq!(at("[a [b] c]"), Some(3));
+        assert_eq!(
+            error("[x y z]~2"),
+            PhraseError::Unordered(7, UnorderedError::WindowTooSmall { window: 2, places: 3 })
+        );
+        assert_eq!(at("[b c d e f g h i j]"), Some(0));
+        // A bracketed word is a word: `[CLS] token` is an ordinary phrase.
+        assert_eq!(Phrase::parse("[CLS] token", &groups()).unwrap().order, Order::Sequence);
+        assert_eq!(matches("head on [CLS]", "a head on the cls token"), ["head on the cls"]);
+        assert_eq!(
+            Phrase::parse("[a b]~8", &groups()).unwrap().order,
+            Order::Unordered { window: Some(8) }
+        );
+    }
+
+    #[test]
+    fn unordered_phrases_as_regular_expressions() {
+        let regex = |s: &str| Regex::new(&Phrase::parse(s, &groups()).unwrap().to_regex()).unwrap();
+        let lifo = regex("[last out]");
+        assert!(lifo.is_match("last in first out") && lifo.is_match("out comes the last"));
+        assert!(!lifo.is_match("last in. first out"));
+        let near = regex("[push pop]~3");
+        assert!(near.is_match("pop and push") && !near.is_match("push a b c d pop"));
+    }
+
+    #[test]
+    fn the_prefilter_never_drops_an_unordered_match() {
+        let phrases = [
+            "[last first out]",
+            "[{finetune} encoder]~5",
+            "[+probe linear]",
+            "[=lm (whole model|all weights)]",
+            "[the encoder]",
+            "[pretrain* not]",
+        ];
+        let answers = [
+            "first out, last in",
+            "we finetune the whole encoder",
+            "encoder, then fine-tune",
+            "linear probing; LM",
+            "the LM updates all weights",
+            "not pretrained, the encoder",
+            "an encoder",
+            "lienar probes",
+        ];
+        let mut found = 0;
+        for source in phrases {
+            let phrase = Phrase::parse(source, &groups()).unwrap();
+            for answer in answers {
+                let text = AnalyzedText::new(answer);
+                let scope = vec![0..text.tokens.len()];
+                let full = search_phrase(&phrase, &text, &scope);
+                assert_eq!(find_phrase(&phrase, &text, &scope), full, "{source} in {answer}");
+                found += full.len();
+            }
+        }
+        assert!(found >= 6, "{found}");
+    }
+
+    #[test]
+    fn stem_only_words_take_forms_but_no_misspellings() {
+        assert_eq!(matches("+probe", "linear probing"), ["probing"]);
+        assert_eq!(matches("+run", "it ran twice"), ["ran"]);
+        assert!(matches("+colonies", "the colines grew").is_empty());
+        assert_eq!(matches("colonies", "the colines grew"), ["colines"]);
+        // As two words written as one, still without edits.
+        assert_eq!(matches("+fine +tune", "we finetune"), ["finetune"]);
+        assert!(matches("+self +training", "selftrainnig").is_empty());
+        assert_eq!(matches("+finetune", "we fine-tuned it"), ["fine-tuned"]);
+        // `=word` stays exact.
+        assert!(matches("=probe", "probing").is_empty());
+    }
+
+    #[test]
+    fn code_in_patterns_is_matched_as_written() {
+        assert_eq!(matches("C++", "I like C++."), ["C++"]);
+        assert!(matches("C", "I like C++.").is_empty());
+        assert_eq!(matches("C", "C, not C#"), ["C"]);
+        assert_eq!(matches("C#", "C, not C#"), ["C#"]);
+        assert_eq!(matches("O(n log n)", "merge sort is O(nlogn) always"), ["O(nlogn)"]);
+        assert_eq!(matches("O(n log n)", "it is O(N * log(N))"), ["O(N * log(N))"]);
+        assert!(matches("O(n log n)", "it is O(log n)").is_empty());
+        assert!(matches("O(n)", "it is O(n^2)").is_empty());
+        // The answer is quoted as normalised: `n²` reads `n^2`.
+        assert_eq!(matches("O(n^2)", "bubble sort: O(n²)"), ["O(n^2)"]);
+        assert_eq!(matches("-> next", "p->next is null"), ["->next"]);
+        assert_eq!(matches("=char[]", "a char[] array"), ["char[]"]);
+        assert_eq!(matches("=int*", "an int* points"), ["int*"]);
+        assert_eq!(matches("int*", "an integer"), ["integer"]);
+        assert_eq!(matches("++i", "use ++i not i++"), ["++i"]);
+        assert_eq!(matches("i++", "use ++i not i++"), ["i++"]);
+        assert_eq!(matches("\\0", "ends with '\\0'"), ["\\0"]);
+        assert!(matches("== !=", "a == b and a != c").is_empty());
+        assert_eq!(matches("&& ||", "both && and ||"), ["&& and ||"]);
+        assert_eq!(matches("(&&|==)", "x == y"), ["=="]);
+        // `||` is a word of its own, not two bars.
+        assert_eq!(matches("|||or", "a || b"), ["||"]);
+        assert_eq!(matches("|||or", "a or b"), ["or"]);
+        assert!(is_code("c++") && is_code("o(nlogn)") && !is_code("don't") && !is_code("phase5"));
+        // A long word is no misspelling of code: `integers` is two edits from `integer[]`.
+        assert!(matches("integers", "an integer[] array").is_empty());
+    }
+
+    #[test]
+    fn an_unordered_phrase_of_code() {
+        assert_eq!(
+            matches("[O(n log n) merge]~5", "merge sort runs in O(n log n) time"),
+            ["merge sort runs in O(n log n)"]
+        );
+        assert_eq!(matches("[C++ =char[]]", "in C++, a char[] ends"), ["C++, a char[]"]);
     }
 }

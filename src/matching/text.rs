@@ -113,7 +113,8 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return text.replace('`', "'");
     }
-    let normal: String = text
+    let powers = superscripts_as_powers(text);
+    let normal: String = powers
         .nfkc()
         .filter(|c| !is_format_char(*c))
         .map(|c| match c {
@@ -123,6 +124,36 @@ pub fn normalize(text: &str) -> String {
         })
         .collect();
     fold_mixed_script_words(&normal)
+}
+
+/// Superscript digits after a letter, digit or bracket written as powers (`n²` → `n^2`), as
+/// code is typed (`O(n^2)`); NFKC alone would make `n²` read `n2`.
+fn superscripts_as_powers(text: &str) -> std::borrow::Cow<'_, str> {
+    let power = |c: char| match c {
+        '\u{b9}' => Some('1'),
+        '\u{b2}' => Some('2'),
+        '\u{b3}' => Some('3'),
+        '\u{2070}' => Some('0'),
+        '\u{2074}'..='\u{2079}' => char::from_digit(c as u32 - 0x2070, 10),
+        '\u{207f}' => Some('n'),
+        _ => None,
+    };
+    if !text.chars().any(|c| power(c).is_some()) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous = ' ';
+    for c in text.chars() {
+        match power(c) {
+            Some(digit) if previous.is_alphanumeric() || previous == ')' => {
+                out.push('^');
+                out.push(digit);
+            }
+            _ => out.push(c),
+        }
+        previous = c;
+    }
+    out.into()
 }
 
 /// Cyrillic and Greek letters drawn like Latin ones, and the Latin letter each is confused with
@@ -588,8 +619,17 @@ fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
 /// what is inside reads as a short expression (`n log n`, `n^2`, `V + E`), not prose.
 fn big_o_end(chars: &[(usize, char)], open: usize) -> Option<usize> {
     const LONGEST: usize = 32;
-    let (mut depth, mut run, mut alphanumeric) = (0, 0, false);
+    let (mut depth, mut letters, mut alphanumeric) = (0, String::new(), false);
     for (k, &(_, c)) in chars.iter().enumerate().skip(open).take(LONGEST) {
+        if c.is_alphabetic() {
+            letters.push(c.to_ascii_lowercase());
+            alphanumeric = true;
+            continue;
+        }
+        if !is_math_word(&letters) {
+            return None;
+        }
+        letters.clear();
         match c {
             '(' => depth += 1,
             ')' => {
@@ -598,21 +638,23 @@ fn big_o_end(chars: &[(usize, char)], open: usize) -> Option<usize> {
                     return alphanumeric.then_some(k + 1);
                 }
             }
-            c if c.is_alphanumeric() => {
-                alphanumeric = true;
-                run += 1;
-                // Words of prose are longer than `nlogn` or `log2n`.
-                if run > 6 {
-                    return None;
-                }
-                continue;
-            }
+            c if c.is_numeric() => alphanumeric = true,
             ' ' | '^' | '*' | '+' | '-' | '/' | '!' | '.' | ',' | '|' => {}
             _ => return None,
         }
-        run = 0;
     }
     None
+}
+
+/// Whether a run of letters reads as mathematics (`n`, `mn`, `nlogn`, `sqrt`), not as a word
+/// of prose (`see`, `above`): what is left after taking out function names is at most two
+/// variables.
+fn is_math_word(letters: &str) -> bool {
+    let mut rest = letters.to_string();
+    for function in ["sqrt", "log", "exp", "lg", "ln"] {
+        rest = rest.replace(function, "");
+    }
+    rest.chars().count() <= 2
 }
 
 /// Each token and the next written as one word, where they are joined (see
@@ -824,5 +866,54 @@ mod tests {
         assert_eq!(stem("students'"), stem("student"));
         assert_eq!(stem("probed"), stem("probe"));
         assert_eq!(stem("masking"), stem("masked"));
+    }
+
+    fn lowers(text: &str) -> Vec<String> {
+        AnalyzedText::new(text).tokens.into_iter().map(|t| t.lower).collect()
+    }
+
+    #[test]
+    fn code_stays_one_token() {
+        assert_eq!(lowers("C++ and C# and C"), ["c++", "and", "c#", "and", "c"]);
+        assert_eq!(lowers("a char[] or int* p"), ["a", "char[]", "or", "int*", "p"]);
+        assert_eq!(lowers("ends in '\\0' then"), ["ends", "in", "\\0", "then"]);
+        assert_eq!(lowers("p->next"), ["p", "->", "next"]);
+        assert_eq!(lowers("i++ vs ++i"), ["i++", "vs", "++i"]);
+        assert_eq!(lowers("a==b, a != b, x && y || z"), ["a", "==", "b", "a", "!=", "b", "x", "&&", "y", "||", "z"]);
+        assert_eq!(lowers("O(n log n) or O(n^2)"), ["o(nlogn)", "or", "o(n^2)"]);
+        assert_eq!(lowers("Θ(V + E)"), ["θ(v+e)"]);
+        assert_eq!(stem("c++"), "c++");
+    }
+
+    #[test]
+    fn code_does_not_break_prose() {
+        // A full stop after code still ends the sentence.
+        let t = AnalyzedText::new("I like C++. It is fast");
+        assert_eq!(t.sentences.len(), 2);
+        assert_eq!(words(&t, 0), ["i", "like", "c++"]);
+        // Brackets of prose open an aside; those of big-O notation do not.
+        let t = AnalyzedText::new("quick (see above) and O(n) here");
+        assert_ne!(t.tokens[0].clause, t.tokens[1].clause);
+        let o = t.tokens.iter().position(|t| t.lower == "o(n)").unwrap();
+        assert_eq!(t.tokens[o - 1].clause, t.tokens[o].clause);
+        assert_eq!(t.tokens[o].clause, t.tokens[o + 1].clause);
+        // Prose in brackets is not big-O notation, nor is a word that only starts like it.
+        assert_eq!(lowers("o(see above)"), ["o", "see", "above"]);
+        assert_eq!(lowers("O(something quite long)"), ["o", "something", "quite", "long"]);
+        // Dashes and hyphens as before.
+        let t = AnalyzedText::new("a - b and fine-tune");
+        assert_ne!(t.tokens[0].clause, t.tokens[1].clause);
+        assert!(t.tokens[4].glued_to_previous);
+        assert_eq!(lowers("a --> b ==== c"), ["a", "b", "c"]);
+        // Emphasis and footnotes are not pointers; `!=` no longer ends a sentence.
+        assert_eq!(lowers("**int** and important*"), ["int", "and", "important"]);
+        assert_eq!(AnalyzedText::new("if a != b then").sentences.len(), 1);
+        // A spaced arrow still separates two statements; a code arrow does not.
+        let t = AnalyzedText::new("too costly -> LoRA");
+        assert_ne!(t.tokens[1].clause, t.tokens[3].clause);
+        let t = AnalyzedText::new("p->next");
+        assert_eq!(t.tokens[0].clause, t.tokens[2].clause);
+        // A sum is not code: `a ++ b` has no increment.
+        assert_eq!(lowers("a ++ b"), ["a", "b"]);
     }
 }

@@ -1179,4 +1179,34 @@ mod tests {
         let toml = format!("{HEAD}[[question]]\nid = \"1c\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n[[question]]\nid = \"1c-i\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n");
         assert_eq!(warnings(&toml), ["r.toml:12:6: warning: question `1c` is also a parent of `1c-i`: a label `1c` could start either"]);
     }
+
+    #[test]
+    fn unordered_phrase_errors_point_inside_the_pattern() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"[last first out\", \"[]\", \"[push pop]~x\", \"[a .. b]\", \"[last out]\"]\n"
+        );
+        assert_eq!(
+            problems(&toml),
+            [
+                "r.toml:10:11: error: invalid phrase `[last first out`: `[` is never closed by a `]`",
+                "r.toml:10:30: error: invalid phrase `[]`: `[]` holds no words",
+                "r.toml:10:46: error: invalid phrase `[push pop]~x`: `~x` must be a number of words of 1 or more, e.g. `~8`",
+                "r.toml:10:55: error: invalid phrase `[a .. b]`: `..` cannot stand inside `[...]`: its words may stand anywhere in the sentence, or within the window `~N`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_fuzzy_word_is_told_to_be_stem_only_or_exact() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"stack\", \"LoRAs\", \"+stack\", \"=LoRAs\"]\n"
+        );
+        assert_eq!(
+            warnings(&toml),
+            [
+                "r.toml:10:10: warning: `stack` is short enough that a misspelling allowance of 1 edit matches many other words; write `+stack` to match its forms (stem, inflections) but no misspelling",
+                "r.toml:10:19: warning: `loras` is short enough that a misspelling allowance of 1 edit matches many other words; write `=LoRAs` to match the abbreviation exactly",
+            ]
+        );
+    }
 }
