@@ -168,12 +168,13 @@ impl FirstBytes {
         let mut set = FirstBytes::default();
         for word in slot.alternatives.iter().filter_map(|a| a.first()) {
             match word {
-                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) | Word::Prefix(lower) => {
-                    match lower.bytes().next() {
-                        Some(b) => set.insert(b),
-                        None => return FirstBytes::any(),
-                    }
-                }
+                Word::Fuzzy { lower, .. }
+                | Word::Stem { lower, .. }
+                | Word::Exact(lower)
+                | Word::Prefix(lower) => match lower.bytes().next() {
+                    Some(b) => set.insert(b),
+                    None => return FirstBytes::any(),
+                },
                 Word::Negation => return FirstBytes::any(),
             }
         }
@@ -241,7 +242,12 @@ pub type SynonymGroups = BTreeMap<String, Vec<String>>;
 impl Phrase {
     pub fn parse(source: &str, groups: &SynonymGroups) -> Result<Phrase, PhraseError> {
         let (body, order) = match unordered_source(source)? {
-            Some(unordered) => (unordered.body, Order::Unordered { window: unordered.window }),
+            Some(unordered) => (
+                unordered.body,
+                Order::Unordered {
+                    window: unordered.window,
+                },
+            ),
             None => (source, Order::Sequence),
         };
         let mut slots = Vec::new();
@@ -312,13 +318,18 @@ impl Phrase {
             }
             if let Some(window) = window.filter(|&w| w < places) {
                 let at = source.rfind('~').unwrap_or(at);
-                return Err(PhraseError::Unordered(at, UnorderedError::WindowTooSmall { window, places }));
+                return Err(PhraseError::Unordered(
+                    at,
+                    UnorderedError::WindowTooSmall { window, places },
+                ));
             }
         }
         let negates = slots.iter().any(|s| {
             s.alternatives.iter().flatten().any(|w| match w {
                 Word::Negation => true,
-                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => is_negator(lower),
+                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                    is_negator(lower)
+                }
                 Word::Prefix(_) => false,
             })
         });
@@ -390,7 +401,13 @@ impl Phrase {
         };
         let each: Vec<String> = orders
             .iter()
-            .map(|order| order.iter().map(|&i| places[i].as_str()).collect::<Vec<_>>().join(&gap))
+            .map(|order| {
+                order
+                    .iter()
+                    .map(|&i| places[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(&gap)
+            })
             .collect();
         format!(r"\b(?:{})\b", each.join("|"))
     }
@@ -425,7 +442,10 @@ struct UnorderedSource<'a> {
 fn unordered_source(source: &str) -> Result<Option<UnorderedSource<'_>>, PhraseError> {
     let error = |at: usize, e: UnorderedError| Err(PhraseError::Unordered(at, e));
     let is_bracketed_word = |part: &str| {
-        part.starts_with('[') && part.find(']').is_some_and(|close| close > 1 && !part[1..close].contains('['))
+        part.starts_with('[')
+            && part
+                .find(']')
+                .is_some_and(|close| close > 1 && !part[1..close].contains('['))
     };
     let lead = source.len() - source.trim_start().len();
     let trimmed = source.trim();
@@ -584,7 +604,12 @@ fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>
                 .get(name)
                 .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?
                 .iter()
-                .map(|member| phrase_words(member).into_iter().flat_map(parse_word).collect::<Vec<_>>())
+                .map(|member| {
+                    phrase_words(member)
+                        .into_iter()
+                        .flat_map(parse_word)
+                        .collect::<Vec<_>>()
+                })
                 .filter(|words| !words.is_empty())
                 .collect(),
             None => vec![parse_word(written)],
@@ -617,7 +642,10 @@ pub fn ambiguous_alternation(source: &str) -> Option<String> {
     let items = items(body).ok()?;
     let words = |item: &Item| -> Vec<String> {
         match item {
-            Item::Bare(part) => split_alternatives(part).into_iter().map(str::to_lowercase).collect(),
+            Item::Bare(part) => split_alternatives(part)
+                .into_iter()
+                .map(str::to_lowercase)
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -714,7 +742,13 @@ fn parse_word(written: &str) -> Vec<Word> {
     if let Some(stemmed) = written.strip_prefix('+').filter(|w| !w.starts_with('+')) {
         return split_like_tokens(stemmed)
             .into_iter()
-            .map(|lower| if is_code(&lower) { Word::Exact(lower) } else { stem_only(lower) })
+            .map(|lower| {
+                if is_code(&lower) {
+                    Word::Exact(lower)
+                } else {
+                    stem_only(lower)
+                }
+            })
             .collect();
     }
     if let Some(prefix) = written.strip_suffix('*') {
@@ -1767,7 +1801,9 @@ mod tests {
         for phrase in &phrases {
             for word in phrase.slots.iter().flat_map(|s| s.alternatives.iter().flatten()) {
                 vocabulary.push(match word {
-                    Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => lower.clone(),
+                    Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                        lower.clone()
+                    }
                     Word::Prefix(p) => format!("{p}ed"),
                     Word::Negation => "never".into(),
                 });
@@ -1989,26 +2025,44 @@ mod tests {
     #[test]
     fn unordered_phrases_match_in_any_order_within_a_sentence() {
         let lifo = "[last first out]";
-        assert_eq!(matches(lifo, "a stack is last in, first out"), ["last in, first out"]);
-        assert_eq!(matches(lifo, "out goes first what came in last"), ["out goes first what came in last"]);
+        assert_eq!(
+            matches(lifo, "a stack is last in, first out"),
+            ["last in, first out"]
+        );
+        assert_eq!(
+            matches(lifo, "out goes first what came in last"),
+            ["out goes first what came in last"]
+        );
         // Word forms and misspellings as in a phrase; the quote is the smallest span.
         assert_eq!(
             matches("[probe linear]", "linear models, then the lineer probing head"),
             ["lineer probing"]
         );
-        assert_eq!(matches("[out first last]", "last, last in first out"), ["last in first out"]);
+        assert_eq!(
+            matches("[out first last]", "last, last in first out"),
+            ["last in first out"]
+        );
         // One sentence, all the words.
         assert!(matches(lifo, "last in. first out").is_empty());
         assert!(matches(lifo, "first in first out").is_empty());
         // Each place takes a token of its own.
         assert!(matches("[data data]", "the data").is_empty());
-        assert_eq!(matches("[data data]", "data and more data"), ["data and more data"]);
+        assert_eq!(
+            matches("[data data]", "data and more data"),
+            ["data and more data"]
+        );
         // Places may be groups, alternatives and sequences; function words may be left out.
         assert_eq!(
-            matches("[{finetune} (whole model|all weights)]", "all weights, we fine tune"),
+            matches(
+                "[{finetune} (whole model|all weights)]",
+                "all weights, we fine tune"
+            ),
             ["all weights, we fine tune"]
         );
-        assert_eq!(matches("[bill of rights]", "rights in a bill"), ["rights in a bill"]);
+        assert_eq!(
+            matches("[bill of rights]", "rights in a bill"),
+            ["rights in a bill"]
+        );
         // Non-overlapping matches, left to right.
         assert_eq!(matches("[x y]", "y x y x"), ["y x", "y x"]);
     }
@@ -2034,11 +2088,20 @@ mod tests {
         let at = |s: &str| error(s).offset();
         assert_eq!(error("[a b"), PhraseError::Unordered(0, UnorderedError::Unclosed));
         assert_eq!(error(" []"), PhraseError::Unordered(1, UnorderedError::Empty));
-        assert_eq!(error("[a b]~x"), PhraseError::Unordered(5, UnorderedError::BadWindow("x".into())));
+        assert_eq!(
+            error("[a b]~x"),
+            PhraseError::Unordered(5, UnorderedError::BadWindow("x".into()))
+        );
         assert_eq!(at("[a b]~0"), Some(5));
         assert_eq!(at("[a .. b]"), Some(3));
-        assert_eq!(error("[a b] c"), PhraseError::Unordered(6, UnorderedError::TextAfter));
-        assert_eq!(error("x [a b]"), PhraseError::Unordered(2, UnorderedError::Inside));
+        assert_eq!(
+            error("[a b] c"),
+            PhraseError::Unordered(6, UnorderedError::TextAfter)
+        );
+        assert_eq!(
+            error("x [a b]"),
+            PhraseError::Unordered(2, UnorderedError::Inside)
+        );
         assert_eq!(at("[a [b] c]"), Some(3));
         assert_eq!(
             error("[x y z]~2"),
@@ -2046,8 +2109,14 @@ mod tests {
         );
         assert_eq!(at("[b c d e f g h i j]"), Some(0));
         // A bracketed word is a word: `[CLS] token` is an ordinary phrase.
-        assert_eq!(Phrase::parse("[CLS] token", &groups()).unwrap().order, Order::Sequence);
-        assert_eq!(matches("head on [CLS]", "a head on the cls token"), ["head on the cls"]);
+        assert_eq!(
+            Phrase::parse("[CLS] token", &groups()).unwrap().order,
+            Order::Sequence
+        );
+        assert_eq!(
+            matches("head on [CLS]", "a head on the cls token"),
+            ["head on the cls"]
+        );
         assert_eq!(
             Phrase::parse("[a b]~8", &groups()).unwrap().order,
             Order::Unordered { window: Some(8) }
@@ -2089,7 +2158,7 @@ mod tests {
             let phrase = Phrase::parse(source, &groups()).unwrap();
             for answer in answers {
                 let text = AnalyzedText::new(answer);
-                let scope = vec![0..text.tokens.len()];
+                let scope = std::slice::from_ref(&(0..text.tokens.len())).to_vec();
                 let full = search_phrase(&phrase, &text, &scope);
                 assert_eq!(find_phrase(&phrase, &text, &scope), full, "{source} in {answer}");
                 found += full.len();
@@ -2118,7 +2187,10 @@ mod tests {
         assert!(matches("C", "I like C++.").is_empty());
         assert_eq!(matches("C", "C, not C#"), ["C"]);
         assert_eq!(matches("C#", "C, not C#"), ["C#"]);
-        assert_eq!(matches("O(n log n)", "merge sort is O(nlogn) always"), ["O(nlogn)"]);
+        assert_eq!(
+            matches("O(n log n)", "merge sort is O(nlogn) always"),
+            ["O(nlogn)"]
+        );
         assert_eq!(matches("O(n log n)", "it is O(N * log(N))"), ["O(N * log(N))"]);
         assert!(matches("O(n log n)", "it is O(log n)").is_empty());
         assert!(matches("O(n)", "it is O(n^2)").is_empty());
@@ -2148,6 +2220,9 @@ mod tests {
             matches("[O(n log n) merge]~5", "merge sort runs in O(n log n) time"),
             ["merge sort runs in O(n log n)"]
         );
-        assert_eq!(matches("[C++ =char[]]", "in C++, a char[] ends"), ["C++, a char[]"]);
+        assert_eq!(
+            matches("[C++ =char[]]", "in C++, a char[] ends"),
+            ["C++, a char[]"]
+        );
     }
 }

@@ -76,7 +76,11 @@ pub fn stem(word: &str) -> String {
         }
     }
     // Numbers and code (`c++`, `o(nlogn)`) have no stem.
-    if word.contains('\'') || word.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_punctuation()) {
+    if word.contains('\'')
+        || word
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b.is_ascii_punctuation())
+    {
         return word.to_string();
     }
     // A class writes much the same words: each thread remembers the stems it has made, up to
@@ -411,7 +415,10 @@ impl<'a> Tokenizer<'a> {
         };
         // Telegraphic style: "full finetuning too costly -> LoRA" is two statements; code
         // such as `p->next` has no spaces around its arrow and stays one.
-        let spaced = |k: Option<usize>| k.and_then(|k| self.chars.get(k)).is_some_and(|c| c.1.is_whitespace());
+        let spaced = |k: Option<usize>| {
+            k.and_then(|k| self.chars.get(k))
+                .is_some_and(|c| c.1.is_whitespace())
+        };
         if lower == "->" && (spaced(i.checked_sub(1)) || spaced(Some(j))) {
             self.pending_clause_break = true;
         }
@@ -454,7 +461,10 @@ impl<'a> Tokenizer<'a> {
     /// it makes; returns the char index after it.
     fn gap(&mut self, mut i: usize) -> usize {
         let run_start = i;
-        while i < self.chars.len() && !is_word_char(self.chars[i].1) && (i == run_start || code_at(&self.chars, i).is_none()) {
+        while i < self.chars.len()
+            && !is_word_char(self.chars[i].1)
+            && (i == run_start || code_at(&self.chars, i).is_none())
+        {
             i += 1;
         }
         let text = self.text;
@@ -545,7 +555,10 @@ pub fn opens_big_o(written: &str) -> bool {
 /// so that `O(n log n)`, `O(nlogn)` and `O(n * log(n))` are one.
 fn big_o_form(written: &str) -> String {
     let mut chars = written.chars();
-    let letter = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+    let letter = chars
+        .next()
+        .map(|c| c.to_lowercase().to_string())
+        .unwrap_or_default();
     let inner: String = chars
         .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '(' | ')'))
         .flat_map(char::to_lowercase)
@@ -571,7 +584,9 @@ fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
         return match at(j)? {
             '(' if one_letter && BIG_O_LETTERS.contains(&c) => big_o_end(chars, j),
             '+' if at(j + 1) == Some('+') && at(j + 2) != Some('+') => Some(j + 2),
-            '#' if one_letter && c.is_ascii_alphabetic() && !at(j + 1).is_some_and(is_word_char) => Some(j + 1),
+            '#' if one_letter && c.is_ascii_alphabetic() && !at(j + 1).is_some_and(is_word_char) => {
+                Some(j + 1)
+            }
             '[' if at(j + 1) == Some(']') => {
                 let mut k = j;
                 while at(k) == Some('[') && at(k + 1) == Some(']') {
@@ -592,8 +607,9 @@ fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
         };
     }
     match c {
-        '\\' => (at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()) && !at(i + 2).is_some_and(is_word_char))
-            .then_some(i + 2),
+        '\\' => (at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            && !at(i + 2).is_some_and(is_word_char))
+        .then_some(i + 2),
         '+' if at(i + 1) == Some('+')
             && at(i + 2).is_some_and(is_word_char)
             && !before.is_some_and(|b| is_word_char(b) || b == '+') =>
@@ -869,7 +885,11 @@ mod tests {
     }
 
     fn lowers(text: &str) -> Vec<String> {
-        AnalyzedText::new(text).tokens.into_iter().map(|t| t.lower).collect()
+        AnalyzedText::new(text)
+            .tokens
+            .into_iter()
+            .map(|t| t.lower)
+            .collect()
     }
 
     #[test]
@@ -879,7 +899,10 @@ mod tests {
         assert_eq!(lowers("ends in '\\0' then"), ["ends", "in", "\\0", "then"]);
         assert_eq!(lowers("p->next"), ["p", "->", "next"]);
         assert_eq!(lowers("i++ vs ++i"), ["i++", "vs", "++i"]);
-        assert_eq!(lowers("a==b, a != b, x && y || z"), ["a", "==", "b", "a", "!=", "b", "x", "&&", "y", "||", "z"]);
+        assert_eq!(
+            lowers("a==b, a != b, x && y || z"),
+            ["a", "==", "b", "a", "!=", "b", "x", "&&", "y", "||", "z"]
+        );
         assert_eq!(lowers("O(n log n) or O(n^2)"), ["o(nlogn)", "or", "o(n^2)"]);
         assert_eq!(lowers("Θ(V + E)"), ["θ(v+e)"]);
         assert_eq!(stem("c++"), "c++");
@@ -899,7 +922,10 @@ mod tests {
         assert_eq!(t.tokens[o].clause, t.tokens[o + 1].clause);
         // Prose in brackets is not big-O notation, nor is a word that only starts like it.
         assert_eq!(lowers("o(see above)"), ["o", "see", "above"]);
-        assert_eq!(lowers("O(something quite long)"), ["o", "something", "quite", "long"]);
+        assert_eq!(
+            lowers("O(something quite long)"),
+            ["o", "something", "quite", "long"]
+        );
         // Dashes and hyphens as before.
         let t = AnalyzedText::new("a - b and fine-tune");
         assert_ne!(t.tokens[0].clause, t.tokens[1].clause);

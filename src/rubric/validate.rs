@@ -839,7 +839,9 @@ impl Validator<'_> {
                         Some(abbreviation) if is_abbreviation(abbreviation) => {
                             format!("write `={abbreviation}` to match the abbreviation exactly")
                         }
-                        _ => format!("write `+{lower}` to match its forms (stem, inflections) but no misspelling"),
+                        _ => format!(
+                            "write `+{lower}` to match its forms (stem, inflections) but no misspelling"
+                        ),
                     };
                     self.warning(
                         written,
