@@ -5,14 +5,21 @@
 //! - `word`: matched by stem and, for longer words, by edit distance (`fientune`);
 //! - `a|b`: either word in this place (`|` binds single words); `(a b|c)`: either word
 //!   sequence in this place; `{group}`: any member of a synonym group;
-//! - `word*`: any word starting with `word`; `=word`: exactly this word;
+//! - `word*`: any word starting with `word`; `=word`: exactly this word; `+word`: by stem
+//!   and word forms only, no edit distance;
 //! - `not`: any negation word (`no`, `don't`, `without`, ...);
 //! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word;
 //! - a place that is only function words ([`FUNCTION_WORDS`]) may be left out by the answer,
-//!   unless the phrase has nothing else.
+//!   unless the phrase has nothing else;
+//! - code (`C++`, `->`, `char[]`, `O(n log n)`; see [`super::text`]) is one word, matched as
+//!   written ([`is_code`]).
 //!
 //! Consecutive words may have up to [`NARROW_GAP`] other words between them, and all words
 //! must sit in one clause (a `..` gap steps over brackets, quotes and wrapped lines).
+//!
+//! A whole pattern in brackets is an unordered phrase ([`Order::Unordered`]): `[a b c]` holds
+//! places as above, matched in any order within one sentence, each on tokens of its own, and
+//! `[a b c]~N` within a window of N words too; a match spans the fewest tokens that hold them.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,7 @@
 //! Text analysis: one answer's text becomes tokens (normalised, stemmed) grouped into
 //! sentences and clauses, the units that negation, hedging and subjects are scoped to.
+//! Code (`C++`, `char[]`, `->`, `O(n log n)`) is one token, which the punctuation inside it
+//! neither splits nor reads as a sentence or clause boundary (see `code_after_word`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -388,10 +390,13 @@ impl<'a> Tokenizer<'a> {
         };
         let mut i = 0;
         while i < tokenizer.chars.len() {
-            i = if let Some(end) = code_at(&tokenizer.chars, i) {
+            let chars = &tokenizer.chars;
+            i = if is_word_char(chars[i].1) {
+                let end = word_end(chars, i);
+                let end = code_after_word(chars, i, end).unwrap_or(end);
                 tokenizer.token(i, end)
-            } else if is_word_char(tokenizer.chars[i].1) {
-                tokenizer.token(i, word_end(&tokenizer.chars, i))
+            } else if let Some(end) = code_outside_word(chars, i) {
+                tokenizer.token(i, end)
             } else {
                 tokenizer.gap(i)
             };
@@ -463,7 +468,7 @@ impl<'a> Tokenizer<'a> {
         let run_start = i;
         while i < self.chars.len()
             && !is_word_char(self.chars[i].1)
-            && (i == run_start || code_at(&self.chars, i).is_none())
+            && (i == run_start || code_outside_word(&self.chars, i).is_none())
         {
             i += 1;
         }
@@ -566,22 +571,21 @@ fn big_o_form(written: &str) -> String {
     format!("{letter}({inner})")
 }
 
-/// The char index where code starting at char `i` ends, when code starts there: a word with a
-/// code suffix (`C++`, `i++`, `C#`, `char[]`, `int*`), big-O notation (`O(n log n)`), an
-/// escape (`\0`), a prefix increment (`++i`) or an operator (`->`, `==`, `!=`, `&&`, `||`).
-/// Code is one token, opaque to the punctuation that cuts sentences and clauses: the `(` of
+/// The char index where code ends that starts as the word at chars `i..j`, if the word
+/// opens code: a word with a code suffix (`C++`, `i++`, `C#`, `char[]`, `int*`) or big-O
+/// notation (`O(n log n)`); see [`code_outside_word`] for the rest. Code is one token, opaque to the punctuation that cuts sentences and clauses: the `(` of
 /// `O(n)` opens no aside, and the full stop after `C++.` still ends a sentence.
-fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
+fn code_after_word(chars: &[(usize, char)], i: usize, j: usize) -> Option<usize> {
     let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    // Almost every word is followed by a space or by punctuation that opens no code.
+    if !matches!(at(j)?, '(' | '+' | '#' | '[' | '*') {
+        return None;
+    }
     let c = chars[i].1;
     let before = i.checked_sub(1).and_then(at);
-    if is_word_char(c) {
-        if before.is_some_and(is_word_char) {
-            return None;
-        }
-        let j = word_end(chars, i);
+    {
         let one_letter = j == i + 1;
-        return match at(j)? {
+        match at(j)? {
             '(' if one_letter && BIG_O_LETTERS.contains(&c) => big_o_end(chars, j),
             '+' if at(j + 1) == Some('+') && at(j + 2) != Some('+') => Some(j + 2),
             '#' if one_letter && c.is_ascii_alphabetic() && !at(j + 1).is_some_and(is_word_char) => {
@@ -604,8 +608,16 @@ fn code_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
                 (POINTEE_TYPES.contains(&word.as_str()) && k - j <= 2).then_some(k)
             }
             _ => None,
-        };
+        }
     }
+}
+
+/// Where code ends that starts at char `i` (not a word character) if code starts there: an
+/// escape, a prefix increment or an operator.
+fn code_outside_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let c = chars[i].1;
+    let before = i.checked_sub(1).and_then(at);
     match c {
         '\\' => (at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
             && !at(i + 2).is_some_and(is_word_char))
