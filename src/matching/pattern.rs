@@ -1816,6 +1816,24 @@ mod tests {
                 });
             }
         }
+        // The same places in any order, in the sentence or in a window.
+        let unordered: Vec<Phrase> = phrases
+            .iter()
+            .filter(|p| p.slots.iter().filter(|s| !s.optional).count() <= MAX_UNORDERED_PLACES)
+            .enumerate()
+            .map(|(i, p)| {
+                let mut u = (*p).clone();
+                u.order = Order::Unordered {
+                    window: (i % 2 == 0).then_some(6.max(u.slots.len())),
+                };
+                for slot in &mut u.slots {
+                    slot.joins_next.clear();
+                }
+                u.needs = needs(&u.slots);
+                u
+            })
+            .collect();
+        let mut found_unordered = 0;
         let mut rng = Rng(7);
         let (mut found, mut refused) = (0, 0);
         for _ in 0..200 {
@@ -1853,7 +1871,18 @@ mod tests {
                 found += usize::from(!full.is_empty());
                 refused += usize::from(!phrase.may_match(&text));
             }
+            for phrase in &unordered {
+                let full = search_phrase(phrase, &text, &scope);
+                assert_eq!(
+                    find_phrase(phrase, &text, &scope),
+                    full,
+                    "[{}] in {answer}",
+                    phrase.source
+                );
+                found_unordered += usize::from(!full.is_empty());
+            }
         }
+        assert!(found_unordered > 1000, "{found_unordered} unordered found");
         // Both sides exercised: phrases found, and phrases refused without a search.
         assert!(
             found > 1000 && refused > 10_000,
