@@ -1,0 +1,890 @@
+//! `rubricate draft`: a first rubric from an answer key. The key is read with the same label
+//! forms as submissions ([`crate::answers`]); each question's reference answer is cut into
+//! clauses, each clause into key terms (content words that the prompt does not already give),
+//! and each term becomes an *idea* that an answer covers by using the term or one of its word
+//! forms. A question earns its points by how many of its ideas an answer covers, and the
+//! drafted TOML says, in comments, where each idea came from, so a TA can edit it.
+//!
+//! The drafting is deliberately mechanical: it never looks at students' answers, only at the
+//! key, so the same key always gives the same rubric.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use thiserror::Error;
+
+use crate::answers::label_lines;
+use crate::ids::Points;
+use crate::matching::cues::is_negator;
+use crate::matching::text::{stem, AnalyzedText};
+use crate::submission::SourceLine;
+
+/// Why a key could not be drafted from; each names the file (and line, where there is one).
+#[derive(Debug, Error)]
+pub enum DraftError {
+    #[error("cannot read answer key `{path}`: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: no question labels found (such as `## 1`, `1a)`, `Q2:` or `Question 3`)")]
+    NoLabels { path: String },
+    #[error("{path}:{line}: question `{id}` has no reference answer under its label")]
+    NoAnswer { path: String, line: usize, id: String },
+    #[error(
+        "{path}:{line}: question `{id}` has no points: write them on its label line \
+         (`## {id} (5 points)`) or give `--points`"
+    )]
+    NoPoints { path: String, line: usize, id: String },
+}
+
+/// One question of an answer key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyQuestion {
+    pub id: String,
+    /// The line of its label.
+    pub line: usize,
+    /// Points written on the label line (`## 3 (5 points)`, `3. [2 pts]`).
+    pub points: Option<Points>,
+    /// `(N pts each)` on a heading above it that is not itself a label.
+    pub heading_points: Option<Points>,
+    /// The question's text, from a `Question:` line or a heading label's own text.
+    pub prompt: Option<String>,
+    /// The reference answer, in parts: text under `N pt:` items keeps those points.
+    pub parts: Vec<KeyPart>,
+    /// Lines that describe grading rather than answer it (`Misconception: ...`, `Partial:`),
+    /// kept as comments for the TA.
+    pub notes: Vec<String>,
+}
+
+/// A piece of a reference answer, with the points the key gives it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPart {
+    pub points: Option<Points>,
+    pub text: String,
+}
+
+/// An answer key split into questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerKey {
+    /// The key's path as given (for messages and the drafted rubric's comments).
+    pub path: String,
+    pub questions: Vec<KeyQuestion>,
+}
+
+/// Read and split an answer key.
+pub fn read_key(path: &Path) -> Result<AnswerKey, DraftError> {
+    let bytes = std::fs::read(path).map_err(|source| DraftError::Unreadable {
+        path: path.display().to_string(),
+        source,
+    })?;
+    parse_key(path, &crate::submission::decode(&bytes).text)
+}
+
+/// Split an answer key's text into questions (see the module's documentation).
+pub fn parse_key(path: &Path, text: &str) -> Result<AnswerKey, DraftError> {
+    let shown = path.display().to_string();
+    let lines: Vec<SourceLine> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| SourceLine::new(i + 1, l))
+        .collect();
+    let labels = label_lines(&lines);
+    if labels.is_empty() {
+        return Err(DraftError::NoLabels { path: shown });
+    }
+    let each = heading_points_by_line(&lines, &labels);
+    let mut questions: Vec<KeyQuestion> = Vec::new();
+    for (k, label) in labels.iter().enumerate() {
+        // A question's text runs from its label to the next label or Markdown heading.
+        let next = labels.get(k + 1).map_or(lines.len() + 1, |l| l.line);
+        let mut text = label.text.clone();
+        for line in &lines[label.line..next - 1] {
+            if line.text.trim_start().starts_with('#') {
+                break;
+            }
+            text.push('\n');
+            text.push_str(&line.text);
+        }
+        let heading_label = lines[label.line - 1].text.trim_start().starts_with('#');
+        let mut question = read_question(&label.id, label.line, &text, heading_label);
+        question.heading_points = each.get(&label.line).copied().flatten();
+        if question.parts.is_empty() {
+            return Err(DraftError::NoAnswer {
+                path: shown,
+                line: label.line,
+                id: label.id.clone(),
+            });
+        }
+        // A question labelled twice: the later text is its answer, as for a submission.
+        questions.retain(|q| q.id != question.id);
+        questions.push(question);
+    }
+    if questions.is_empty() {
+        return Err(DraftError::NoLabels { path: shown });
+    }
+    Ok(AnswerKey {
+        path: shown,
+        questions,
+    })
+}
+
+/// For each label line, the `(N pts each)` of the last heading above it that is not a label
+/// (a heading `## 1c-i, 1c-ii (1 pt each)` shares its points with the labels under it).
+fn heading_points_by_line(
+    lines: &[SourceLine],
+    labels: &[crate::answers::LabelLine],
+) -> std::collections::BTreeMap<usize, Option<Points>> {
+    let label_at: BTreeSet<usize> = labels.iter().map(|l| l.line).collect();
+    let mut current = None;
+    let mut out = std::collections::BTreeMap::new();
+    for line in lines {
+        if label_at.contains(&line.number) {
+            out.insert(line.number, current);
+        } else if line.text.trim_start().starts_with('#') {
+            current = points_in(&line.text)
+                .filter(|(_, each, _)| *each)
+                .map(|(p, _, _)| p);
+        }
+    }
+    out
+}
+
+/// Points written in brackets on a line: `(5 points)`, `[2 pts]`, `(3 pts, 1 per model)`,
+/// `(1 pt each)`; the points, whether they are "each", and the line without them.
+fn points_in(line: &str) -> Option<(Points, bool, String)> {
+    let bytes = line.as_bytes();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        let mut from = 0;
+        while let Some(start) = line[from..].find(open).map(|i| i + from) {
+            let Some(end) = line[start..].find(close).map(|i| i + start) else {
+                break;
+            };
+            let inside = line[start + 1..end].trim();
+            if let Some(points) = leading_points(inside) {
+                let each = inside.to_lowercase().contains("each");
+                let mut rest = String::from(line[..start].trim_end());
+                let after = line[end + 1..].trim_start();
+                if !rest.is_empty() && !after.is_empty() {
+                    rest.push(' ');
+                }
+                rest.push_str(after);
+                return Some((points, each, rest));
+            }
+            from = end + 1;
+            if from >= bytes.len() {
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// `5 points`, `2 pts`, `1.5 marks` at the start of a text.
+fn leading_points(text: &str) -> Option<Points> {
+    let number: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let value: f64 = number.parse().ok()?;
+    let word: String = text[number.len()..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    ["pt", "pts", "point", "points", "mark", "marks"]
+        .contains(&word.as_str())
+        .then(|| Points::from_f64(value))
+}
+
+/// `N pt:` / `N pts:` at the start of a list item: the item's points and its text.
+fn item_points(line: &str) -> Option<(Points, &str)> {
+    let colon = line.find(':')?;
+    let head = line[..colon].trim();
+    let points = leading_points(head)?;
+    // Only the points before the colon: `1 pt: the reason`.
+    let number_and_word = head.split_whitespace().count() == 2;
+    number_and_word.then(|| (points, line[colon + 1..].trim()))
+}
+
+/// The line with its list marker and emphasis removed.
+fn plain(line: &str) -> String {
+    let trimmed = line.trim();
+    let trimmed = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .or_else(|| trimmed.strip_prefix("+ "))
+        .unwrap_or(trimmed);
+    trimmed
+        .replace("**", "")
+        .replace("__", "")
+        .replace('`', "")
+        .trim()
+        .to_owned()
+}
+
+/// `Question: ...`, `Answer: ...`: the marker (lower case) and the text after it.
+fn marker(line: &str) -> Option<(&'static str, &str)> {
+    const MARKERS: &[(&str, &str)] = &[
+        ("question", "question"),
+        ("prompt", "question"),
+        ("q", "question"),
+        ("answer", "answer"),
+        ("reference answer", "answer"),
+        ("reference", "answer"),
+        ("model answer", "answer"),
+        ("a", "answer"),
+        ("misconception", "note"),
+        ("misconceptions", "note"),
+        ("partial", "note"),
+        ("note", "note"),
+        ("notes", "note"),
+    ];
+    let colon = line.find(':')?;
+    let head = line[..colon].trim().to_lowercase();
+    MARKERS
+        .iter()
+        .find(|(word, _)| *word == head)
+        .map(|(_, kind)| (*kind, line[colon + 1..].trim()))
+}
+
+/// One question's text (the label line's rest, then the lines under it) read into a prompt,
+/// parts and notes.
+fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQuestion {
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or("");
+    let (points, first) = match points_in(first) {
+        Some((points, _, rest)) => (Some(points), rest),
+        None => (None, first.to_owned()),
+    };
+    let first = plain(&first);
+    let mut question = KeyQuestion {
+        id: id.to_owned(),
+        line,
+        points,
+        heading_points: None,
+        prompt: None,
+        parts: vec![KeyPart {
+            points: None,
+            text: String::new(),
+        }],
+        notes: Vec::new(),
+    };
+    #[derive(PartialEq)]
+    enum Reading {
+        Answer,
+        Prompt,
+        Note,
+    }
+    let mut reading = Reading::Answer;
+    let mut saw_answer_marker = false;
+    let mut title = None;
+    let push = |question: &mut KeyQuestion, text: &str| {
+        let part = question.parts.last_mut().expect("a part");
+        if !part.text.is_empty() {
+            part.text.push(' ');
+        }
+        part.text.push_str(text);
+    };
+    let all: Vec<String> = std::iter::once(first).chain(lines.map(plain)).collect();
+    for (i, text) in all.iter().enumerate() {
+        if text.is_empty() {
+            if reading != Reading::Answer {
+                reading = Reading::Answer;
+            }
+            continue;
+        }
+        if let Some((kind, rest)) = marker(text) {
+            match kind {
+                "question" => {
+                    question.prompt = Some(rest.to_owned());
+                    reading = Reading::Prompt;
+                }
+                "answer" => {
+                    saw_answer_marker = true;
+                    reading = Reading::Answer;
+                    push(&mut question, rest);
+                }
+                _ => {
+                    question.notes.push(text.clone());
+                    reading = Reading::Note;
+                }
+            }
+            continue;
+        }
+        if let Some((points, rest)) = item_points(text) {
+            question.parts.push(KeyPart {
+                points: Some(points),
+                text: rest.to_owned(),
+            });
+            reading = Reading::Answer;
+            continue;
+        }
+        match reading {
+            Reading::Prompt => {
+                let prompt = question.prompt.get_or_insert_with(String::new);
+                prompt.push(' ');
+                prompt.push_str(text);
+            }
+            Reading::Note => {
+                if let Some(note) = question.notes.last_mut() {
+                    note.push(' ');
+                    note.push_str(text);
+                }
+            }
+            // A heading label's own text is the question's title, not its answer.
+            Reading::Answer if i == 0 && heading_label => title = Some(text.clone()),
+            Reading::Answer => push(&mut question, text),
+        }
+    }
+    let _ = saw_answer_marker;
+    if question.prompt.is_none() {
+        question.prompt = title;
+    }
+    question.parts.retain(|p| !p.text.trim().is_empty());
+    for part in &mut question.parts {
+        part.text = part.text.trim().to_owned();
+    }
+    question
+}
+
+// ------------------------------------------------------------------------------------------
+// Drafting
+
+/// How a draft is made.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftOptions {
+    /// Points for a question whose label line gives none.
+    pub points: Option<Points>,
+}
+
+/// The share of a part's ideas that earns all of its points. A reference answer states more
+/// than a full-marks answer needs (graders give full marks to answers that make its main
+/// points), so covering some of it is enough; less earns in proportion.
+pub const FULL_COVERAGE: f64 = 0.4;
+
+/// The share of a part's points that its first covered idea earns: an answer that makes one of
+/// the reference's points is on the way, and graders credit it well above nothing.
+pub const FIRST_IDEA: f64 = 0.4;
+
+/// What covering `k` of `n` ideas earns of `points`: nothing for none, [`FIRST_IDEA`] of the
+/// points for one, then in proportion up to all of them at [`FULL_COVERAGE`] of the ideas.
+pub fn credit(points: Points, k: usize, n: usize) -> Points {
+    if k == 0 || n == 0 {
+        return Points::ZERO;
+    }
+    let needed = (n as f64 * FULL_COVERAGE).ceil().max(1.0);
+    let share = FIRST_IDEA + (1.0 - FIRST_IDEA) * (k as f64 / needed);
+    Points::from_f64(points.as_f64() * share.min(1.0))
+}
+
+/// A drafted rubric, before it is written as TOML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRubric {
+    pub key: String,
+    pub assignment: String,
+    pub questions: Vec<DraftQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftQuestion {
+    pub id: String,
+    pub points: Points,
+    pub prompt: Option<String>,
+    pub parts: Vec<DraftPart>,
+    pub notes: Vec<String>,
+}
+
+/// One part of a question: the ideas of one `N pt:` item (or of the whole answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftPart {
+    pub points: Points,
+    /// The reference text the ideas come from.
+    pub text: String,
+    pub ideas: Vec<Idea>,
+}
+
+/// One key term of the reference, which an answer covers by asserting it (or, for a term the
+/// reference denies, by denying it too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Idea {
+    pub id: String,
+    /// The clause of the reference it was taken from.
+    pub clause: String,
+    /// Phrases that cover the idea when asserted.
+    pub matches: Vec<String>,
+    /// Phrases that cover the idea when denied (the reference denies it).
+    pub negated: Vec<String>,
+}
+
+/// Draft a rubric from a key.
+pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, DraftError> {
+    let mut questions = Vec::new();
+    for q in &key.questions {
+        let stated: Option<Points> = q
+            .parts
+            .iter()
+            .map(|p| p.points)
+            .try_fold(Points::ZERO, |sum, p| p.map(|p| sum + p))
+            .filter(|sum| !sum.is_zero());
+        let points = q
+            .points
+            .or(q.heading_points)
+            .or(options.points)
+            .or(stated)
+            .ok_or_else(|| DraftError::NoPoints {
+                path: key.path.clone(),
+                line: q.line,
+                id: q.id.clone(),
+            })?;
+        questions.push(draft_question(q, points));
+    }
+    Ok(DraftRubric {
+        key: key.path.clone(),
+        assignment: assignment_id(&key.path),
+        questions,
+    })
+}
+
+fn assignment_id(path: &str) -> String {
+    let stem = Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem.strip_suffix("-key").unwrap_or(&stem);
+    let id: String = stem
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    if id.is_empty() {
+        "assignment".to_owned()
+    } else {
+        id
+    }
+}
+
+fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
+    let prompt_stems: BTreeSet<String> = q
+        .prompt
+        .as_deref()
+        .map(|p| {
+            AnalyzedText::new(p)
+                .tokens
+                .iter()
+                .map(|t| t.stem.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let given: Points = q.parts.iter().filter_map(|p| p.points).sum();
+    let unpointed = q.parts.iter().filter(|p| p.points.is_none()).count();
+    // Text without points of its own shares what the items leave, or all when none have any.
+    let rest = if given >= points {
+        Points::ZERO
+    } else {
+        points - given
+    };
+    let mut seen = BTreeSet::new();
+    let mut parts = Vec::new();
+    for part in &q.parts {
+        let part_points = match part.points {
+            Some(p) => p,
+            None if unpointed > 0 => Points::from_f64(rest.as_f64() / unpointed as f64),
+            None => Points::ZERO,
+        };
+        if part_points.is_zero() {
+            continue;
+        }
+        let ideas = ideas_of(&part.text, &prompt_stems, &mut seen);
+        parts.push(DraftPart {
+            points: part_points,
+            text: part.text.clone(),
+            ideas,
+        });
+    }
+    // A part whose every word the prompt already gives keeps its words: the answer must at
+    // least say them.
+    for part in &mut parts {
+        if part.ideas.is_empty() {
+            part.ideas = ideas_of(&part.text, &BTreeSet::new(), &mut BTreeSet::new());
+        }
+    }
+    parts.retain(|p| !p.ideas.is_empty());
+    DraftQuestion {
+        id: q.id.clone(),
+        points,
+        prompt: q.prompt.clone(),
+        parts,
+        notes: q.notes.clone(),
+    }
+}
+
+/// Words that carry no idea of their own in a reference answer: function words, auxiliaries,
+/// and verbs and nouns too general to tell answers apart.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "done", "down", "during", "e.g", "each", "either", "etc", "even",
+    "ever", "every", "for", "from", "further", "get", "gets", "getting", "got", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "i.e", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "let", "like", "made", "make", "makes", "many",
+    "may", "me", "might", "more", "most", "much", "must", "my", "need", "needs", "of", "off", "on",
+    "one", "only", "onto", "or", "other", "others", "our", "out", "over", "own", "per",
+    "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "thing", "things", "this", "those", "through", "thus", "to",
+    "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "usually", "very",
+    "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether", "which", "while",
+    "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
+/// The ideas of a reference text: its key terms, clause by clause, each once (by stem, across
+/// the question), none that the prompt already gives.
+fn ideas_of(
+    text: &str,
+    prompt_stems: &BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) -> Vec<Idea> {
+    let analyzed = AnalyzedText::new(text);
+    let mut ideas = Vec::new();
+    for clause in &analyzed.clauses {
+        let tokens = &analyzed.tokens[clause.clone()];
+        let (start, end) = match (tokens.first(), tokens.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => continue,
+        };
+        let clause_text = analyzed.text[start..end].to_owned();
+        let mut denied = false;
+        for token in tokens {
+            let lower = token.lower.as_str();
+            if is_negator(lower) || lower.ends_with("n't") {
+                denied = true;
+                continue;
+            }
+            if is_stop_word(lower) || !is_term(lower) {
+                continue;
+            }
+            if prompt_stems.contains(&token.stem) || !seen.insert(token.stem.clone()) {
+                continue;
+            }
+            let phrase = term_pattern(lower);
+            let (matches, negated) = if denied {
+                (Vec::new(), vec![phrase])
+            } else {
+                (vec![phrase], Vec::new())
+            };
+            ideas.push(Idea {
+                id: idea_id(lower, &ideas),
+                clause: clause_text.clone(),
+                matches,
+                negated,
+            });
+        }
+    }
+    ideas
+}
+
+/// A word that can be a key term: letters (or digits, as in `phase 5`), two or more of them.
+fn is_term(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+    (letters >= 2 || word.chars().all(|c| c.is_ascii_digit()))
+        && word.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '\'')
+        && !word.contains('\'')
+}
+
+/// The phrase for one term: the word itself (matched by stem, word forms and misspellings).
+/// A five-letter word, whose misspelling allowance would match many other words, is matched
+/// by its stem's words instead.
+fn term_pattern(word: &str) -> String {
+    match word.chars().count() {
+        5 => {
+            let stemmed = stem(word);
+            if stemmed.chars().count() >= 4 && stemmed.chars().all(|c| c.is_alphanumeric()) {
+                format!("{stemmed}*")
+            } else {
+                format!("={word}")
+            }
+        }
+        _ => word.to_owned(),
+    }
+}
+
+/// A concept or idea id: the term, made unique within its list.
+fn idea_id(word: &str, earlier: &[Idea]) -> String {
+    let base: String = word
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut id = base.clone();
+    let mut n = 2;
+    while earlier.iter().any(|i| i.id == id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+// ------------------------------------------------------------------------------------------
+// The TOML
+
+/// A point value as TOML: an integer when whole.
+fn points_value(points: Points) -> toml_edit::Value {
+    if points.hundredths() % 100 == 0 {
+        toml_edit::Value::from(points.hundredths() / 100)
+    } else {
+        toml_edit::Value::from(points.as_f64())
+    }
+}
+
+/// Comment lines, each `# ...`, for a decor prefix.
+fn comment(lines: &[String], indent: &str) -> String {
+    lines
+        .iter()
+        .map(|l| format!("{indent}# {}\n", l.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect()
+}
+
+fn string_array(items: &[String]) -> toml_edit::Array {
+    items.iter().map(String::as_str).collect()
+}
+
+/// Points for each of `n` ideas of a part worth `points`, beside the first idea's credit
+/// (see [`credit`]): enough that [`FULL_COVERAGE`] of them reach the part's points (the
+/// question's score is capped at its maximum), rounded up to the hundredth.
+fn idea_points(points: Points, n: usize) -> Points {
+    let needed = (n as f64 * FULL_COVERAGE).ceil().max(1.0);
+    let rest = points.as_f64() * (1.0 - FIRST_IDEA);
+    let hundredths = (rest * 100.0 / needed).ceil();
+    Points::from_f64(hundredths / 100.0).min(points)
+}
+
+impl DraftRubric {
+    /// The rubric as TOML, with comments marking what was drafted.
+    pub fn to_toml(&self) -> String {
+        use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+        let mut doc = DocumentMut::new();
+        let mut assignment = Table::new();
+        assignment.insert("id", value(self.assignment.as_str()));
+        assignment.insert(
+            "title",
+            value(format!("Drafted from {}", file_name(&self.key))),
+        );
+        assignment.decor_mut().set_prefix(comment(
+            &[
+                format!("Drafted by `rubricate draft` from {}.", self.key),
+                "Each question's concepts are the key terms of its reference answer, one per"
+                    .to_owned(),
+                format!(
+                    "term: one term earns {:.0}% of a part, {:.0}% of its terms earn all of it.",
+                    FIRST_IDEA * 100.0,
+                    FULL_COVERAGE * 100.0
+                ),
+                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run"
+                    .to_owned(),
+                "`rubricate lint` and `rubricate test`.".to_owned(),
+            ],
+            "",
+        ));
+        doc.insert("assignment", Item::Table(assignment));
+
+        let mut questions = ArrayOfTables::new();
+        for q in &self.questions {
+            let mut table = Table::new();
+            table.insert("id", value(q.id.as_str()));
+            table.insert("points", Item::Value(points_value(q.points)));
+            if let Some(prompt) = &q.prompt {
+                table.insert("prompt", value(prompt.as_str()));
+            }
+            let mut head = Vec::new();
+            for note in &q.notes {
+                head.push(format!("key note (not drafted): {note}"));
+            }
+            table.decor_mut().set_prefix(format!("\n{}", comment(&head, "")));
+            let mut concepts = ArrayOfTables::new();
+            for (p, part) in q.parts.iter().enumerate() {
+                let each = idea_points(part.points, part.ideas.len());
+                concepts.push(first_idea_concept(q, p, part));
+                let mut last_clause = None;
+                for idea in &part.ideas {
+                    let mut concept = Table::new();
+                    concept.insert("id", value(concept_id(q, p, idea)));
+                    concept.insert("points", Item::Value(points_value(each)));
+                    if !idea.matches.is_empty() {
+                        concept.insert("match", value(string_array(&idea.matches)));
+                    }
+                    if !idea.negated.is_empty() {
+                        concept.insert("negated", value(string_array(&idea.negated)));
+                    }
+                    let mut lines = Vec::new();
+                    if last_clause.as_ref() != Some(&idea.clause) {
+                        lines.push(format!("drafted from the clause: \"{}\"", idea.clause));
+                        last_clause = Some(idea.clause.clone());
+                    }
+                    if !idea.negated.is_empty() {
+                        lines.push("the reference denies this: an answer covers it by denying it".to_owned());
+                    }
+                    concept.decor_mut().set_prefix(format!("\n{}", comment(&lines, "  ")));
+                    concepts.push(concept);
+                }
+            }
+            if !concepts.is_empty() {
+                table.insert("concept", Item::ArrayOfTables(concepts));
+            }
+            questions.push(table);
+        }
+        doc.insert("question", Item::ArrayOfTables(questions));
+        doc.to_string()
+    }
+}
+
+/// The concept that earns the first covered idea's share of a part: any of its ideas.
+fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit::Table {
+    use toml_edit::value;
+    let mut concept = toml_edit::Table::new();
+    let id = if q.parts.len() > 1 {
+        format!("p{}-any", p + 1)
+    } else {
+        "any".to_owned()
+    };
+    concept.insert("id", value(id));
+    let first = Points::from_f64(part.points.as_f64() * FIRST_IDEA);
+    concept.insert("points", toml_edit::Item::Value(points_value(first)));
+    let matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
+    let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
+    if !matches.is_empty() {
+        concept.insert("match", value(string_array(&matches)));
+    }
+    if !negated.is_empty() {
+        concept.insert("negated", value(string_array(&negated)));
+    }
+    let lines = vec![
+        format!(
+            "drafted: part worth {} pt from the reference: {}",
+            part.points, part.text
+        ),
+        format!(
+            "drafted: any one of its {} ideas earns {:.0}% of the part; each idea below adds to it",
+            part.ideas.len(),
+            FIRST_IDEA * 100.0
+        ),
+    ];
+    concept
+        .decor_mut()
+        .set_prefix(format!("\n{}", comment(&lines, "  ")));
+    concept
+}
+
+fn concept_id(q: &DraftQuestion, part: usize, idea: &Idea) -> String {
+    if q.parts.len() > 1 {
+        format!("p{}-{}", part + 1, idea.id)
+    } else {
+        idea.id.clone()
+    }
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+impl fmt::Display for DraftRubric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_toml())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> AnswerKey {
+        parse_key(Path::new("key.md"), text).unwrap()
+    }
+
+    #[test]
+    fn points_come_from_the_label_line() {
+        let k = key("## 1 (5 points)\nA stack is last in, first out.\n\n3. [2 pts] A queue is first in, first out.\n");
+        assert_eq!(k.questions.len(), 2);
+        assert_eq!(k.questions[0].points, Some(Points::whole(5)));
+        assert_eq!(k.questions[1].id, "3");
+        assert_eq!(k.questions[1].points, Some(Points::whole(2)));
+        assert_eq!(k.questions[1].parts[0].text, "A queue is first in, first out.");
+    }
+
+    #[test]
+    fn question_and_answer_lines_are_read() {
+        let k = key("Q1:\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n");
+        let q = &k.questions[0];
+        assert_eq!(q.prompt.as_deref(), Some("What is a variable?"));
+        assert_eq!(q.parts[0].text, "A location in memory that can store a value.");
+    }
+
+    #[test]
+    fn point_items_become_parts_and_notes_are_kept_apart() {
+        let k = key("## 1a (2 pts) Mask at finetuning?\n- 1 pt: **No**: the whole input.\n- 1 pt: masking was only the pretext task.\n- Misconception: keep masking.\n");
+        let q = &k.questions[0];
+        assert_eq!(q.prompt.as_deref(), Some("Mask at finetuning?"));
+        assert_eq!(q.parts.len(), 2);
+        assert_eq!(q.parts[0].points, Some(Points::whole(1)));
+        assert_eq!(q.parts[0].text, "No: the whole input.");
+        assert_eq!(q.notes, ["Misconception: keep masking."]);
+    }
+
+    #[test]
+    fn a_heading_shares_its_points_with_the_labels_under_it() {
+        let k = key("## 1 (2 pts) First\nyes\n## 2, 3 (1 pt each) Pick one\n- 2 (a case): option a\n- 3 (another): option b\n");
+        let ids: Vec<_> = k.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        assert_eq!(k.questions[0].parts[0].text, "yes");
+        assert_eq!(k.questions[1].heading_points, Some(Points::whole(1)));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let e = parse_key(Path::new("k.md"), "no labels here\n").unwrap_err();
+        assert_eq!(e.to_string().split(':').next(), Some("k.md"));
+        let e = parse_key(Path::new("k.md"), "1. a stack\n\n## 2 (3 points)\n").unwrap_err();
+        assert!(e.to_string().starts_with("k.md:3: question `2`"), "{e}");
+        let k = key("1. a stack\n");
+        let e = draft(&k, DraftOptions { points: None }).unwrap_err();
+        assert!(e.to_string().starts_with("key.md:1: question `1` has no points"), "{e}");
+    }
+
+    #[test]
+    fn ideas_skip_the_prompt_and_transcribe_negations() {
+        let k = key("Q1 (5 points)\nQuestion: What is a linked list?\nAnswer: A list of nodes linked by pointers; it does not need contiguous memory.\n");
+        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let ideas: Vec<_> = d.questions[0].parts[0].ideas.iter().collect();
+        let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["nodes", "pointers", "contiguous", "memory"]);
+        assert!(ideas[2].matches.is_empty());
+        assert_eq!(ideas[2].negated, ["contiguous"]);
+    }
+
+    #[test]
+    fn the_draft_is_a_lint_clean_rubric() {
+        let k = key("## 1 (5 points)\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n\n## 2 (3 points) Why test?\n- 2 pts: to find errors early.\n- 1 pt: tests document the intended behaviour.\n");
+        let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
+        let rubric = crate::rubric::parse(Path::new("draft.toml"), &toml)
+            .unwrap_or_else(|e| panic!("{e}\n{toml}"));
+        let warnings = rubric.warning_diagnostics();
+        assert_eq!(warnings.warnings(), 0, "{}\n{toml}", warnings.render());
+        assert!(toml.contains("# drafted from the clause"), "{toml}");
+    }
+
+    #[test]
+    fn covering_enough_ideas_earns_the_part() {
+        // 5 ideas, 40% of them is 2: the first earns 2 of 5 points, each a half of the other 3.
+        assert_eq!(credit(Points::whole(5), 0, 5), Points::ZERO);
+        assert_eq!(credit(Points::whole(5), 1, 5), Points::from_f64(3.5));
+        assert_eq!(credit(Points::whole(5), 2, 5), Points::whole(5));
+        assert_eq!(credit(Points::whole(5), 5, 5), Points::whole(5));
+        assert_eq!(idea_points(Points::whole(5), 5), Points::from_f64(1.5));
+        assert_eq!(idea_points(Points::whole(1), 1), Points::from_f64(0.6));
+    }
+}
