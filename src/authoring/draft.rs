@@ -511,12 +511,32 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         }
     }
     parts.retain(|p| !p.ideas.is_empty());
+    share_out(&mut parts, points);
     DraftQuestion {
         id: q.id.clone(),
         points,
         prompt: q.prompt.clone(),
         parts,
         notes: q.notes.clone(),
+    }
+}
+
+/// Give the parts the question's points when some were lost with a part that has no key term
+/// (a bare "No."): in proportion to what each part has, the last taking the rounding.
+fn share_out(parts: &mut [DraftPart], points: Points) {
+    let have: Points = parts.iter().map(|p| p.points).sum();
+    if parts.is_empty() || have >= points || have.is_zero() {
+        return;
+    }
+    let mut given = Points::ZERO;
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter_mut().enumerate() {
+        part.points = if i == last {
+            points - given
+        } else {
+            Points::from_f64(part.points.as_f64() * points.as_f64() / have.as_f64())
+        };
+        given += part.points;
     }
 }
 
@@ -536,6 +556,9 @@ const STOP_WORDS: &[&str] = &[
     "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "usually", "very",
     "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether", "which", "while",
     "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
+    // Words an answer key uses about answers, not in them.
+    "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples",
+    "reason", "pt", "pts", "point", "points",
 ];
 
 fn is_stop_word(word: &str) -> bool {
@@ -558,11 +581,13 @@ fn ideas_of(
             _ => continue,
         };
         let clause_text = analyzed.text[start..end].to_owned();
-        let mut denied = false;
+        // Terms after a negation word in the clause are what the reference denies: together
+        // they are one idea, covered by denying them ("does not need a fixed size").
+        let mut denied: Option<Vec<String>> = None;
         for token in tokens {
             let lower = token.lower.as_str();
             if is_negator(lower) || lower.ends_with("n't") {
-                denied = true;
+                denied.get_or_insert_with(Vec::new);
                 continue;
             }
             if is_stop_word(lower) || !is_term(lower) {
@@ -571,17 +596,26 @@ fn ideas_of(
             if prompt_stems.contains(&token.stem) || !seen.insert(token.stem.clone()) {
                 continue;
             }
-            let phrase = term_pattern(lower);
-            let (matches, negated) = if denied {
-                (Vec::new(), vec![phrase])
-            } else {
-                (vec![phrase], Vec::new())
+            match denied.as_mut() {
+                Some(words) => words.push(lower.to_owned()),
+                None => ideas.push(Idea {
+                    id: idea_id(lower, &ideas),
+                    clause: clause_text.clone(),
+                    matches: vec![term_pattern(lower)],
+                    negated: Vec::new(),
+                }),
+            }
+        }
+        if let Some(words) = denied.filter(|w| !w.is_empty()) {
+            let phrase = match words.as_slice() {
+                [one] => term_pattern(one),
+                _ => words.join(" "),
             };
             ideas.push(Idea {
-                id: idea_id(lower, &ideas),
+                id: idea_id(&words.join("-"), &ideas),
                 clause: clause_text.clone(),
-                matches,
-                negated,
+                matches: Vec::new(),
+                negated: vec![phrase],
             });
         }
     }
@@ -597,19 +631,21 @@ fn is_term(word: &str) -> bool {
 }
 
 /// The phrase for one term: the word itself (matched by stem, word forms and misspellings).
-/// A five-letter word, whose misspelling allowance would match many other words, is matched
-/// by its stem's words instead.
+/// A five-letter word, whose misspelling allowance would match many other words, is written by
+/// its base form when that is shorter (`added` → `add`, matched exactly but with its forms), or
+/// by its stem's words (`items` → `item*`).
 fn term_pattern(word: &str) -> String {
-    match word.chars().count() {
-        5 => {
-            let stemmed = stem(word);
-            if stemmed.chars().count() >= 4 && stemmed.chars().all(|c| c.is_alphanumeric()) {
-                format!("{stemmed}*")
-            } else {
-                format!("={word}")
-            }
-        }
-        _ => word.to_owned(),
+    if word.chars().count() != 5 {
+        return word.to_owned();
+    }
+    if let Some(base) = crate::matching::forms::base_form(word).filter(|b| b.chars().count() < 5) {
+        return base.to_owned();
+    }
+    let stemmed = stem(word);
+    if stemmed.chars().count() >= 4 && stemmed.chars().all(|c| c.is_alphanumeric()) {
+        format!("{stemmed}*")
+    } else {
+        format!("={word}")
     }
 }
 
@@ -727,7 +763,10 @@ impl DraftRubric {
                     if !idea.negated.is_empty() {
                         lines.push("the reference denies this: an answer covers it by denying it".to_owned());
                     }
-                    concept.decor_mut().set_prefix(format!("\n{}", comment(&lines, "  ")));
+                    concept
+                        .decor_mut()
+                        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
+                    indent_keys(&mut concept);
                     concepts.push(concept);
                 }
             }
@@ -763,7 +802,7 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
     }
     let lines = vec![
         format!(
-            "drafted: part worth {} pt from the reference: {}",
+            "drafted: part worth {} of the points, from the reference: {}",
             part.points, part.text
         ),
         format!(
@@ -774,8 +813,19 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
     ];
     concept
         .decor_mut()
-        .set_prefix(format!("\n{}", comment(&lines, "  ")));
+        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
+    indent_keys(&mut concept);
     concept
+}
+
+/// A concept's keys indented under its header, as the bundled rubrics are written.
+fn indent_keys(table: &mut toml_edit::Table) {
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+    for key in keys {
+        if let Some(mut k) = table.key_mut(&key) {
+            k.leaf_decor_mut().set_prefix("  ");
+        }
+    }
 }
 
 fn concept_id(q: &DraftQuestion, part: usize, idea: &Idea) -> String {
@@ -861,9 +911,9 @@ mod tests {
         let d = draft(&k, DraftOptions { points: None }).unwrap();
         let ideas: Vec<_> = d.questions[0].parts[0].ideas.iter().collect();
         let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
-        assert_eq!(ids, ["nodes", "pointers", "contiguous", "memory"]);
+        assert_eq!(ids, ["nodes", "pointers", "contiguous-memory"]);
         assert!(ideas[2].matches.is_empty());
-        assert_eq!(ideas[2].negated, ["contiguous"]);
+        assert_eq!(ideas[2].negated, ["contiguous memory"]);
     }
 
     #[test]
@@ -875,6 +925,14 @@ mod tests {
         let warnings = rubric.warning_diagnostics();
         assert_eq!(warnings.warnings(), 0, "{}\n{toml}", warnings.render());
         assert!(toml.contains("# drafted from the clause"), "{toml}");
+    }
+
+    #[test]
+    fn points_of_a_part_without_terms_go_to_the_others() {
+        let k = key("## 2b (2 pts)\n- 1 pt: **No**.\n- 1 pt: the context window cannot hold them.\n");
+        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        assert_eq!(d.questions[0].parts.len(), 1);
+        assert_eq!(d.questions[0].parts[0].points, Points::whole(2));
     }
 
     #[test]
