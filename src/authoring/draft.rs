@@ -394,6 +394,9 @@ pub struct DraftQuestion {
     pub points: Points,
     pub prompt: Option<String>,
     pub parts: Vec<DraftPart>,
+    /// The prompt's own key terms, for a question answered in free text (one part): naming
+    /// the question's subject in the answer's own words opens the first idea's share.
+    pub subject: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -512,11 +515,28 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
     }
     parts.retain(|p| !p.ideas.is_empty());
     share_out(&mut parts, points);
+    // Items with points of their own say exactly what earns them: no subject credit there.
+    let subject = match (&q.prompt, parts.as_slice()) {
+        (Some(prompt), [part]) if q.parts.iter().all(|p| p.points.is_none()) => {
+            let mut taken: BTreeSet<String> = BTreeSet::new();
+            for idea in &part.ideas {
+                for phrase in idea.matches.iter().chain(&idea.negated) {
+                    taken.extend(AnalyzedText::new(phrase).tokens.iter().map(|t| t.stem.clone()));
+                }
+            }
+            ideas_of(prompt, &BTreeSet::new(), &mut taken)
+                .into_iter()
+                .flat_map(|idea| idea.matches)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     DraftQuestion {
         id: q.id.clone(),
         points,
         prompt: q.prompt.clone(),
         parts,
+        subject,
         notes: q.notes.clone(),
     }
 }
@@ -792,15 +812,16 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
     concept.insert("id", value(id));
     let first = Points::from_f64(part.points.as_f64() * FIRST_IDEA);
     concept.insert("points", toml_edit::Item::Value(points_value(first)));
-    let matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
+    let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
     let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
+    matches.extend(q.subject.iter().cloned());
     if !matches.is_empty() {
         concept.insert("match", value(string_array(&matches)));
     }
     if !negated.is_empty() {
         concept.insert("negated", value(string_array(&negated)));
     }
-    let lines = vec![
+    let mut lines = vec![
         format!(
             "drafted: part worth {} of the points, from the reference: {}",
             part.points, part.text
@@ -811,6 +832,13 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
             FIRST_IDEA * 100.0
         ),
     ];
+    if !q.subject.is_empty() {
+        lines.push(format!(
+            "drafted: so does the question's subject in the answer's own words ({}); \
+             delete those for a stricter rubric",
+            q.subject.join(", ")
+        ));
+    }
     concept
         .decor_mut()
         .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
