@@ -469,17 +469,7 @@ fn assignment_id(path: &str) -> String {
 }
 
 fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
-    let prompt_stems: BTreeSet<String> = q
-        .prompt
-        .as_deref()
-        .map(|p| {
-            AnalyzedText::new(p)
-                .tokens
-                .iter()
-                .map(|t| t.stem.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let prompt = PromptWords::of(q.prompt.as_deref().unwrap_or(""));
     let given: Points = q.parts.iter().filter_map(|p| p.points).sum();
     let unpointed = q.parts.iter().filter(|p| p.points.is_none()).count();
     // Text without points of its own shares what the items leave, or all when none have any.
@@ -499,7 +489,7 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         if part_points.is_zero() {
             continue;
         }
-        let ideas = ideas_of(&part.text, &prompt_stems, &mut seen);
+        let ideas = ideas_of(&part.text, &prompt, &mut seen);
         parts.push(DraftPart {
             points: part_points,
             text: part.text.clone(),
@@ -510,7 +500,7 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
     // least say them.
     for part in &mut parts {
         if part.ideas.is_empty() {
-            part.ideas = ideas_of(&part.text, &BTreeSet::new(), &mut BTreeSet::new());
+            part.ideas = ideas_of(&part.text, &PromptWords::default(), &mut BTreeSet::new());
         }
     }
     parts.retain(|p| !p.ideas.is_empty());
@@ -524,7 +514,7 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
                     taken.extend(AnalyzedText::new(phrase).tokens.iter().map(|t| t.stem.clone()));
                 }
             }
-            ideas_of(prompt, &BTreeSet::new(), &mut taken)
+            ideas_of(prompt, &PromptWords::default(), &mut taken)
                 .into_iter()
                 .flat_map(|idea| idea.matches)
                 .collect()
@@ -560,6 +550,38 @@ fn share_out(parts: &mut [DraftPart], points: Points) {
     }
 }
 
+/// The words of a question's prompt, which an answer's idea must not be: an answer that
+/// repeats the question has not answered it.
+#[derive(Debug, Default)]
+struct PromptWords {
+    stems: BTreeSet<String>,
+    words: Vec<String>,
+}
+
+impl PromptWords {
+    fn of(prompt: &str) -> PromptWords {
+        let analyzed = AnalyzedText::new(prompt);
+        PromptWords {
+            stems: analyzed.tokens.iter().map(|t| t.stem.clone()).collect(),
+            words: analyzed.tokens.iter().map(|t| t.lower.clone()).collect(),
+        }
+    }
+
+    /// Whether the prompt gives this word: its stem, or the same word misspelt in the key
+    /// (within the misspelling allowance a phrase word of its length has).
+    fn gives(&self, word: &str, stem: &str) -> bool {
+        if self.stems.contains(stem) {
+            return true;
+        }
+        let allowed = crate::matching::pattern::allowed_edits(word.chars().count());
+        allowed > 0
+            && self.words.iter().any(|w| {
+                w.chars().next() == word.chars().next()
+                    && strsim::damerau_levenshtein(w, word) <= allowed
+            })
+    }
+}
+
 /// Words that carry no idea of their own in a reference answer: function words, auxiliaries,
 /// and verbs and nouns too general to tell answers apart.
 const STOP_WORDS: &[&str] = &[
@@ -576,6 +598,10 @@ const STOP_WORDS: &[&str] = &[
     "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "usually", "very",
     "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether", "which", "while",
     "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
+    // Connectives and adverbs that relate ideas rather than state one.
+    "across", "along", "already", "always", "among", "around", "besides", "hence", "often",
+    "since", "still", "therefore", "together", "whenever", "whereas", "wherever", "without",
+    "include", "included", "includes", "including", "take", "takes", "taking",
     // Words an answer key uses about answers, not in them.
     "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples",
     "reason", "pt", "pts", "point", "points",
@@ -589,7 +615,7 @@ fn is_stop_word(word: &str) -> bool {
 /// the question), none that the prompt already gives.
 fn ideas_of(
     text: &str,
-    prompt_stems: &BTreeSet<String>,
+    prompt: &PromptWords,
     seen: &mut BTreeSet<String>,
 ) -> Vec<Idea> {
     let analyzed = AnalyzedText::new(text);
@@ -613,7 +639,7 @@ fn ideas_of(
             if is_stop_word(lower) || !is_term(lower) {
                 continue;
             }
-            if prompt_stems.contains(&token.stem) || !seen.insert(token.stem.clone()) {
+            if prompt.gives(lower, &token.stem) || !seen.insert(token.stem.clone()) {
                 continue;
             }
             match denied.as_mut() {
@@ -655,6 +681,14 @@ fn is_term(word: &str) -> bool {
 /// its base form when that is shorter (`added` → `add`, matched exactly but with its forms), or
 /// by its stem's words (`items` → `item*`).
 fn term_pattern(word: &str) -> String {
+    if let Some(i) = NUMBERS.iter().position(|n| *n == word) {
+        return format!("{i}|{word}");
+    }
+    if let Ok(n) = word.parse::<usize>() {
+        if let Some(name) = NUMBERS.get(n) {
+            return format!("{n}|{name}");
+        }
+    }
     if word.chars().count() != 5 {
         return word.to_owned();
     }
@@ -668,6 +702,11 @@ fn term_pattern(word: &str) -> String {
         format!("={word}")
     }
 }
+
+/// Numbers an answer may write in words or digits.
+const NUMBERS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
 
 /// A concept or idea id: the term, made unique within its list.
 fn idea_id(word: &str, earlier: &[Idea]) -> String {
@@ -961,6 +1000,15 @@ mod tests {
         let d = draft(&k, DraftOptions { points: None }).unwrap();
         assert_eq!(d.questions[0].parts.len(), 1);
         assert_eq!(d.questions[0].parts[0].points, Points::whole(2));
+    }
+
+    #[test]
+    fn numbers_match_as_digits_or_words_and_misspelt_prompt_words_are_the_prompts() {
+        assert_eq!(term_pattern("2"), "2|two");
+        assert_eq!(term_pattern("three"), "3|three");
+        let prompt = PromptWords::of("What is in a class definition?");
+        assert!(prompt.gives("defintion", &stem("defintion")));
+        assert!(!prompt.gives("member", &stem("member")));
     }
 
     #[test]
