@@ -80,9 +80,7 @@ fn a_draft_of_the_bundled_key_lints_clean_and_grades_the_dev_set() {
     let (mut exact, mut within_one, mut compared) = (0, 0, 0);
     let (mut abs_error, mut questions) = (0.0, BTreeMap::new());
     for (student, want) in &expected {
-        let row = got
-            .get(student)
-            .unwrap_or_else(|| panic!("{student} not graded"));
+        let row = got.get(student).unwrap_or_else(|| panic!("{student} not graded"));
         for (question, &w) in want.iter().filter(|(q, _)| *q != "total") {
             let g = row[question];
             compared += 1;
@@ -229,13 +227,19 @@ fn errors_name_the_key_and_line() {
         .stderr(predicate::str::contains("prose.md: no question labels found"));
 
     let empty = dir.path().join("empty.md");
-    fs::write(&empty, "## 1 (2 points)\nA stack.\n\n## 2 (3 points)\n\n## 3 (1 point)\nA queue.\n").unwrap();
+    fs::write(
+        &empty,
+        "## 1 (2 points)\nA stack.\n\n## 2 (3 points)\n\n## 3 (1 point)\nA queue.\n",
+    )
+    .unwrap();
     rubricate()
         .arg("draft")
         .arg(&empty)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("empty.md:4: question `2` has no reference answer"));
+        .stderr(predicate::str::contains(
+            "empty.md:4: question `2` has no reference answer",
+        ));
 
     let no_points = dir.path().join("nopoints.md");
     fs::write(&no_points, "## 1\nA stack.\n").unwrap();
@@ -244,7 +248,9 @@ fn errors_name_the_key_and_line() {
         .arg(&no_points)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("nopoints.md:1: question `1` has no points"));
+        .stderr(predicate::str::contains(
+            "nopoints.md:1: question `1` has no points",
+        ));
 }
 
 #[test]

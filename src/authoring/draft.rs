@@ -24,10 +24,7 @@ use crate::submission::SourceLine;
 #[derive(Debug, Error)]
 pub enum DraftError {
     #[error("cannot read answer key `{path}`: {source}")]
-    Unreadable {
-        path: String,
-        source: std::io::Error,
-    },
+    Unreadable { path: String, source: std::io::Error },
     #[error("{path}: no question labels found (such as `## 1`, `1a)`, `Q2:` or `Question 3`)")]
     NoLabels { path: String },
     #[error("{path}:{line}: question `{id}` has no reference answer under its label")]
@@ -459,7 +456,13 @@ fn assignment_id(path: &str) -> String {
     let stem = stem.strip_suffix("-key").unwrap_or(&stem);
     let id: String = stem
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     if id.is_empty() {
         "assignment".to_owned()
@@ -576,8 +579,7 @@ impl PromptWords {
         let allowed = crate::matching::pattern::allowed_edits(word.chars().count());
         allowed > 0
             && self.words.iter().any(|w| {
-                w.chars().next() == word.chars().next()
-                    && strsim::damerau_levenshtein(w, word) <= allowed
+                w.chars().next() == word.chars().next() && strsim::damerau_levenshtein(w, word) <= allowed
             })
     }
 }
@@ -585,39 +587,61 @@ impl PromptWords {
 /// Words that carry no idea of their own in a reference answer: function words, auxiliaries,
 /// and verbs and nouns too general to tell answers apart.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "done", "down", "during", "e.g", "each", "either", "etc", "even",
-    "ever", "every", "for", "from", "further", "get", "gets", "getting", "got", "had", "has", "have",
-    "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "i.e", "if", "in",
-    "into", "is", "it", "its", "itself", "just", "let", "like", "made", "make", "makes", "many",
-    "may", "me", "might", "more", "most", "much", "must", "my", "need", "needs", "of", "off", "on",
-    "one", "only", "onto", "or", "other", "others", "our", "out", "over", "own", "per",
-    "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "thing", "things", "this", "those", "through", "thus", "to",
-    "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "usually", "very",
-    "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether", "which", "while",
-    "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
-    // Connectives and adverbs that relate ideas rather than state one.
-    "across", "along", "already", "always", "among", "around", "besides", "hence", "often",
-    "since", "still", "therefore", "together", "whenever", "whereas", "wherever", "without",
-    "include", "included", "includes", "including", "take", "takes", "taking",
-    // Words an answer key uses about answers, not in them.
-    "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples",
-    "reason", "pt", "pts", "point", "points",
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "done", "down", "during", "e.g", "each", "either", "etc", "even", "ever", "every",
+    "for", "from", "further", "get", "gets", "getting", "got", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "i.e", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "let", "like", "made", "make", "makes", "many", "may", "me", "might", "more", "most",
+    "much", "must", "my", "need", "needs", "of", "off", "on", "one", "only", "onto", "or", "other", "others",
+    "our", "out", "over", "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those",
+    "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using",
+    "usually", "very", "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether",
+    "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
+];
+
+/// Connectives and adverbs, which relate ideas rather than state one.
+const CONNECTIVES: &[&str] = &[
+    "across",
+    "along",
+    "already",
+    "always",
+    "among",
+    "around",
+    "besides",
+    "hence",
+    "often",
+    "since",
+    "still",
+    "therefore",
+    "together",
+    "whenever",
+    "whereas",
+    "wherever",
+    "without",
+    "include",
+    "included",
+    "includes",
+    "including",
+    "take",
+    "takes",
+    "taking",
+];
+
+/// Words an answer key uses about answers, not in them.
+const KEY_WORDS: &[&str] = &[
+    "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples", "reason",
+    "pt", "pts", "point", "points",
 ];
 
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    STOP_WORDS.contains(&word) || CONNECTIVES.contains(&word) || KEY_WORDS.contains(&word)
 }
 
 /// The ideas of a reference text: its key terms, clause by clause, each once (by stem, across
 /// the question), none that the prompt already gives.
-fn ideas_of(
-    text: &str,
-    prompt: &PromptWords,
-    seen: &mut BTreeSet<String>,
-) -> Vec<Idea> {
+fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Vec<Idea> {
     let analyzed = AnalyzedText::new(text);
     let mut ideas = Vec::new();
     for clause in &analyzed.clauses {
@@ -682,11 +706,11 @@ fn is_term(word: &str) -> bool {
 /// by its stem's words (`items` → `item*`).
 fn term_pattern(word: &str) -> String {
     if let Some(i) = NUMBERS.iter().position(|n| *n == word) {
-        return format!("{i}|{word}");
+        return format!("{i}|={word}");
     }
     if let Ok(n) = word.parse::<usize>() {
         if let Some(name) = NUMBERS.get(n) {
-            return format!("{n}|{name}");
+            return format!("{n}|={name}");
         }
     }
     if word.chars().count() != 5 {
@@ -739,7 +763,12 @@ fn points_value(points: Points) -> toml_edit::Value {
 fn comment(lines: &[String], indent: &str) -> String {
     lines
         .iter()
-        .map(|l| format!("{indent}# {}\n", l.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|l| {
+            format!(
+                "{indent}# {}\n",
+                l.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
         .collect()
 }
 
@@ -764,22 +793,17 @@ impl DraftRubric {
         let mut doc = DocumentMut::new();
         let mut assignment = Table::new();
         assignment.insert("id", value(self.assignment.as_str()));
-        assignment.insert(
-            "title",
-            value(format!("Drafted from {}", file_name(&self.key))),
-        );
+        assignment.insert("title", value(format!("Drafted from {}", file_name(&self.key))));
         assignment.decor_mut().set_prefix(comment(
             &[
                 format!("Drafted by `rubricate draft` from {}.", self.key),
-                "Each question's concepts are the key terms of its reference answer, one per"
-                    .to_owned(),
+                "Each question's concepts are the key terms of its reference answer, one per".to_owned(),
                 format!(
                     "term: one term earns {:.0}% of a part, {:.0}% of its terms earn all of it.",
                     FIRST_IDEA * 100.0,
                     FULL_COVERAGE * 100.0
                 ),
-                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run"
-                    .to_owned(),
+                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run".to_owned(),
                 "`rubricate lint` and `rubricate test`.".to_owned(),
             ],
             "",
@@ -925,7 +949,9 @@ mod tests {
 
     #[test]
     fn points_come_from_the_label_line() {
-        let k = key("## 1 (5 points)\nA stack is last in, first out.\n\n3. [2 pts] A queue is first in, first out.\n");
+        let k = key(
+            "## 1 (5 points)\nA stack is last in, first out.\n\n3. [2 pts] A queue is first in, first out.\n",
+        );
         assert_eq!(k.questions.len(), 2);
         assert_eq!(k.questions[0].points, Some(Points::whole(5)));
         assert_eq!(k.questions[1].id, "3");
@@ -935,7 +961,8 @@ mod tests {
 
     #[test]
     fn question_and_answer_lines_are_read() {
-        let k = key("Q1:\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n");
+        let k =
+            key("Q1:\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n");
         let q = &k.questions[0];
         assert_eq!(q.prompt.as_deref(), Some("What is a variable?"));
         assert_eq!(q.parts[0].text, "A location in memory that can store a value.");
@@ -969,7 +996,10 @@ mod tests {
         assert!(e.to_string().starts_with("k.md:3: question `2`"), "{e}");
         let k = key("1. a stack\n");
         let e = draft(&k, DraftOptions { points: None }).unwrap_err();
-        assert!(e.to_string().starts_with("key.md:1: question `1` has no points"), "{e}");
+        assert!(
+            e.to_string().starts_with("key.md:1: question `1` has no points"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -987,8 +1017,8 @@ mod tests {
     fn the_draft_is_a_lint_clean_rubric() {
         let k = key("## 1 (5 points)\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n\n## 2 (3 points) Why test?\n- 2 pts: to find errors early.\n- 1 pt: tests document the intended behaviour.\n");
         let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
-        let rubric = crate::rubric::parse(Path::new("draft.toml"), &toml)
-            .unwrap_or_else(|e| panic!("{e}\n{toml}"));
+        let rubric =
+            crate::rubric::parse(Path::new("draft.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let warnings = rubric.warning_diagnostics();
         assert_eq!(warnings.warnings(), 0, "{}\n{toml}", warnings.render());
         assert!(toml.contains("# drafted from the clause"), "{toml}");
@@ -1004,8 +1034,8 @@ mod tests {
 
     #[test]
     fn numbers_match_as_digits_or_words_and_misspelt_prompt_words_are_the_prompts() {
-        assert_eq!(term_pattern("2"), "2|two");
-        assert_eq!(term_pattern("three"), "3|three");
+        assert_eq!(term_pattern("2"), "2|=two");
+        assert_eq!(term_pattern("three"), "3|=three");
         let prompt = PromptWords::of("What is in a class definition?");
         assert!(prompt.gives("defintion", &stem("defintion")));
         assert!(!prompt.gives("member", &stem("member")));

@@ -31,7 +31,9 @@ pub fn draft(args: DraftArgs) -> u8 {
     use rubricate::authoring::draft::{draft, read_key, DraftOptions};
     let points = match args.points {
         Some(p) if !(p.is_finite() && p > 0.0 && p <= 10_000.0) => {
-            return fail(&format!("--points must be a number of points above 0 and at most 10000, not {p}"))
+            return fail(&format!(
+                "--points must be a number of points above 0 and at most 10000, not {p}"
+            ))
         }
         p => p.map(rubricate::ids::Points::from_f64),
     };
@@ -63,10 +65,7 @@ pub fn draft(args: DraftArgs) -> u8 {
 /// the file is never seen half-written; an existing file is kept unless `force`.
 fn write_atomically(path: &std::path::Path, text: &str, force: bool) -> Result<(), String> {
     if path.exists() && !force {
-        return Err(format!(
-            "`{}` exists; pass --force to replace it",
-            path.display()
-        ));
+        return Err(format!("`{}` exists; pass --force to replace it", path.display()));
     }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
