@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use cli::author::{AgreeArgs, DraftArgs, ExplainArgs, LintArgs, PatternsArgs, SuggestArgs, TestArgs};
+use cli::author::{
+    AgreeArgs, DraftArgs, ExplainArgs, LintArgs, PatternsArgs, SuggestArgs, SynonymsArgs, TestArgs,
+};
 use cli::grade::GradeArgs;
 use cli::student::{CheckArgs, ExportArgs};
 
@@ -49,6 +51,9 @@ enum Command {
     /// Propose phrases for the rubric from the answer groups a TA credited (`grade
     /// --decisions`), as TOML to paste, with the answers and groups each would change.
     Suggest(SuggestArgs),
+    /// Print what `{~WORD}` in a phrase matches besides WORD: its synonyms from the built-in
+    /// thesaurus (WordNet 3.0), closest first.
+    Synonyms(SynonymsArgs),
 }
 
 // Grading allocates many small, short-lived strings and vectors on every worker thread;
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::student::check(args),
         Command::Export(args) => cli::student::export(args),
         Command::Patterns(args) => cli::author::patterns(args),
+        Command::Synonyms(args) => cli::author::synonyms(args),
     };
     ExitCode::from(code)
 }

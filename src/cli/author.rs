@@ -1,5 +1,5 @@
-//! Commands for rubric authors: `draft`, `lint`, `test`, `agree`, `explain`, `patterns` and
-//! `suggest`.
+//! Commands for rubric authors: `draft`, `lint`, `test`, `agree`, `explain`, `patterns`,
+//! `suggest` and `synonyms`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -175,6 +175,30 @@ pub struct ExplainArgs {
     /// The answer text.
     #[arg(value_name = "ANSWER")]
     answer: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct SynonymsArgs {
+    /// Words to look up, as written in `{~WORD}`.
+    #[arg(required = true, value_name = "WORD")]
+    words: Vec<String>,
+}
+
+/// `rubricate synonyms`: what `{~WORD}` matches besides the word, closest first.
+pub fn synonyms(args: SynonymsArgs) -> u8 {
+    let mut out = std::io::stdout().lock();
+    for word in &args.words {
+        let found = rubricate::matching::pattern::thesaurus_synonyms(word);
+        let line = if found.is_empty() {
+            format!("{word}: no synonyms (`{{~{word}}}` matches only the word itself)")
+        } else {
+            format!("{word}: {}", found.join(", "))
+        };
+        if writeln!(out, "{line}").is_err() {
+            return exit::OK; // stdout closed (`| head`): nothing more to say
+        }
+    }
+    exit::OK
 }
 
 #[derive(clap::Args)]

@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 
-use crate::course::spill::{Offset, Spill, SpillReader};
+use crate::course::spill::{FixedRecord, Offset, SortedRuns, SortedRunsReader, Spill, SpillReader};
 use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade};
 use crate::ids::{GroupId, Points, QuestionId, StudentId};
 use crate::matching::cues::is_negator;
@@ -531,9 +531,36 @@ struct SingleKey {
     at: Offset,
 }
 
+impl FixedRecord for SingleKey {
+    const LEN: usize = 8 + 2 + Offset::LEN;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.priority.to_le_bytes());
+        out.extend_from_slice(&self.question.to_le_bytes());
+        self.at.put(out);
+    }
+
+    fn take(bytes: &[u8]) -> SingleKey {
+        SingleKey {
+            priority: f64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+            question: u16::from_le_bytes(bytes[8..10].try_into().expect("2 bytes")),
+            at: Offset::take(&bytes[10..]),
+        }
+    }
+}
+
+/// The review order of groups of one answer: highest priority first, then by question (rubric
+/// order); equal keys stay in the order they came in (students' id order).
+fn single_order(a: &SingleKey, b: &SingleKey) -> std::cmp::Ordering {
+    b.priority
+        .total_cmp(&a.priority)
+        .then(a.question.cmp(&b.question))
+}
+
 /// The groups' review rows, gathered one student at a time. Groups of several answers are
 /// counted in memory; a group of one answer (most answers of a class of long answers) is
-/// complete when it is seen, so it goes to a temporary file with a small sort key in memory.
+/// complete when it is seen, so it goes to a temporary file, and its sort key is sorted on disk
+/// too (see [`SortedRuns`]), so that memory does not grow with the class.
 pub struct GroupTally {
     rows: Vec<GroupReview>,
     confidence_sums: Vec<f64>,
@@ -542,7 +569,9 @@ pub struct GroupTally {
     member_offsets: Vec<Vec<Offset>>,
     index: HashMap<(usize, GroupId), usize>,
     singles: Spill<GroupReview>,
-    single_keys: Vec<SingleKey>,
+    single_keys: SortedRuns<SingleKey>,
+    /// Groups of one answer per question.
+    single_counts: Vec<usize>,
     /// Question ids, in rubric order, and their maxima.
     questions: Vec<(QuestionId, Points)>,
 }
@@ -556,7 +585,8 @@ impl GroupTally {
             member_offsets: Vec::new(),
             index: HashMap::new(),
             singles: Spill::new()?,
-            single_keys: Vec::new(),
+            single_keys: SortedRuns::new(single_order)?,
+            single_counts: Vec::new(),
             questions: questions.into_iter().collect(),
         })
     }
@@ -595,7 +625,11 @@ impl GroupTally {
                     question: at as u16,
                     at: self.singles.push(&review)?,
                 };
-                self.single_keys.push(key);
+                self.single_keys.push(key)?;
+                if self.single_counts.len() <= at {
+                    self.single_counts.resize(at + 1, 0);
+                }
+                self.single_counts[at] += 1;
                 continue;
             }
             let next = self.rows.len();
@@ -624,7 +658,8 @@ impl GroupTally {
             mut member_offsets,
             index,
             singles,
-            mut single_keys,
+            single_keys,
+            single_counts,
             questions,
         } = self;
         let mut question_of = vec![0u16; rows.len()];
@@ -650,25 +685,18 @@ impl GroupTally {
                 Some((question_of[i], sorted[i].take()?, offsets))
             })
             .collect();
-        // Stable: equal keys keep the order they came in.
-        single_keys.sort_by(|a, b| {
-            b.priority
-                .total_cmp(&a.priority)
-                .then(a.question.cmp(&b.question))
-        });
         let mut per_question = vec![0; questions.len()];
-        for q in rows
-            .iter()
-            .map(|r| r.0)
-            .chain(single_keys.iter().map(|k| k.question))
-        {
-            per_question[q as usize] += 1;
+        for (q, n) in single_counts.into_iter().enumerate() {
+            per_question[q] += n;
+        }
+        for (q, _, _) in &rows {
+            per_question[*q as usize] += 1;
         }
         Ok(GroupQueue {
             rows,
             members: members.finish()?,
             singles: singles.finish()?,
-            single_keys,
+            single_keys: single_keys.finish()?,
             per_question,
         })
     }
@@ -680,7 +708,7 @@ pub struct GroupQueue {
     rows: Vec<(u16, GroupReview, Vec<Offset>)>,
     members: SpillReader<MemberRecord>,
     singles: SpillReader<GroupReview>,
-    single_keys: Vec<SingleKey>,
+    single_keys: SortedRunsReader<SingleKey>,
     per_question: Vec<usize>,
 }
 
@@ -714,14 +742,15 @@ impl GroupQueue {
         let mut singles = self
             .single_keys
             .iter()
-            .filter(move |k| keep(k.question))
+            .filter(move |k| k.as_ref().map_or(true, |k| keep(k.question)))
             .peekable();
         std::iter::from_fn(move || {
             let row_first = match (rows.peek(), singles.peek()) {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some((q, row, _)), Some(key)) => match row.priority.total_cmp(&key.priority) {
+                (_, Some(Err(_))) => false,
+                (Some((q, row, _)), Some(Ok(key))) => match row.priority.total_cmp(&key.priority) {
                     std::cmp::Ordering::Greater => true,
                     std::cmp::Ordering::Less => false,
                     std::cmp::Ordering::Equal => *q <= key.question,
@@ -738,7 +767,7 @@ impl GroupQueue {
                 }
                 Ok(row)
             } else {
-                self.singles.get(singles.next()?.at)
+                singles.next()?.and_then(|key| self.singles.get(key.at))
             })
         })
     }

@@ -12,5 +12,6 @@ pub mod pattern;
 pub mod prefilter;
 pub mod subjects;
 pub mod text;
+pub mod thesaurus;
 
 pub use concept::{match_answer, AnswerMatches, ConceptMatch, Found};

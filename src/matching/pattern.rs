@@ -4,7 +4,8 @@
 //! Phrase syntax, word by word:
 //! - `word`: matched by stem and, for longer words, by edit distance (`fientune`);
 //! - `a|b`: either word in this place (`|` binds single words); `(a b|c)`: either word
-//!   sequence in this place; `{group}`: any member of a synonym group;
+//!   sequence in this place; `{group}`: any member of a synonym group; `{~word}`: the word or
+//!   any of its synonyms in the built-in thesaurus;
 //! - `word*`: any word starting with `word`; `=word`: exactly this word;
 //! - `not`: any negation word (`no`, `don't`, `without`, ...);
 //! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word;
@@ -22,6 +23,7 @@ use super::cues::is_negator;
 use super::lexicon::char_len;
 use super::prefilter::Prefilter;
 use super::text::{stem, AnalyzedText};
+use super::thesaurus;
 
 /// Words allowed between two consecutive phrase words ("predict *the* next word").
 pub const NARROW_GAP: usize = 2;
@@ -339,6 +341,7 @@ fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>
     let mut sequences: Vec<Vec<Word>> = vec![Vec::new()];
     for written in alternative.split_whitespace() {
         let choices: Vec<Vec<Word>> = match written.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+            Some(name) if name.starts_with('~') => thesaurus_members(&name[1..]),
             Some(name) => groups
                 .get(name)
                 .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?
@@ -359,6 +362,46 @@ fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>
     }
     sequences.retain(|words| !words.is_empty());
     Ok(sequences)
+}
+
+/// `{~word}`: the word and its thesaurus synonyms, each a member as a synonym group's.
+fn thesaurus_members(word: &str) -> Vec<Vec<Word>> {
+    let mut members = vec![parse_word(word)];
+    members.extend(thesaurus::synonyms(word).into_iter().filter_map(synonym_words));
+    members.retain(|words| !words.is_empty());
+    members
+}
+
+/// A thesaurus synonym's phrase words, unless it holds a negation word (`lacking`), which
+/// would make the phrase a negated one.
+fn synonym_words(synonym: &str) -> Option<Vec<Word>> {
+    let words: Vec<Word> = synonym.split_whitespace().flat_map(parse_word).collect();
+    let plain = words
+        .iter()
+        .all(|w| matches!(w, Word::Fuzzy { lower, .. } if !is_negator(lower)));
+    (plain && !words.is_empty()).then_some(words)
+}
+
+/// The synonyms `{~word}` matches besides the word itself, closest first (see
+/// [`thesaurus::synonyms`]).
+pub fn thesaurus_synonyms(word: &str) -> Vec<&'static str> {
+    thesaurus::synonyms(word)
+        .into_iter()
+        .filter(|s| synonym_words(s).is_some())
+        .collect()
+}
+
+/// The `{~word}` items of a phrase whose word has no synonyms in the thesaurus, as written
+/// (`{~frobnicate}`): they match only the word itself, which a rubric linter reports.
+pub fn words_without_synonyms(source: &str) -> Vec<&str> {
+    source
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '(' || c == ')')
+        .filter(|part| {
+            part.strip_prefix("{~")
+                .and_then(|w| w.strip_suffix('}'))
+                .is_some_and(|w| thesaurus_synonyms(w).is_empty())
+        })
+        .collect()
 }
 
 /// Why a bare `a|b` in the phrase was probably meant to alternate several words, with the
@@ -1161,6 +1204,25 @@ mod tests {
             ["FT the encoder"]
         );
         assert_eq!(matches("linear head|layer", "a linear layer"), ["linear layer"]);
+    }
+
+    #[test]
+    fn thesaurus_synonyms_are_members() {
+        assert_eq!(matches("{~big} model", "a large model"), ["large model"]);
+        assert_eq!(matches("{~big} model", "a big model"), ["big model"]);
+        // Members are matched as a group's: by stem, and misspelt within their allowance.
+        assert_eq!(matches("{~big} model", "larger models"), ["larger models"]);
+        assert_eq!(matches("{~quick} sort", "a rapdi sort"), ["rapdi sort"]);
+        assert_eq!(matches("(slow|{~fast}) path", "the speedy path"), ["speedy path"]);
+        // Rare senses stay out: `fast` is not abstaining from food.
+        assert!(matches("{~fast}", "they abstain from food").is_empty());
+        // A word the thesaurus does not know matches itself only.
+        assert_eq!(matches("{~frobnicate}", "we frobnicate"), ["frobnicate"]);
+        assert!(!Phrase::parse("{~big}", &groups()).unwrap().negates);
+        assert_eq!(
+            words_without_synonyms("{~big} {~frobnicate}|x ({~qwzx} y)"),
+            ["{~frobnicate}", "{~qwzx}"]
+        );
     }
 
     #[test]

@@ -181,6 +181,18 @@ impl Validator<'_> {
                 if let Some(why) = pattern::ambiguous_alternation(source) {
                     self.warning(written, why);
                 }
+                for item in pattern::words_without_synonyms(source) {
+                    // `item` is a piece of `source`: point at it, not at the whole string
+                    let at = item.as_ptr() as usize - source.as_ptr() as usize;
+                    let span = self.span_inside(written, source, at..at + item.len());
+                    self.problems.push(Problem::warning(
+                        Some(span),
+                        format!(
+                            "the thesaurus knows no synonym of `{}`: `{item}` matches only the word itself",
+                            &item[2..item.len() - 1]
+                        ),
+                    ));
+                }
                 Some(Pattern::Phrase(phrase))
             }
             Err(e) => {
