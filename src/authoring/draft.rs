@@ -700,10 +700,11 @@ fn is_term(word: &str) -> bool {
         && !word.contains('\'')
 }
 
-/// The phrase for one term: the word itself (matched by stem, word forms and misspellings).
-/// A five-letter word, whose misspelling allowance would match many other words, is written by
-/// its base form when that is shorter (`added` → `add`, matched exactly but with its forms), or
-/// by its stem's words (`items` → `item*`).
+/// The phrase for one term: the word with its thesaurus synonyms (`{~word}`) when it has any,
+/// else the word itself; either is matched by stem, word forms and misspellings. A five-letter
+/// word without synonyms, whose misspelling allowance would match many other words, is written
+/// by its base form when that is shorter (`added` → `add`, matched exactly but with its forms)
+/// or by its stem's words (`items` → `item*`). A number is matched in digits or words.
 fn term_pattern(word: &str) -> String {
     if let Some(i) = NUMBERS.iter().position(|n| *n == word) {
         return format!("{i}|={word}");
@@ -712,6 +713,9 @@ fn term_pattern(word: &str) -> String {
         if let Some(name) = NUMBERS.get(n) {
             return format!("{n}|={name}");
         }
+    }
+    if !crate::matching::thesaurus::synonyms(word).is_empty() {
+        return format!("{{~{word}}}");
     }
     if word.chars().count() != 5 {
         return word.to_owned();
