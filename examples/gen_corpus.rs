@@ -90,6 +90,11 @@ fn phrase_bank(question: &Question, rng: &mut Rng) -> Vec<String> {
         let patterns: Vec<&Pattern> = match &concept.rule {
             ConceptRule::Patterns(set) => set.asserted.iter().chain(&set.negated).collect(),
             ConceptRule::Choice(choice) => choice.options.iter().flat_map(|o| &o.patterns).collect(),
+            ConceptRule::Coverage(coverage) => coverage
+                .ideas
+                .iter()
+                .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated))
+                .collect(),
         };
         for p in patterns {
             if let Some(text) = render(p, rng) {

@@ -111,6 +111,11 @@ impl Points {
         self.0 as f64 / 100.0
     }
 
+    /// From a count of hundredths.
+    pub const fn from_hundredths(hundredths: i64) -> Points {
+        Points(hundredths)
+    }
+
     pub fn hundredths(self) -> i64 {
         self.0
     }

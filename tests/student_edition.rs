@@ -71,6 +71,16 @@ fn key_texts(rubric: &Rubric) -> Vec<(String, String)> {
                     all.push(format!("choose = \"{}\"", choice.options[choice.answer].key));
                     all
                 }
+                ConceptRule::Coverage(coverage) => {
+                    let mut all = Vec::new();
+                    for idea in &coverage.ideas {
+                        all.extend(sources(&idea.patterns.asserted));
+                        all.extend(sources(&idea.patterns.negated));
+                        all.extend(idea.hit_feedback.clone());
+                        all.extend(idea.miss_feedback.clone());
+                    }
+                    all
+                }
             };
             if let Some(partial) = &c.partial {
                 own.extend(sources(&partial.patterns));
@@ -179,7 +189,7 @@ fn a_practice_concept_survives_with_its_patterns_and_the_others_do_not() {
             .chain(&set.negated)
             .map(|p| p.source().to_string())
             .collect::<Vec<_>>(),
-        ConceptRule::Choice(_) => panic!("`objective` is not a choice"),
+        ConceptRule::Choice(_) | ConceptRule::Coverage(_) => panic!("`objective` has plain patterns"),
     };
     assert!(!patterns(&kept.rule).is_empty());
     assert_eq!(patterns(&kept.rule), patterns(&objective.rule));

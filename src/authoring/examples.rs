@@ -2,7 +2,7 @@
 //! a student's answer and compared with the score and findings it expects, so a course can
 //! check a rubric change in CI before it grades anyone.
 
-use crate::grading::grades::{Evidence, Outcome, QuestionGrade};
+use crate::grading::grades::{Evidence, IdeaOutcome, IdeaResult, Outcome, QuestionGrade};
 use crate::grading::scoring::{score_question, AnswerInput};
 use crate::ids::{Points, QuestionId};
 use crate::rubric::{Example, Question, Rubric};
@@ -86,27 +86,35 @@ fn run_example(question: &Question, number: usize, example: &Example, file: &str
     }
 }
 
-/// `Some(evidence)` when the concept earned points (or the misconception fired).
+/// `Some(evidence)` when the concept earned points (or the misconception fired); a coverage
+/// concept counts as found when at least one idea is covered, and `concept.idea` names one
+/// idea, found when covered.
 fn found<'g>(grade: &'g QuestionGrade, id: &str) -> Option<Option<&'g Evidence>> {
-    grade
-        .concepts
-        .iter()
-        .find(|c| {
-            c.id == id
-                && matches!(
-                    c.outcome,
-                    Outcome::Hit | Outcome::Partial | Outcome::Misconception
-                )
-        })
-        .map(|c| c.evidence.as_ref())
+    if let Some(c) = grade.concepts.iter().find(|c| c.id == id) {
+        return matches!(
+            c.outcome,
+            Outcome::Hit | Outcome::Partial | Outcome::Misconception
+        )
+        .then_some(c.evidence.as_ref());
+    }
+    idea(grade, id)
+        .filter(|i| i.outcome == IdeaOutcome::Covered)
+        .map(|i| i.evidence.as_ref())
+}
+
+/// The idea `concept.idea` names, of a coverage concept of the grade.
+fn idea<'g>(grade: &'g QuestionGrade, id: &str) -> Option<&'g IdeaResult> {
+    grade.concepts.iter().find_map(|c| {
+        let idea = id.strip_prefix(c.id.as_str())?.strip_prefix('.')?;
+        c.ideas.iter().find(|i| i.id == idea)
+    })
 }
 
 fn outcome_of(grade: &QuestionGrade, id: &str) -> &'static str {
-    grade
-        .concepts
-        .iter()
-        .find(|c| c.id == id)
-        .map_or("not found", |c| c.outcome.name())
+    match grade.concepts.iter().find(|c| c.id == id) {
+        Some(c) => c.outcome.name(),
+        None => idea(grade, id).map_or("not found", |i| i.outcome.name()),
+    }
 }
 
 #[cfg(test)]

@@ -423,6 +423,12 @@ pub fn patterns(args: PatternsArgs) -> u8 {
                         .flat_map(|o| &o.patterns)
                         .chain(&choice.accept),
                 ),
+                ConceptRule::Coverage(coverage) => all.extend(
+                    coverage
+                        .ideas
+                        .iter()
+                        .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated)),
+                ),
             }
             all.extend(c.partial.iter().flat_map(|p| &p.patterns));
         }

@@ -146,6 +146,12 @@ pub fn rubric_words(question: &Question) -> BTreeSet<String> {
                     sources.extend(option.patterns.iter().map(Pattern::source));
                 }
             }
+            ConceptRule::Coverage(coverage) => {
+                for idea in &coverage.ideas {
+                    let set = &idea.patterns;
+                    sources.extend(set.asserted.iter().chain(&set.negated).map(Pattern::source));
+                }
+            }
         }
     }
     for misconception in &question.misconceptions {

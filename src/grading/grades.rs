@@ -234,6 +234,68 @@ pub struct ConceptResult {
     /// a lenient policy, doubted) the credit, or the question's own words copied back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// A coverage concept's ideas, in the rubric's order (empty for any other concept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideas: Vec<IdeaResult>,
+}
+
+impl ConceptResult {
+    /// Whether this is a coverage concept's result (a coverage concept has at least one idea).
+    pub fn is_coverage(&self) -> bool {
+        !self.ideas.is_empty()
+    }
+
+    /// How many of a coverage concept's ideas the answer covers.
+    pub fn covered(&self) -> usize {
+        self.ideas
+            .iter()
+            .filter(|i| i.outcome == IdeaOutcome::Covered)
+            .count()
+    }
+}
+
+/// How one idea of a coverage concept fared in one answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdeaResult {
+    pub id: String,
+    pub outcome: IdeaOutcome,
+    /// The student's words that decided the outcome (a denial quoted with its negation word).
+    pub evidence: Option<Evidence>,
+    /// The idea's `hit` text when covered, its `miss` text otherwise, if it has one.
+    pub feedback: Option<String>,
+    /// The hedge that withheld (or doubted) it, or the question's words copied back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+}
+
+/// What the matcher concluded about one idea.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdeaOutcome {
+    /// Asserted (or, for an idea whose negation counts, denied); said with doubt under a
+    /// lenient policy counts too (and is flagged).
+    Covered,
+    /// Found, but the student said it is not so.
+    Negated,
+    /// Found, but only hedged or asked.
+    Hedged,
+    /// Found only in words copied from the question's prompt.
+    Echoed,
+    /// Not found.
+    Missed,
+}
+
+impl IdeaOutcome {
+    /// The outcome as the JSON report spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdeaOutcome::Covered => "covered",
+            IdeaOutcome::Negated => "negated",
+            IdeaOutcome::Hedged => "hedged",
+            IdeaOutcome::Echoed => "echoed",
+            IdeaOutcome::Missed => "missed",
+        }
+    }
 }
 
 /// What the matcher concluded about a concept.

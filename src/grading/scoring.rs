@@ -2,11 +2,14 @@
 //! results with evidence, feedback and flags, applying the rubric's rules in a fixed order:
 //! concepts and choices, then keyword lists, misconceptions, wrong choices and contradictions.
 
-use crate::grading::grades::{AnswerLocation, ConceptResult, Evidence, Flag, Outcome, QuestionGrade};
+use crate::grading::grades::{
+    AnswerLocation, ConceptResult, Evidence, Flag, IdeaOutcome, IdeaResult, Outcome, QuestionGrade,
+};
 use crate::ids::Points;
 use crate::matching::{match_answer, AnswerMatches, ConceptMatch, Found};
 use crate::rubric::{
-    Cancels, ConceptRule, KeywordLists, LongAnswers, MisconceptionEffect, Question, Visibility,
+    Cancels, Concept, ConceptRule, Coverage, KeywordLists, LongAnswers, MisconceptionEffect, Question,
+    Visibility,
 };
 
 /// What was found for one question in a submission.
@@ -117,6 +120,20 @@ fn unanswered(question: &Question, flag: Flag) -> QuestionGrade {
                 feedback: c.miss_feedback.clone(),
                 visibility: c.visibility,
                 cause: None,
+                ideas: match &c.rule {
+                    ConceptRule::Coverage(coverage) => coverage
+                        .ideas
+                        .iter()
+                        .map(|idea| IdeaResult {
+                            id: idea.id.clone(),
+                            outcome: IdeaOutcome::Missed,
+                            evidence: None,
+                            feedback: idea.miss_feedback.clone(),
+                            cause: None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
             })
             .collect(),
         feedback: Vec::new(),
@@ -149,6 +166,11 @@ impl<'q> Scored<'q> {
             .iter()
             .zip(&matches.concepts)
             .map(|(concept, found)| {
+                if let (ConceptMatch::Coverage(verdicts), ConceptRule::Coverage(coverage)) =
+                    (found, &concept.rule)
+                {
+                    return covered(concept, coverage, verdicts, matches, &mut flags);
+                }
                 let mut cause = None;
                 let (outcome, points, evidence) = match found {
                     ConceptMatch::Hit(f) => (Outcome::Hit, concept.points, Some(f)),
@@ -187,6 +209,8 @@ impl<'q> Scored<'q> {
                         });
                         (Outcome::Hedged, Points::ZERO, Some(found))
                     }
+                    // Only a coverage concept is matched by ideas, and it returned above.
+                    ConceptMatch::Coverage(_) => (Outcome::Missed, Points::ZERO, None),
                 };
                 let feedback = match outcome {
                     Outcome::Hit => concept.hit_feedback.clone(),
@@ -206,6 +230,7 @@ impl<'q> Scored<'q> {
                     feedback,
                     visibility: concept.visibility,
                     cause,
+                    ideas: Vec::new(),
                 }
             })
             .collect();
@@ -290,6 +315,7 @@ impl<'q> Scored<'q> {
                 feedback: misconception.feedback.clone(),
                 visibility: Visibility::Visible,
                 cause: None,
+                ideas: Vec::new(),
             });
         }
     }
@@ -355,6 +381,23 @@ impl<'q> Scored<'q> {
     /// but negated or hedged concepts, long answers with no credit, tiny answers with full marks.
     fn add_review_flags(&mut self, score: Points) {
         for c in &self.concepts {
+            // A coverage concept's ideas are looked at one by one, named `concept.idea`.
+            if c.is_coverage() {
+                for idea in &c.ideas {
+                    let concept = format!("{}.{}", c.id, idea.id);
+                    let at_threshold = idea.evidence.as_ref().is_some_and(|e| e.at_threshold);
+                    match idea.outcome {
+                        IdeaOutcome::Covered if at_threshold => {
+                            self.flags.push(Flag::FuzzyAtThreshold { concept })
+                        }
+                        IdeaOutcome::Negated | IdeaOutcome::Hedged if !c.max.is_zero() => {
+                            self.flags.push(Flag::NegatedOrHedged { concept })
+                        }
+                        _ => {}
+                    }
+                }
+                continue;
+            }
             let evidence = c.evidence.as_ref();
             match c.outcome {
                 Outcome::Hit | Outcome::Partial if evidence.is_some_and(|e| e.at_threshold) => {
@@ -381,6 +424,86 @@ impl<'q> Scored<'q> {
         {
             self.flags.push(Flag::ShortAnswerFullMarks { words });
         }
+    }
+}
+
+/// A coverage concept's result: each idea's outcome, and the points `credit` gives for the
+/// ideas covered. Its outcome is `hit` when every idea is covered, `partial` when some are,
+/// and otherwise what became of the ideas that were found (negated, hedged, echoed) or
+/// `missed`.
+fn covered(
+    concept: &Concept,
+    coverage: &Coverage,
+    verdicts: &[ConceptMatch],
+    matches: &AnswerMatches,
+    flags: &mut Vec<Flag>,
+) -> ConceptResult {
+    let mut ideas = Vec::new();
+    let mut found_at: Vec<(IdeaOutcome, &Found)> = Vec::new();
+    for (idea, verdict) in coverage.ideas.iter().zip(verdicts) {
+        let name = || format!("{}.{}", concept.id, idea.id);
+        let (outcome, found, cause) = match verdict {
+            ConceptMatch::Hit(f) => (IdeaOutcome::Covered, Some(f), None),
+            ConceptMatch::Uncertain(f, hedge) => {
+                flags.push(Flag::Uncertain {
+                    concept: name(),
+                    cue: hedge.cue.clone(),
+                });
+                (IdeaOutcome::Covered, Some(f), Some(hedge.describe()))
+            }
+            ConceptMatch::Echoed(f) => {
+                flags.push(Flag::Echo { concept: name() });
+                let cause = "only in words copied from the question".to_string();
+                (IdeaOutcome::Echoed, Some(f), Some(cause))
+            }
+            ConceptMatch::Negated(f) => (IdeaOutcome::Negated, Some(f), None),
+            ConceptMatch::Hedged(f, hedge) => (IdeaOutcome::Hedged, Some(f), Some(hedge.describe())),
+            _ => (IdeaOutcome::Missed, None, None),
+        };
+        if let Some(f) = found {
+            found_at.push((outcome, f));
+        }
+        ideas.push(IdeaResult {
+            id: idea.id.clone(),
+            outcome,
+            evidence: found.map(|f| evidence_of(matches, f)),
+            feedback: match outcome {
+                IdeaOutcome::Covered => idea.hit_feedback.clone(),
+                _ => idea.miss_feedback.clone(),
+            },
+            cause,
+        });
+    }
+    let count = ideas.iter().filter(|i| i.outcome == IdeaOutcome::Covered).count();
+    let points = coverage.earned(count, concept.points);
+    let outcome = if count == ideas.len() {
+        Outcome::Hit
+    } else if count > 0 {
+        Outcome::Partial
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Negated) {
+        Outcome::Negated
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Hedged) {
+        Outcome::Hedged
+    } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Echoed) {
+        Outcome::Echoed
+    } else {
+        Outcome::Missed
+    };
+    // The concept's own evidence: the first covered idea's words, else the first found.
+    found_at.sort_by_key(|(o, f)| (*o != IdeaOutcome::Covered, f.tokens.start));
+    ConceptResult {
+        id: concept.id.clone(),
+        outcome,
+        points,
+        max: concept.points,
+        evidence: found_at.first().map(|(_, f)| evidence_of(matches, f)),
+        feedback: match outcome {
+            Outcome::Hit | Outcome::Partial => concept.hit_feedback.clone(),
+            _ => concept.miss_feedback.clone(),
+        },
+        visibility: concept.visibility,
+        cause: None,
+        ideas,
     }
 }
 
@@ -493,6 +616,37 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
   subject = "bert"
   match = ["next token"]
   cancels = ["bert"]
+
+[[question]]
+id = "4"
+points = 3
+prompt = "Explain how a stack works."
+subjects = { stack = ["stack"], queue = ["queue"] }
+exclusive = [["stack-ideas", "stack-is-fifo"]]
+  [[question.concept]]
+  id = "stack-ideas"
+  points = 2
+  subject = "stack"
+  ideas = [
+    { id = "lifo", match = ["last in first out"] },
+    { id = "top", match = ["top of the stack"], hit = "Push and pop act on the top." },
+    { id = "no-middle", negated = ["random access"], miss = "Say you cannot reach the middle." },
+  ]
+  [[question.concept]]
+  id = "stack-is-fifo"
+  points = 0
+  subject = "stack"
+  match = ["first in first out"]
+  [[question.concept]]
+  id = "queue-ideas"
+  points = 1
+  subject = "queue"
+  credit = { 2 = 1 }
+  ideas = [{ id = "fifo", match = ["first in first out"] }, { id = "ends", match = ["both ends"] }]
+  [[question.misconception]]
+  id = "same"
+  match = ["queue is a stack"]
+  cancels = ["queue-ideas"]
 "#;
 
     fn rubric() -> Rubric {
@@ -707,6 +861,119 @@ subjects = { bert = ["bert"], gpt = ["gpt"] }
         let g = grade("1a", "The whole input. Actually, it is a pretext task.");
         assert_eq!(g.score, Points::whole(2));
         assert!(!g.flags.iter().any(|f| f.name() == "retraction"));
+    }
+
+    /// Each idea's outcome in the coverage concept `id`.
+    fn ideas(g: &QuestionGrade, id: &str) -> Vec<IdeaOutcome> {
+        let c = g.concepts.iter().find(|c| c.id == id).unwrap();
+        c.ideas.iter().map(|i| i.outcome).collect()
+    }
+
+    #[test]
+    fn a_coverage_concept_earns_by_its_ideas_in_its_subjects_part() {
+        use IdeaOutcome::*;
+        let g = grade(
+            "4",
+            "Stack: last in first out, and you push at the top of the stack. Queue: both ends.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Covered, Covered, Missed]);
+        assert_eq!(outcome(&g, "stack-ideas"), Outcome::Partial);
+        assert_eq!(
+            g.concepts[0].points,
+            Points::from_f64(1.33),
+            "2 of 3 ideas of 2 points"
+        );
+        let top = &g.concepts[0].ideas[1];
+        assert_eq!(top.feedback.as_deref(), Some("Push and pop act on the top."));
+        assert_eq!(top.evidence.as_ref().unwrap().quote, "top of the stack");
+        // One of two ideas reaches no threshold: nothing, though the idea is covered.
+        assert_eq!(ideas(&g, "queue-ideas"), [Missed, Covered]);
+        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Partial);
+        assert_eq!(g.concepts[2].points, Points::ZERO);
+        // The queue's words are not looked for in the stack's part, and the other way round.
+        let g = grade(
+            "4",
+            "Queue: last in first out. Stack: first in first out at both ends.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Missed, Missed, Missed]);
+        assert_eq!(ideas(&g, "queue-ideas"), [Missed, Missed]);
+    }
+
+    #[test]
+    fn a_denied_idea_counts_and_an_asserted_idea_denied_does_not() {
+        use IdeaOutcome::*;
+        let g = grade(
+            "4",
+            "A stack is not last in first out. There is no random access in a stack.",
+        );
+        assert_eq!(ideas(&g, "stack-ideas"), [Negated, Missed, Covered]);
+        assert_eq!(
+            g.concepts[0].ideas[0].evidence.as_ref().unwrap().quote,
+            "last in first out"
+        );
+        assert!(g.flags.contains(&Flag::NegatedOrHedged {
+            concept: "stack-ideas.lifo".into()
+        }));
+        assert_eq!(g.score, Points::from_f64(0.67));
+    }
+
+    #[test]
+    fn coverage_concepts_answer_to_the_policy_misconceptions_and_exclusive_groups() {
+        use IdeaOutcome::*;
+        // Copied from the prompt: under `discount` it earns nothing.
+        let copied = "A stack is called last in first out, with its top of the stack.";
+        let prompt = |echo| {
+            move |q: &mut Question| {
+                q.prompt = "A stack is called last in first out: why?".into();
+                q.prompt_stems = crate::matching::echo::stems(&q.prompt);
+                q.policy.echo = echo;
+            }
+        };
+        let g = grade_under("4", copied, prompt(crate::rubric::Echo::Discount));
+        assert_eq!(ideas(&g, "stack-ideas"), [Echoed, Covered, Missed]);
+        assert!(g.flags.contains(&Flag::Echo {
+            concept: "stack-ideas.lifo".into()
+        }));
+        let credited = grade_under("4", copied, prompt(crate::rubric::Echo::Credit));
+        assert_eq!(ideas(&credited, "stack-ideas"), [Covered, Covered, Missed]);
+        // Doubt: flagged under lenient, withheld under strict.
+        let doubt = "A stack is maybe last in first out.";
+        let lenient = grade("4", doubt);
+        assert_eq!(ideas(&lenient, "stack-ideas")[0], Covered);
+        assert!(lenient
+            .flags
+            .iter()
+            .any(|f| f.describe() == "uncertain: stack-ideas.lifo (maybe)"));
+        let strict = grade_under("4", doubt, |q| q.policy.hedging = crate::rubric::Hedging::Strict);
+        assert_eq!(ideas(&strict, "stack-ideas")[0], Hedged);
+        assert_eq!(outcome(&strict, "stack-ideas"), Outcome::Hedged);
+        // A misconception cancels the concept; its ideas keep what was found.
+        let g = grade(
+            "4",
+            "Queue: first in first out, at both ends. A queue is a stack.",
+        );
+        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Cancelled);
+        assert_eq!(ideas(&g, "queue-ideas"), [Covered, Covered]);
+        assert_eq!(g.score, Points::ZERO);
+        // A concept and its exclusive opposite both asserted: a contradiction.
+        let g = grade(
+            "4",
+            "A stack is last in first out. A stack is first in first out.",
+        );
+        assert_eq!(outcome(&g, "stack-ideas"), Outcome::Contradicted);
+        assert_eq!(g.score, Points::ZERO);
+    }
+
+    #[test]
+    fn a_missing_answer_lists_every_idea_as_missed() {
+        let rubric = rubric();
+        let q = rubric.questions.iter().find(|q| q.id.as_str() == "4").unwrap();
+        let g = score_question(q, AnswerInput::Missing { looked_for: &[] });
+        assert_eq!(ideas(&g, "stack-ideas"), [IdeaOutcome::Missed; 3]);
+        assert_eq!(
+            g.concepts[0].ideas[2].feedback.as_deref(),
+            Some("Say you cannot reach the middle.")
+        );
     }
 
     const KEYWORD_LIST: &str = "language model, encoder, initialize encoder, back translation, pairs";

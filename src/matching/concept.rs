@@ -45,6 +45,9 @@ pub enum ConceptMatch {
         options: Vec<String>,
         found: Found,
     },
+    /// A coverage concept: each idea's own verdict, in the rubric's order (never `Partial`,
+    /// `Coverage` or a choice's).
+    Coverage(Vec<ConceptMatch>),
 }
 
 /// The matcher's view of a whole answer to one question.
@@ -171,6 +174,19 @@ pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrac
                     t.extend(each("accept", &choice.accept, scope));
                     t
                 }
+                ConceptRule::Coverage(coverage) => coverage
+                    .ideas
+                    .iter()
+                    .flat_map(|idea| {
+                        let mut t = each(&format!("idea {}", idea.id), &idea.patterns.asserted, scope);
+                        t.extend(each(
+                            &format!("idea {}, negated", idea.id),
+                            &idea.patterns.negated,
+                            scope,
+                        ));
+                        t
+                    })
+                    .collect(),
             };
             if let Some(partial) = &c.partial {
                 traces.extend(each("partial", &partial.patterns, scope));
@@ -249,6 +265,16 @@ fn match_concept(concept: &Concept, context: &Context<'_>, scopes: &Scopes) -> C
     let decided = match &concept.rule {
         ConceptRule::Patterns(set) => match_patterns(set, context, scope),
         ConceptRule::Choice(choice) => match_choice(choice, context, scope),
+        // Each idea is decided as a concept's patterns are; the scorer counts them.
+        ConceptRule::Coverage(coverage) => {
+            return ConceptMatch::Coverage(
+                coverage
+                    .ideas
+                    .iter()
+                    .map(|idea| match_patterns(&idea.patterns, context, scope))
+                    .collect(),
+            )
+        }
     };
     if matches!(decided, ConceptMatch::Hit(_) | ConceptMatch::Uncertain(..)) {
         return decided;

@@ -1385,6 +1385,12 @@ mod tests {
                         patterns.extend(choice.options.iter().flat_map(|o| &o.patterns));
                         patterns.extend(&choice.accept);
                     }
+                    ConceptRule::Coverage(coverage) => patterns.extend(
+                        coverage
+                            .ideas
+                            .iter()
+                            .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated)),
+                    ),
                 }
                 patterns.extend(c.partial.iter().flat_map(|p| &p.patterns));
             }

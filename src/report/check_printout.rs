@@ -10,7 +10,7 @@ use crate::grading::grades::{Outcome, Visibility};
 use crate::ids::Points;
 use crate::rubric::Edition;
 
-use super::feedback::{concept_line, one_line, pt};
+use super::feedback::{concept_line, idea_lines, one_line, pt};
 use super::{printable, ReportError};
 
 pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportError> {
@@ -109,6 +109,9 @@ fn write_scores(report: &CheckReport, out: &mut dyn Write) -> Result<(), ReportE
             }
             if c.visibility == Visibility::Visible {
                 writeln!(out, "  - {}", printable(&concept_line(c)))?;
+                for idea in idea_lines(c) {
+                    writeln!(out, "    - {}", printable(&idea))?;
+                }
             } else {
                 unreleased = (unreleased.0 + c.points, unreleased.1 + c.max);
             }
@@ -149,6 +152,9 @@ fn write_practice(report: &CheckReport, out: &mut dyn Write) -> Result<(), Repor
         )?;
         for c in &grade.concepts {
             writeln!(out, "  - {}", concept_line(c))?;
+            for idea in idea_lines(c) {
+                writeln!(out, "    - {idea}")?;
+            }
         }
         for line in &grade.feedback {
             writeln!(out, "  - {}", one_line(line))?;

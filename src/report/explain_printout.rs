@@ -6,8 +6,9 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 
 use crate::authoring::explain::Explanation;
-use crate::grading::grades::Outcome;
+use crate::grading::grades::{IdeaOutcome, Outcome};
 use crate::matching::cues::{self, Stance};
+use crate::rubric::{ConceptRule, Credit};
 
 use super::{printable, ReportError};
 
@@ -145,6 +146,36 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
             concept.points
         )?;
         write_traces(e, traces, out)?;
+        // A coverage concept's ideas, each with its own verdict, then how many count.
+        for idea in &result.ideas {
+            let style = if idea.outcome == IdeaOutcome::Covered {
+                GOOD
+            } else {
+                BAD
+            };
+            let cause = idea.cause.as_ref().map_or(String::new(), |c| format!(" ({c})"));
+            writeln!(
+                out,
+                "    idea {} → {}{cause}",
+                idea.id,
+                paint(style, idea.outcome.name())
+            )?;
+        }
+        if let ConceptRule::Coverage(coverage) = &concept.rule {
+            let credit = match &coverage.credit {
+                Credit::Proportional => "proportional".to_string(),
+                Credit::Thresholds(steps) => {
+                    let steps: Vec<String> = steps.iter().map(|(k, p)| format!("{k} = {p}")).collect();
+                    format!("{{ {} }}", steps.join(", "))
+                }
+            };
+            writeln!(
+                out,
+                "    {} of {} ideas covered (credit = {credit})",
+                result.covered(),
+                result.ideas.len()
+            )?;
+        }
         let verdict = result.outcome.name();
         let style = if matches!(result.outcome, Outcome::Hit | Outcome::Partial) {
             GOOD

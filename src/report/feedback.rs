@@ -5,8 +5,8 @@ use std::io::Write;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::grading::grades::{
-    AssignmentInfo, ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus,
-    Visibility,
+    AssignmentInfo, ConceptResult, Flag, GradeReport, IdeaOutcome, Outcome, QuestionGrade, StudentGrade,
+    SubmissionStatus, Visibility,
 };
 use crate::ids::Points;
 
@@ -136,6 +136,9 @@ fn write_question(q: &QuestionGrade, out: &mut dyn Write) -> Result<(), ReportEr
         writeln!(out)?;
         for concept in &shown {
             writeln!(out, "- {}", concept_line(concept))?;
+            for idea in idea_lines(concept) {
+                writeln!(out, "  - {idea}")?;
+            }
         }
         if !hidden.is_empty() {
             let earned: Points = hidden.iter().map(|c| c.points).sum();
@@ -198,6 +201,17 @@ pub(super) fn concept_line(c: &ConceptResult) -> String {
         .map(|f| one_line(f).trim_end_matches('.').to_string())
         .unwrap_or_else(|| concept_name(&c.id));
     let mut line = format!("{mark} {points}{what}");
+    // A coverage concept counts its ideas; each idea's own line says the rest.
+    if c.is_coverage() {
+        let counted = format!("{} of {} ideas covered", c.covered(), c.ideas.len());
+        let why = match c.outcome {
+            Outcome::Contradicted | Outcome::Cancelled => {
+                format!("{counted}; {}", explain(c.outcome).unwrap_or_default())
+            }
+            _ => counted,
+        };
+        return format!("{line} ({why}).");
+    }
     // The hedge that withheld the credit names itself; a generic reason otherwise.
     let cause = match (&c.cause, c.outcome) {
         (Some(cause), Outcome::Hedged) => {
@@ -219,6 +233,46 @@ pub(super) fn concept_line(c: &ConceptResult) -> String {
         }
     }
     line
+}
+
+/// One line per idea of a coverage concept (none for any other concept): `✓ *lifo*. You
+/// wrote: “...”` or `✗ Say where push and pop act (not found in your answer).`, the idea's
+/// `hit` or `miss` text when it has one, its id otherwise.
+pub(super) fn idea_lines(c: &ConceptResult) -> Vec<String> {
+    c.ideas
+        .iter()
+        .map(|idea| {
+            let covered = idea.outcome == IdeaOutcome::Covered;
+            let mark = if covered { "✓" } else { "✗" };
+            let what = idea
+                .feedback
+                .as_deref()
+                .map(|f| one_line(f).trim_end_matches('.').to_string())
+                .unwrap_or_else(|| concept_name(&idea.id));
+            let why = match (&idea.cause, idea.outcome) {
+                (Some(cause), IdeaOutcome::Covered) => Some(format!("counted, though {cause}")),
+                (Some(cause), IdeaOutcome::Hedged) => {
+                    Some(format!("you mentioned it, but {cause}, without committing to it"))
+                }
+                (_, IdeaOutcome::Covered) => None,
+                (_, IdeaOutcome::Negated) => explain(Outcome::Negated).map(str::to_string),
+                (_, IdeaOutcome::Hedged) => explain(Outcome::Hedged).map(str::to_string),
+                (_, IdeaOutcome::Echoed) => explain(Outcome::Echoed).map(str::to_string),
+                (_, IdeaOutcome::Missed) => explain(Outcome::Missed).map(str::to_string),
+            };
+            let mut line = match why {
+                Some(why) => format!("{mark} {what} ({why})."),
+                None => format!("{mark} {what}."),
+            };
+            if let Some(evidence) = &idea.evidence {
+                let quote = shorten(&one_line(&evidence.quote), MAX_QUOTE_CHARS);
+                if !quote.is_empty() {
+                    line.push_str(&format!(" You wrote: “{quote}”"));
+                }
+            }
+            line
+        })
+        .collect()
 }
 
 /// Why a concept earned less than full points, in words a student who never saw the rubric reads.
@@ -532,10 +586,61 @@ mod tests {
             feedback: Some("Why: later tokens\nattend to the prompt.".to_string()),
             visibility: Default::default(),
             cause: None,
+            ideas: Vec::new(),
         };
         assert_eq!(
             concept_line(&c),
             "✓ 1 pt — Why: later tokens attend to the prompt. You wrote: “attends # to the prompt”"
+        );
+    }
+
+    #[test]
+    fn each_idea_says_whether_it_counted_and_why_not() {
+        use crate::grading::grades::IdeaResult;
+        let idea = |id: &str, outcome, cause: Option<&str>, feedback: Option<&str>| IdeaResult {
+            id: id.to_string(),
+            outcome,
+            evidence: None,
+            feedback: feedback.map(String::from),
+            cause: cause.map(String::from),
+        };
+        let c = ConceptResult {
+            id: "why".to_string(),
+            outcome: Outcome::Partial,
+            points: Points::from_f64(0.4),
+            max: Points::whole(1),
+            evidence: None,
+            feedback: None,
+            visibility: Default::default(),
+            cause: None,
+            ideas: vec![
+                idea("lifo", IdeaOutcome::Covered, None, Some("Last in, first out.")),
+                idea(
+                    "doubt",
+                    IdeaOutcome::Covered,
+                    Some("said with doubt (“maybe”)"),
+                    None,
+                ),
+                idea(
+                    "top",
+                    IdeaOutcome::Negated,
+                    None,
+                    Some("Say where push and pop act."),
+                ),
+                idea("ask", IdeaOutcome::Hedged, Some("asked as a question"), None),
+                idea("copied-back", IdeaOutcome::Echoed, None, None),
+            ],
+        };
+        assert_eq!(concept_line(&c), "✓ 0.4 of 1 pt — *why* (2 of 5 ideas covered).");
+        assert_eq!(
+            idea_lines(&c),
+            [
+                "✓ Last in, first out.",
+                "✓ *doubt* (counted, though said with doubt (“maybe”)).",
+                "✗ Say where push and pop act (you mentioned it, but said that it is not so).",
+                "✗ *ask* (you mentioned it, but asked as a question, without committing to it).",
+                "✗ *copied back* (found only in the question's own words, copied back).",
+            ]
         );
     }
 

@@ -1,10 +1,11 @@
 //! A small hand-built report for the writers' tests: one student with full marks, one with a bit
-//! of everything (missed, partial, negated, hedged, wrong choice, contradicted, cancelled,
-//! misconception, a missing answer, a CSV-hostile id and quotes), and one unreadable submission.
+//! of everything (missed, partial, a coverage concept with one idea of two, negated, hedged,
+//! wrong choice, contradicted, cancelled, misconception, a missing answer, a CSV-hostile id and
+//! quotes), and one unreadable submission.
 
 use crate::grading::grades::{
-    AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, Outcome, QuestionGrade,
-    QuestionInfo, StudentGrade, SubmissionStatus,
+    AnswerLocation, AssignmentInfo, ConceptResult, Evidence, Flag, GradeReport, IdeaOutcome, IdeaResult,
+    Outcome, QuestionGrade, QuestionInfo, StudentGrade, SubmissionStatus,
 };
 use crate::ids::{Points, QuestionId, StudentId};
 
@@ -48,7 +49,37 @@ fn concept(
         },
         visibility: Default::default(),
         cause: None,
+        ideas: Vec::new(),
     }
+}
+
+/// `concept` made a coverage concept with these ideas: (id, outcome, quote, feedback).
+fn covering(
+    mut concept: ConceptResult,
+    answer: &str,
+    ideas: &[(&str, IdeaOutcome, Option<&str>, Option<&str>)],
+) -> ConceptResult {
+    concept.ideas = ideas
+        .iter()
+        .map(|&(id, outcome, quote, feedback)| IdeaResult {
+            id: id.to_string(),
+            outcome,
+            evidence: quote.map(|quote| {
+                let start = answer.find(quote).expect("the idea's quote is in the answer");
+                Evidence {
+                    quote: quote.to_string(),
+                    start,
+                    end: start + quote.len(),
+                    edits: 0,
+                    at_threshold: false,
+                    pattern: String::new(),
+                }
+            }),
+            feedback: feedback.map(String::from),
+            cause: None,
+        })
+        .collect();
+    concept
 }
 
 struct Answer<'a> {
@@ -299,7 +330,14 @@ pub(crate) fn report() -> GradeReport {
                 Some(Answer { file: b, line: 8, label: "2a", text: t2a }),
                 vec![
                     concept("yes", Hit, 1.0, 1.0, t2a, Some("I think yes")),
-                    concept("why", Partial, 0.5, 1.0, t2a, Some("because the model is autoregressive the output that is generated afterwards can still look back at them, so it steers the output")),
+                    covering(
+                        concept("why", Partial, 0.5, 1.0, t2a, Some("because the model is autoregressive the output that is generated afterwards can still look back at them, so it steers the output")),
+                        t2a,
+                        &[
+                            ("causal", IdeaOutcome::Covered, Some("the model is autoregressive"), None),
+                            ("attends", IdeaOutcome::Missed, None, Some("Say that the generated tokens attend to the prompt.")),
+                        ],
+                    ),
                     concept("caveat", Negated, 0.0, 1.0, t2a, Some("It's not true that the input tokens can't see the prompt")),
                 ],
                 &[

@@ -72,7 +72,19 @@ pub fn annotations(report: &GradeReport, submissions: &Path) -> Vec<String> {
                 .concepts
                 .iter()
                 .filter(|c| c.visibility == Visibility::Visible && c.points < c.max)
-                .filter_map(|c| c.feedback.as_ref().map(|f| one_line(f)))
+                .flat_map(|c| {
+                    // A coverage concept's missing ideas say what is left to write.
+                    let missing = c
+                        .ideas
+                        .iter()
+                        .filter(|i| i.outcome != crate::grading::grades::IdeaOutcome::Covered)
+                        .filter_map(|i| i.feedback.as_ref().map(|f| one_line(f)));
+                    c.feedback
+                        .as_ref()
+                        .map(|f| one_line(f))
+                        .into_iter()
+                        .chain(missing)
+                })
                 .collect();
             message.extend(q.feedback.iter().map(|f| one_line(f)));
             let message = if message.is_empty() {

@@ -10,7 +10,7 @@ use crate::grading::grades::{
     GradeReport, Outcome, QuestionGrade, StudentGrade, SubmissionStatus, Visibility,
 };
 
-use super::feedback::{concept_line, one_line};
+use super::feedback::{concept_line, idea_lines, one_line};
 use super::{ReportError, ReportWriter};
 
 /// `results.json` as Gradescope's autograder specification describes it.
@@ -93,6 +93,7 @@ fn test(q: &QuestionGrade) -> Test {
         }
         if c.visibility == Visibility::Visible {
             lines.push(format!("- {}", concept_line(c)));
+            lines.extend(idea_lines(c).into_iter().map(|idea| format!("  - {idea}")));
         } else {
             hidden = (hidden.0 + c.points, hidden.1 + c.max);
         }

@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 use crate::course::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, StudentPage};
 use crate::course::groups::GroupReview;
 use crate::course::review::{ReviewItem, REVIEW_BELOW};
-use crate::grading::grades::{ConceptResult, Flag, GradeReport, Outcome, QuestionGrade, SubmissionStatus};
+use crate::grading::grades::{
+    ConceptResult, Evidence, Flag, GradeReport, IdeaOutcome, Outcome, QuestionGrade, SubmissionStatus,
+};
 use crate::ids::{Points, QuestionId};
 
 use super::{ClassWriter, ReportError, ReportWriter};
@@ -233,6 +235,17 @@ struct ConceptLine {
     points: String,
     max: String,
     worth_points: bool,
+    feedback: Option<String>,
+    quote: Option<String>,
+    /// A coverage concept's ideas (empty for any other concept).
+    ideas: Vec<IdeaLine>,
+}
+
+#[derive(Debug, Serialize)]
+struct IdeaLine {
+    id: String,
+    outcome: &'static str,
+    class: &'static str,
     feedback: Option<String>,
     quote: Option<String>,
 }
@@ -482,6 +495,25 @@ fn concept_line(c: &ConceptResult) -> ConceptLine {
             .as_ref()
             .map(|e| e.quote.clone())
             .filter(|q| !q.trim().is_empty()),
+        ideas: c
+            .ideas
+            .iter()
+            .map(|idea| IdeaLine {
+                id: idea.id.clone(),
+                outcome: idea.outcome.name(),
+                class: match idea.outcome {
+                    IdeaOutcome::Covered => "hit",
+                    IdeaOutcome::Missed => "missed",
+                    _ => "nocredit",
+                },
+                feedback: idea.feedback.clone(),
+                quote: idea
+                    .evidence
+                    .as_ref()
+                    .map(|e| e.quote.clone())
+                    .filter(|q| !q.trim().is_empty()),
+            })
+            .collect(),
     }
 }
 
@@ -540,31 +572,51 @@ fn anchor_part(text: &str) -> String {
 /// spans identical to a taken one add their concept to its tooltip. The segments' texts
 /// concatenate to `text`.
 pub(crate) fn highlight(text: &str, concepts: &[ConceptResult]) -> Vec<Segment> {
-    let mut spans: Vec<(usize, usize, &ConceptResult)> = concepts
-        .iter()
-        .filter_map(|c| {
-            let e = c.evidence.as_ref()?;
+    // (start, end, class, tooltip label); a coverage concept's evidence is each idea's own.
+    let mut spans: Vec<(usize, usize, &'static str, String)> = Vec::new();
+    for c in concepts {
+        let found: Vec<(&Evidence, &'static str, String)> = if c.is_coverage() {
+            c.ideas
+                .iter()
+                .filter_map(|idea| {
+                    let class = match idea.outcome {
+                        IdeaOutcome::Covered if matches!(c.outcome, Outcome::Hit | Outcome::Partial) => "hit",
+                        _ => "nocredit",
+                    };
+                    let label = format!("{}.{}: {}", c.id, idea.id, idea.outcome.name());
+                    Some((idea.evidence.as_ref()?, class, label))
+                })
+                .collect()
+        } else {
+            let label = format!("{}: {}", c.id, Outcome::name(c.outcome));
+            c.evidence
+                .iter()
+                .map(|e| (e, outcome_class(c.outcome), label.clone()))
+                .collect()
+        };
+        for (e, class, label) in found {
             let usable = e.start < e.end
                 && e.end <= text.len()
                 && text.is_char_boundary(e.start)
                 && text.is_char_boundary(e.end);
-            usable.then_some((e.start, e.end, c))
-        })
-        .collect();
+            if usable {
+                spans.push((e.start, e.end, class, label));
+            }
+        }
+    }
     // Stable sort: same start, the longer first; otherwise concept order.
     spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
 
     // (start, end, class, tooltip parts)
     let mut taken: Vec<(usize, usize, &'static str, Vec<String>)> = Vec::new();
-    for (start, end, c) in spans {
-        let label = format!("{}: {}", c.id, Outcome::name(c.outcome));
+    for (start, end, class, label) in spans {
         match taken.last_mut() {
             Some(last) if last.0 == start && last.1 == end => {
                 last.3.push(label);
-                last.2 = stronger(last.2, outcome_class(c.outcome));
+                last.2 = stronger(last.2, class);
             }
             Some(last) if start < last.1 => {}
-            _ => taken.push((start, end, outcome_class(c.outcome), vec![label])),
+            _ => taken.push((start, end, class, vec![label])),
         }
     }
 
@@ -887,6 +939,7 @@ mod tests {
             feedback: None,
             visibility: Default::default(),
             cause: None,
+            ideas: Vec::new(),
         }
     }
 

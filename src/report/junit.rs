@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::grading::grades::{GradeReport, Outcome, SubmissionStatus, Visibility};
 
-use super::feedback::{concept_line, one_line};
+use super::feedback::{concept_line, idea_lines, one_line};
 use super::{ReportError, ReportWriter};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,7 +45,10 @@ impl ReportWriter for JunitXml {
                         .iter()
                         .filter(|c| c.visibility == Visibility::Visible)
                         .filter(|c| !c.max.is_zero() || c.outcome == Outcome::Misconception)
-                        .map(concept_line)
+                        .flat_map(|c| {
+                            let ideas = idea_lines(c).into_iter().map(|idea| format!("  {idea}"));
+                            std::iter::once(concept_line(c)).chain(ideas)
+                        })
                         .chain(q.feedback.iter().map(|f| one_line(f)))
                         .collect();
                     status.set_description(lines.join("\n"));

@@ -384,6 +384,56 @@ subjects = { bert = ["BERT"], gpt = ["GPT"] }
     }
 
     #[test]
+    fn a_practice_coverage_concept_is_kept_whole_and_another_dropped() {
+        let text = r#"
+[assignment]
+id = "a"
+title = "A"
+[synonyms]
+order = ["last in first out", "lifo"]
+[[question]]
+id = "1"
+points = 2
+  [[question.concept]]
+  id = "stack"
+  points = 1
+  practice = true
+  credit = { 1 = 0.5, 2 = 1 }
+  ideas = [{ id = "lifo", match = ["{order}"], miss = "Say the order." }, { id = "top", match = ["top of the stack"] }]
+  [[question.concept]]
+  id = "queue"
+  points = 1
+  ideas = [{ id = "fifo", match = ["first in first out"], hit = "Right: FIFO." }]
+"#;
+        let edition = student_edition(text).unwrap();
+        for secret in ["queue", "first in first out", "Right: FIFO"] {
+            assert!(!edition.contains(secret), "`{secret}` is in\n{edition}");
+        }
+        let rubric =
+            crate::rubric::parse(Path::new("s.toml"), &edition).unwrap_or_else(|e| panic!("{e}\n{edition}"));
+        let [concept] = rubric.questions[0].concepts.as_slice() else {
+            panic!("{edition}")
+        };
+        let ConceptRule::Coverage(coverage) = &concept.rule else {
+            panic!("{edition}")
+        };
+        let ideas: Vec<&str> = coverage.ideas.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ideas, ["lifo", "top"]);
+        assert_eq!(coverage.ideas[0].miss_feedback.as_deref(), Some("Say the order."));
+        assert_eq!(
+            coverage.credit,
+            crate::rubric::Credit::Thresholds(vec![
+                (1, crate::ids::Points::from_f64(0.5)),
+                (2, crate::ids::Points::whole(1))
+            ])
+        );
+        assert!(
+            edition.contains("\"lifo\""),
+            "the idea's synonym group is kept: {edition}"
+        );
+    }
+
+    #[test]
     fn group_names_finds_every_braced_name() {
         let names = group_names(&Value::String("{a} x {b}} {".into()));
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a", "b"]);

@@ -139,6 +139,17 @@ pub struct Concept {
     pub miss_feedback: Option<String>,
 }
 
+impl Concept {
+    /// The most an answer can earn from this concept: its points, or for a coverage concept
+    /// what covering every idea earns.
+    pub fn most(&self) -> Points {
+        match &self.rule {
+            ConceptRule::Coverage(coverage) => coverage.most(self.points),
+            _ => self.points,
+        }
+    }
+}
+
 /// What happens to an answer longer than the question's `max_words`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LongAnswers {
@@ -182,6 +193,59 @@ pub enum ConceptRule {
     Patterns(PatternSet),
     /// One option out of several must be chosen.
     Choice(Choice),
+    /// Several ideas, each found on its own; points follow from how many are covered.
+    Coverage(Coverage),
+}
+
+/// A coverage concept's ideas and how they earn its points.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// At least one; ids unique within the concept.
+    pub ideas: Vec<Idea>,
+    pub credit: Credit,
+}
+
+/// One idea of a coverage concept: found with the same polarity rules as a concept's patterns.
+#[derive(Debug, Clone)]
+pub struct Idea {
+    pub id: String,
+    pub patterns: PatternSet,
+    pub hit_feedback: Option<String>,
+    pub miss_feedback: Option<String>,
+}
+
+/// How a coverage concept's points follow from the number of ideas covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credit {
+    /// points x covered / ideas, rounded half up to the hundredth.
+    Proportional,
+    /// (k, points) with k in 1..=ideas and both strictly increasing: covering at least k
+    /// ideas earns the points of the highest k reached.
+    Thresholds(Vec<(usize, Points)>),
+}
+
+impl Coverage {
+    /// What covering `covered` of the ideas earns of a concept worth `points`.
+    pub fn earned(&self, covered: usize, points: Points) -> Points {
+        match &self.credit {
+            Credit::Proportional => {
+                let n = self.ideas.len().max(1) as i64;
+                let hundredths = points.hundredths() * covered.min(self.ideas.len()) as i64;
+                // Half up: the hundredths are never negative.
+                Points::from_hundredths((2 * hundredths + n) / (2 * n))
+            }
+            Credit::Thresholds(steps) => steps
+                .iter()
+                .rev()
+                .find(|(k, _)| *k <= covered)
+                .map_or(Points::ZERO, |(_, p)| *p),
+        }
+    }
+
+    /// The most the concept can earn: all ideas covered.
+    pub fn most(&self, points: Points) -> Points {
+        self.earned(self.ideas.len(), points)
+    }
 }
 
 /// Patterns with the polarity that earns credit.
@@ -374,5 +438,60 @@ impl Default for Policy {
                 .map(|t| crate::matching::cues::term_words(t))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coverage(ideas: usize, credit: Credit) -> Coverage {
+        let idea = |n: usize| Idea {
+            id: format!("idea-{n}"),
+            patterns: PatternSet::default(),
+            hit_feedback: None,
+            miss_feedback: None,
+        };
+        Coverage {
+            ideas: (1..=ideas).map(idea).collect(),
+            credit,
+        }
+    }
+
+    #[test]
+    fn proportional_credit_is_rounded_half_up_to_the_hundredth() {
+        let thirds = coverage(3, Credit::Proportional);
+        let earned: Vec<String> = (0..=3)
+            .map(|k| thirds.earned(k, Points::whole(1)).to_string())
+            .collect();
+        assert_eq!(earned, ["0", "0.33", "0.67", "1"]);
+        let quarters = coverage(4, Credit::Proportional);
+        assert_eq!(quarters.earned(3, Points::whole(3)), Points::from_f64(2.25));
+        // 0.05 x 1/2 = 0.025: half a hundredth rounds up.
+        assert_eq!(
+            coverage(2, Credit::Proportional).earned(1, Points::from_f64(0.05)),
+            Points::from_f64(0.03)
+        );
+        assert_eq!(quarters.most(Points::whole(3)), Points::whole(3));
+    }
+
+    #[test]
+    fn thresholds_give_the_points_of_the_highest_count_reached() {
+        let steps = coverage(
+            4,
+            Credit::Thresholds(vec![
+                (1, Points::whole(1)),
+                (2, Points::whole(2)),
+                (4, Points::whole(3)),
+            ]),
+        );
+        let earned: Vec<Points> = (0..=4).map(|k| steps.earned(k, Points::whole(3))).collect();
+        assert_eq!(
+            earned,
+            [0, 1, 2, 2, 3].map(Points::whole),
+            "none below the lowest threshold, the highest reached above it"
+        );
+        let short = coverage(3, Credit::Thresholds(vec![(2, Points::whole(1))]));
+        assert_eq!(short.most(Points::whole(2)), Points::whole(1));
     }
 }

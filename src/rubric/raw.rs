@@ -143,6 +143,14 @@ pub struct RawConcept {
     pub wrong_cancels: Option<Spanned<RawCancels>>,
     #[serde(default)]
     pub partial: Option<RawPartial>,
+    /// A coverage concept: ideas of one explanation, each found on its own; the concept earns
+    /// by how many are covered.
+    #[serde(default)]
+    pub ideas: Option<Spanned<Vec<Spanned<RawIdea>>>>,
+    /// How a coverage concept's points follow from its covered ideas: `"proportional"` (the
+    /// default) or thresholds `{ k = points }`.
+    #[serde(default)]
+    pub credit: Option<Spanned<RawCredit>>,
     /// Who may see this concept: `visible` (default), `hidden` (graded, never named to
     /// students), `after-due` (shown once the due date has passed).
     #[serde(default)]
@@ -156,6 +164,59 @@ pub struct RawConcept {
     /// Feedback when it is not.
     #[serde(default)]
     pub miss: Option<String>,
+}
+
+/// One idea of a coverage concept, found like a concept's patterns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIdea {
+    /// Defaults to `idea-N`, its 1-based place in the list.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    #[serde(default, rename = "match")]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub regex: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub negated: Vec<Spanned<String>>,
+    /// Feedback when the idea is covered.
+    #[serde(default)]
+    pub hit: Option<String>,
+    /// Feedback when it is not.
+    #[serde(default)]
+    pub miss: Option<String>,
+}
+
+/// `credit = "proportional"` or `credit = { 1 = 1, 2 = 2 }` (keys are idea counts).
+#[derive(Debug)]
+pub enum RawCredit {
+    Word(String),
+    Thresholds(BTreeMap<String, f64>),
+}
+
+/// Read by hand rather than as an untagged enum, so that a wrong value is told what is
+/// expected instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawCredit, D::Error> {
+        struct CreditVisitor;
+        impl<'de> serde::de::Visitor<'de> for CreditVisitor {
+            type Value = RawCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`\"proportional\"` or a table of thresholds `{ k = points }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<RawCredit, E> {
+                Ok(RawCredit::Word(word.to_string()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<RawCredit, M::Error> {
+                let mut thresholds = BTreeMap::new();
+                while let Some((k, points)) = map.next_entry::<String, f64>()? {
+                    thresholds.insert(k, points);
+                }
+                Ok(RawCredit::Thresholds(thresholds))
+            }
+        }
+        deserializer.deserialize_any(CreditVisitor)
+    }
 }
 
 /// A weaker variant worth fewer points.

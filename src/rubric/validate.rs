@@ -282,10 +282,13 @@ impl Validator<'_> {
         let subjects = self.subjects(q);
         let ids = self.unique_concept_ids(q);
         let concept_ids: Vec<String> = q.concepts.iter().map(|c| c.id.get_ref().clone()).collect();
-        let mut concepts = Vec::new();
-        for c in &q.concepts {
-            concepts.push(self.concept(c, q, max, &subjects, option_sets, &concept_ids)?);
-        }
+        // Every concept is checked, so that one that cannot be built hides no other's problems.
+        let built: Vec<Option<Concept>> = q
+            .concepts
+            .iter()
+            .map(|c| self.concept(c, q, max, &subjects, option_sets, &concept_ids))
+            .collect();
+        let concepts: Vec<Concept> = built.into_iter().collect::<Option<_>>()?;
         let misconceptions = q
             .misconceptions
             .iter()
@@ -297,6 +300,13 @@ impl Validator<'_> {
             // Its concepts were dropped on purpose: nothing to warn about, but nothing of the
             // key may have been left in.
             Edition::Student => self.check_student_edition_question(q, &concepts),
+        }
+        // An example may name one idea of a coverage concept as `concept.idea`.
+        let mut ids = ids;
+        for concept in &concepts {
+            if let ConceptRule::Coverage(coverage) = &concept.rule {
+                ids.extend(coverage.ideas.iter().map(|i| format!("{}.{}", concept.id, i.id)));
+            }
         }
         let examples = q.examples.iter().map(|e| self.example(e, q, max, &ids)).collect();
         Some(Question {
@@ -439,8 +449,11 @@ impl Validator<'_> {
             );
         }
         let subject = self.subject_index(subjects, &c.subject);
-        let rule = self.concept_rule(c, option_sets, concept_ids)?;
-        let partial = c.partial.as_ref().map(|p| {
+        let rule = match &c.ideas {
+            Some(ideas) => self.coverage_rule(c, ideas, points)?,
+            None => self.concept_rule(c, option_sets, concept_ids)?,
+        };
+        let partial = c.partial.as_ref().filter(|_| c.ideas.is_none()).map(|p| {
             let partial_points = self.points(&p.points);
             if partial_points > points {
                 self.problem(
@@ -607,6 +620,200 @@ impl Validator<'_> {
         }
     }
 
+    /// A coverage concept (`ideas = [...]`): its ideas, each with patterns and a unique id, and
+    /// its `credit`; keys that belong to other kinds of concept are refused.
+    fn coverage_rule(
+        &mut self,
+        c: &RawConcept,
+        ideas: &Spanned<Vec<Spanned<RawIdea>>>,
+        points: Points,
+    ) -> Option<ConceptRule> {
+        let id = c.id.get_ref();
+        let spans = |list: &[Spanned<String>]| list.first().map(Spanned::span);
+        for (field, at) in [
+            ("match", spans(&c.phrases)),
+            ("regex", spans(&c.regex)),
+            ("negated", spans(&c.negated)),
+            ("choose", c.choose.as_ref().map(Spanned::span)),
+            ("from", c.from.as_ref().map(Spanned::span)),
+            ("accept", spans(&c.accept)),
+            ("wrong_cancels", c.wrong_cancels.as_ref().map(Spanned::span)),
+        ] {
+            if let Some(span) = at {
+                self.problems.push(Problem::error(
+                    Some(span),
+                    format!(
+                        "concept `{id}` has `ideas`, so it takes no `{field}`: give each idea its own patterns"
+                    ),
+                ));
+            }
+        }
+        if !c.options.is_empty() {
+            self.problem(
+                &c.id,
+                format!("concept `{id}` has `ideas`, so it takes no `options`"),
+            );
+        }
+        if let Some(partial) = &c.partial {
+            self.problem(
+                &partial.points,
+                format!(
+                    "concept `{id}` has `ideas`, so it takes no `partial`: it earns by the ideas \
+                     covered (`credit = {{ k = points }}` sets the points for k ideas)"
+                ),
+            );
+        }
+        if ideas.get_ref().is_empty() {
+            self.problem(ideas, format!("concept `{id}` has an empty `ideas` list"));
+            return None;
+        }
+        let mut seen = BTreeSet::new();
+        let mut compiled = Vec::new();
+        for (n, written) in ideas.get_ref().iter().enumerate() {
+            let idea = written.get_ref();
+            let idea_id = idea
+                .id
+                .as_ref()
+                .map_or_else(|| format!("idea-{}", n + 1), |i| i.get_ref().clone());
+            if !seen.insert(idea_id.clone()) {
+                match &idea.id {
+                    Some(at) => self.problem(at, format!("duplicate idea id `{idea_id}` in concept `{id}`")),
+                    None => self.problem(
+                        written,
+                        format!(
+                            "duplicate idea id `{idea_id}` (the default for idea {}) in concept `{id}`",
+                            n + 1
+                        ),
+                    ),
+                }
+            }
+            if idea.id.is_none() && idea.miss.is_none() {
+                self.warning(
+                    written,
+                    format!(
+                        "idea {} of concept `{id}` has no `id` and no `miss` text: feedback can only \
+                         call it `{idea_id}`",
+                        n + 1
+                    ),
+                );
+            }
+            if idea.phrases.is_empty() && idea.regex.is_empty() && idea.negated.is_empty() {
+                self.problem(
+                    written,
+                    format!("idea `{idea_id}` of concept `{id}` has nothing to match: give `match`, `regex` or `negated`"),
+                );
+            }
+            let mut asserted = self.patterns(&idea.phrases);
+            asserted.extend(self.regexes(&idea.regex));
+            let negated = self.patterns(&idea.negated);
+            compiled.push(Idea {
+                id: idea_id,
+                patterns: PatternSet { asserted, negated },
+                hit_feedback: idea.hit.clone(),
+                miss_feedback: idea.miss.clone(),
+            });
+        }
+        let reported = self.problems.len();
+        let credit = match &c.credit {
+            None => Credit::Proportional,
+            Some(written) => self.credit(written, id, compiled.len(), points),
+        };
+        let coverage = Coverage {
+            ideas: compiled,
+            credit,
+        };
+        // Only of thresholds that are otherwise right: a wrong one is reported already.
+        let most = coverage.most(points);
+        let well_formed = self.problems.len() == reported;
+        if let (Some(written), true) = (&c.credit, well_formed && most < points) {
+            self.warning(
+                written,
+                format!("concept `{id}` is worth {points} points, but covering every idea earns {most}"),
+            );
+        }
+        Some(ConceptRule::Coverage(coverage))
+    }
+
+    /// `credit`: `"proportional"`, or thresholds `{ k = points }` with k in 1..=`ideas` and
+    /// points that rise with k and stay within the concept's.
+    fn credit(&mut self, written: &Spanned<RawCredit>, id: &str, ideas: usize, points: Points) -> Credit {
+        let table = match written.get_ref() {
+            RawCredit::Word(w) if w == "proportional" => return Credit::Proportional,
+            RawCredit::Word(w) => {
+                self.problem(
+                    written,
+                    format!(
+                        "credit `{w}` is not `\"proportional\"` or a table of thresholds `{{ k = points }}`"
+                    ),
+                );
+                return Credit::Proportional;
+            }
+            RawCredit::Thresholds(table) => table,
+        };
+        if table.is_empty() {
+            self.problem(written, format!("concept `{id}` has no credit thresholds"));
+            return Credit::Proportional;
+        }
+        let mut steps = Vec::new();
+        for (key, value) in table {
+            let at = self.key_span(written.span(), key);
+            let k = key.parse::<usize>().ok().filter(|k| (1..=ideas).contains(k));
+            let Some(k) = k else {
+                self.problems.push(Problem::error(
+                    Some(at.clone()),
+                    format!("credit threshold `{key}` is not a number of ideas from 1 to {ideas}"),
+                ));
+                continue;
+            };
+            let earned = if !value.is_finite() || *value < 0.0 {
+                self.problems.push(Problem::error(
+                    Some(at.clone()),
+                    format!("points must be a number of 0 or more, not {value}"),
+                ));
+                Points::ZERO
+            } else {
+                Points::from_f64(value.min(MAX_POINTS))
+            };
+            if earned > points {
+                self.problems.push(Problem::error(
+                    Some(at.clone()),
+                    format!("covering {k} ideas earns {earned} points, more than concept `{id}`'s {points}"),
+                ));
+            }
+            steps.push((k, earned, at));
+        }
+        steps.sort_by_key(|(k, _, _)| *k);
+        for pair in steps.windows(2) {
+            let ((k0, p0, _), (k1, p1, at)) = (&pair[0], &pair[1]);
+            if p1 <= p0 {
+                self.problems.push(Problem::error(
+                    Some(at.clone()),
+                    format!(
+                        "covering {k1} ideas earns {p1} points, but covering {k0} already earns {p0}: \
+                         points must rise with the number of ideas"
+                    ),
+                ));
+            }
+        }
+        Credit::Thresholds(steps.into_iter().map(|(k, p, _)| (k, p)).collect())
+    }
+
+    /// Where key `key` stands inside the table written at `span` (TOML keys carry no span of
+    /// their own); the whole table when it cannot be told.
+    fn key_span(&self, span: std::ops::Range<usize>, key: &str) -> std::ops::Range<usize> {
+        let Some(table) = self.text.get(span.clone()) else {
+            return span;
+        };
+        let pattern = format!(r#"[{{,\s]["']?{}["']?\s*="#, regex::escape(key));
+        match regex::Regex::new(&pattern).ok().and_then(|r| r.find(table)) {
+            Some(found) => {
+                let start = span.start + found.start() + 1;
+                start..start + key.len()
+            }
+            None => span,
+        }
+    }
+
     fn concept_rule(
         &mut self,
         c: &RawConcept,
@@ -619,13 +826,19 @@ impl Validator<'_> {
                 ("options", !c.options.is_empty()),
                 ("accept", !c.accept.is_empty()),
                 ("wrong_cancels", c.wrong_cancels.is_some()),
+                ("credit", c.credit.is_some()),
             ] {
                 if present {
                     self.problem(
                         &c.id,
                         format!(
-                            "concept `{}` sets `{field}`, which only a choice (`choose = ...`) uses",
-                            c.id.get_ref()
+                            "concept `{}` sets `{field}`, which only a {} uses",
+                            c.id.get_ref(),
+                            if field == "credit" {
+                                "coverage concept (`ideas = [...]`)"
+                            } else {
+                                "choice (`choose = ...`)"
+                            }
                         ),
                     );
                 }
@@ -953,14 +1166,14 @@ const COMMON_WORDS: &[&str] = &[
 
 /// The most a question's concepts can earn together: of each exclusive group, only the best.
 fn reachable_points(concepts: &[Concept], exclusive: &[Vec<usize>]) -> Points {
-    let mut total: Points = concepts.iter().map(|c| c.points).sum();
+    let mut total: Points = concepts.iter().map(Concept::most).sum();
     for group in exclusive {
         let best = group
             .iter()
-            .map(|&i| concepts[i].points)
+            .map(|&i| concepts[i].most())
             .max()
             .unwrap_or(Points::ZERO);
-        let all: Points = group.iter().map(|&i| concepts[i].points).sum();
+        let all: Points = group.iter().map(|&i| concepts[i].most()).sum();
         total = total - all + best;
     }
     total
@@ -1156,6 +1369,83 @@ mod tests {
         assert_eq!(
             warnings(&toml),
             ["r.toml:6:10: warning: question `1a` is worth 2 points, but its concepts can earn at most 1"]
+        );
+    }
+
+    const COVERAGE: &str =
+        "[[question]]\nid = \"1\"\npoints = 2\n[[question.concept]]\nid = \"why\"\npoints = 2\n";
+
+    #[test]
+    fn coverage_ideas_default_their_ids_and_credit() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ match = [\"last in first out\"], miss = \"Say the order.\" }}, {{ id = \"top\", negated = [\"random access\"] }}]\n"
+        );
+        let rubric = parse(Path::new("r.toml"), &toml).unwrap_or_else(|e| panic!("{e}"));
+        let crate::rubric::ConceptRule::Coverage(coverage) = &rubric.questions[0].concepts[0].rule else {
+            panic!("not a coverage concept")
+        };
+        let ids: Vec<&str> = coverage.ideas.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["idea-1", "top"]);
+        assert_eq!(coverage.credit, crate::rubric::Credit::Proportional);
+        assert_eq!(coverage.ideas[1].patterns.negated.len(), 1);
+        assert!(rubric.warnings.is_empty(), "{:?}", rubric.warnings);
+    }
+
+    #[test]
+    fn an_idea_without_id_or_miss_text_is_worth_a_warning() {
+        let toml = format!("{HEAD}{COVERAGE}ideas = [{{ match = [\"last in first out\"] }}]\n");
+        assert_eq!(
+            warnings(&toml),
+            ["r.toml:10:10: warning: idea 1 of concept `why` has no `id` and no `miss` text: feedback can only call it `idea-1`"]
+        );
+    }
+
+    #[test]
+    fn coverage_mistakes_are_reported_where_they_stand() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"top of stack\"] }}, {{ id = \"a\", regex = [\"lifo\"] }}, {{ id = \"c\" }}]\ncredit = {{ 0 = 1, 2 = 3, x = 1 }}\nchoose = \"yes\"\n"
+        );
+        assert_eq!(
+            problems(&toml),
+            [
+                "r.toml:10:57: error: duplicate idea id `a` in concept `why`",
+                "r.toml:10:82: error: idea `c` of concept `why` has nothing to match: give `match`, `regex` or `negated`",
+                "r.toml:11:12: error: credit threshold `0` is not a number of ideas from 1 to 3",
+                "r.toml:11:19: error: covering 2 ideas earns 3 points, more than concept `why`'s 2",
+                "r.toml:11:26: error: credit threshold `x` is not a number of ideas from 1 to 3",
+                "r.toml:12:10: error: concept `why` has `ideas`, so it takes no `choose`: give each idea its own patterns",
+            ]
+        );
+        let empty = format!("{HEAD}{COVERAGE}ideas = []\n");
+        assert_eq!(
+            problems(&empty),
+            ["r.toml:10:9: error: concept `why` has an empty `ideas` list"]
+        );
+        let number = format!("{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"x y\"] }}]\ncredit = 3\n");
+        assert_eq!(
+            problems(&number)[0],
+            "r.toml:11:10: error: invalid type: integer `3`, expected `\"proportional\"` or a table of thresholds `{ k = points }`"
+        );
+        let unknown = format!("{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"x y\"], points = 1 }}]\n");
+        assert!(
+            problems(&unknown)[0].starts_with("r.toml:10:")
+                && problems(&unknown)[0].contains("unknown field `points`"),
+            "{:?}",
+            problems(&unknown)
+        );
+    }
+
+    #[test]
+    fn a_coverage_concepts_reachable_points_are_what_all_its_ideas_earn() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"top of stack\"] }}, {{ id = \"b\", match = [\"last in first out\"] }}]\ncredit = {{ 1 = 0.5, 2 = 1 }}\n"
+        );
+        assert_eq!(
+            warnings(&toml),
+            [
+                "r.toml:6:10: warning: question `1` is worth 2 points, but its concepts can earn at most 1",
+                "r.toml:11:10: warning: concept `why` is worth 2 points, but covering every idea earns 1",
+            ]
         );
     }
 
