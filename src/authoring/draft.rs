@@ -366,15 +366,32 @@ pub const FULL_COVERAGE: f64 = 0.4;
 /// the reference's points is on the way, and graders credit it well above nothing.
 pub const FIRST_IDEA: f64 = 0.4;
 
-/// What covering `k` of `n` ideas earns of `points`: nothing for none, [`FIRST_IDEA`] of the
-/// points for one, then in proportion up to all of them at [`FULL_COVERAGE`] of the ideas.
+/// What covering `k` of a part's `n` ideas earns of its `points`: nothing for none,
+/// [`FIRST_IDEA`] of the points for the first, then in proportion up to all of them at
+/// [`FULL_COVERAGE`] of the ideas. In whole points when the part's points are whole (as human
+/// grades are), else to the hundredth.
 pub fn credit(points: Points, k: usize, n: usize) -> Points {
     if k == 0 || n == 0 {
         return Points::ZERO;
     }
     let needed = (n as f64 * FULL_COVERAGE).ceil().max(1.0);
-    let share = FIRST_IDEA + (1.0 - FIRST_IDEA) * (k as f64 / needed);
-    Points::from_f64(points.as_f64() * share.min(1.0))
+    let share = (FIRST_IDEA + (1.0 - FIRST_IDEA) * (k as f64 / needed)).min(1.0);
+    rounded(points, points.as_f64() * share)
+}
+
+/// `value` points rounded as a part worth `points` is graded: to whole points when its points
+/// are whole, else to the hundredth.
+fn rounded(points: Points, value: f64) -> Points {
+    if points.hundredths() % 100 == 0 {
+        Points::whole((value + 0.5).floor() as i64)
+    } else {
+        Points::from_f64(value)
+    }
+}
+
+/// The first idea's share of a part (see [`credit`]), earned by the `any` concept.
+fn first_share(points: Points) -> Points {
+    rounded(points, points.as_f64() * FIRST_IDEA)
 }
 
 /// A drafted rubric, before it is written as TOML.
@@ -780,16 +797,6 @@ fn string_array(items: &[String]) -> toml_edit::Array {
     items.iter().map(String::as_str).collect()
 }
 
-/// Points for each of `n` ideas of a part worth `points`, beside the first idea's credit
-/// (see [`credit`]): enough that [`FULL_COVERAGE`] of them reach the part's points (the
-/// question's score is capped at its maximum), rounded up to the hundredth.
-fn idea_points(points: Points, n: usize) -> Points {
-    let needed = (n as f64 * FULL_COVERAGE).ceil().max(1.0);
-    let rest = points.as_f64() * (1.0 - FIRST_IDEA);
-    let hundredths = (rest * 100.0 / needed).ceil();
-    Points::from_f64(hundredths / 100.0).min(points)
-}
-
 impl DraftRubric {
     /// The rubric as TOML, with comments marking what was drafted.
     pub fn to_toml(&self) -> String {
@@ -801,13 +808,15 @@ impl DraftRubric {
         assignment.decor_mut().set_prefix(comment(
             &[
                 format!("Drafted by `rubricate draft` from {}.", self.key),
-                "Each question's concepts are the key terms of its reference answer, one per".to_owned(),
+                "Per part of each reference answer: its key terms are the ideas of a coverage"
+                    .to_owned(),
                 format!(
-                    "term: one term earns {:.0}% of a part, {:.0}% of its terms earn all of it.",
+                    "concept; `any` earns the first idea's {:.0}%, and {:.0}% of the ideas earn the whole part.",
                     FIRST_IDEA * 100.0,
                     FULL_COVERAGE * 100.0
                 ),
-                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run".to_owned(),
+                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run"
+                    .to_owned(),
                 "`rubricate lint` and `rubricate test`.".to_owned(),
             ],
             "",
@@ -829,33 +838,8 @@ impl DraftRubric {
             table.decor_mut().set_prefix(format!("\n{}", comment(&head, "")));
             let mut concepts = ArrayOfTables::new();
             for (p, part) in q.parts.iter().enumerate() {
-                let each = idea_points(part.points, part.ideas.len());
-                concepts.push(first_idea_concept(q, p, part));
-                let mut last_clause = None;
-                for idea in &part.ideas {
-                    let mut concept = Table::new();
-                    concept.insert("id", value(concept_id(q, p, idea)));
-                    concept.insert("points", Item::Value(points_value(each)));
-                    if !idea.matches.is_empty() {
-                        concept.insert("match", value(string_array(&idea.matches)));
-                    }
-                    if !idea.negated.is_empty() {
-                        concept.insert("negated", value(string_array(&idea.negated)));
-                    }
-                    let mut lines = Vec::new();
-                    if last_clause.as_ref() != Some(&idea.clause) {
-                        lines.push(format!("drafted from the clause: \"{}\"", idea.clause));
-                        last_clause = Some(idea.clause.clone());
-                    }
-                    if !idea.negated.is_empty() {
-                        lines.push("the reference denies this: an answer covers it by denying it".to_owned());
-                    }
-                    concept
-                        .decor_mut()
-                        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
-                    indent_keys(&mut concept);
-                    concepts.push(concept);
-                }
+                concepts.extend(first_idea_concept(q, p, part));
+                concepts.push(coverage_concept(q, p, part));
             }
             if !concepts.is_empty() {
                 table.insert("concept", Item::ArrayOfTables(concepts));
@@ -867,17 +851,107 @@ impl DraftRubric {
     }
 }
 
-/// The concept that earns the first covered idea's share of a part: any of its ideas.
-fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit::Table {
-    use toml_edit::value;
+/// A part as a coverage concept: its ideas (and, for a free-text question, the question's
+/// subject as one more idea), credited by thresholds (see [`thresholds`]).
+fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit::Table {
+    use toml_edit::{value, Array, InlineTable, Item, Value};
     let mut concept = toml_edit::Table::new();
     let id = if q.parts.len() > 1 {
-        format!("p{}-any", p + 1)
+        format!("part-{}", p + 1)
+    } else {
+        "ideas".to_owned()
+    };
+    concept.insert("id", value(id));
+    let credit_table = thresholds(part.points, part.ideas.len());
+    let most = credit_table.last().map_or(part.points, |(_, p)| *p);
+    concept.insert("points", Item::Value(points_value(most)));
+    let mut ideas = Array::new();
+    let mut last_clause = None;
+    let push = |ideas: &mut Array, idea: InlineTable, lines: Vec<String>| {
+        let mut v = Value::InlineTable(idea);
+        v.decor_mut()
+            .set_prefix(format!("\n{}    ", comment(&lines, "    ")));
+        ideas.push_formatted(v);
+    };
+    for idea in &part.ideas {
+        let mut table = InlineTable::new();
+        table.insert("id", idea.id.as_str().into());
+        if !idea.matches.is_empty() {
+            table.insert("match", Value::Array(string_array(&idea.matches)));
+        }
+        if !idea.negated.is_empty() {
+            table.insert("negated", Value::Array(string_array(&idea.negated)));
+        }
+        let mut lines = Vec::new();
+        if last_clause.as_ref() != Some(&idea.clause) {
+            lines.push(format!("drafted from the clause: \"{}\"", idea.clause));
+            last_clause = Some(idea.clause.clone());
+        }
+        if !idea.negated.is_empty() {
+            lines.push("the reference denies this: an answer covers it by denying it".to_owned());
+        }
+        push(&mut ideas, table, lines);
+    }
+    ideas.set_trailing("\n  ");
+    ideas.set_trailing_comma(true);
+    concept.insert("ideas", Item::Value(Value::Array(ideas)));
+    let mut credit = InlineTable::new();
+    for (k, points) in credit_table {
+        credit.insert(k.to_string(), points_value(points));
+    }
+    concept.insert("credit", Item::Value(Value::InlineTable(credit)));
+    let mut lines = vec![format!(
+        "drafted: covering {:.0}% of the ideas earns the part with the first idea's share (`credit`)",
+        FULL_COVERAGE * 100.0
+    )];
+    if first_share(part.points).is_zero() {
+        lines.insert(
+            0,
+            format!(
+                "drafted: part worth {} of the points, from the reference: {}",
+                part.points, part.text
+            ),
+        );
+    }
+    concept
+        .decor_mut()
+        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
+    indent_keys(&mut concept);
+    concept
+}
+
+/// The coverage concept's thresholds: for each number of ideas covered, what [`credit`] gives
+/// beyond the first share (which the `any` concept earns), listed where it rises.
+fn thresholds(points: Points, n: usize) -> Vec<(usize, Points)> {
+    let first = first_share(points);
+    let mut out: Vec<(usize, Points)> = Vec::new();
+    for k in 1..=n {
+        let earned = credit(points, k, n) - first;
+        let rises = out
+            .last()
+            .map_or(earned > Points::ZERO, |(_, last)| earned > *last);
+        if rises {
+            out.push((k, earned));
+        }
+    }
+    out
+}
+
+/// The concept that earns the first idea's share of a part: any of its ideas, or (for a
+/// free-text question) the question's subject in the answer's own words.
+fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> Option<toml_edit::Table> {
+    use toml_edit::value;
+    let first = first_share(part.points);
+    if first.is_zero() {
+        return None;
+    }
+    let mut concept = toml_edit::Table::new();
+    let id = if q.parts.len() > 1 {
+        format!("part-{}-any", p + 1)
     } else {
         "any".to_owned()
     };
     concept.insert("id", value(id));
-    let first = Points::from_f64(part.points.as_f64() * FIRST_IDEA);
     concept.insert("points", toml_edit::Item::Value(points_value(first)));
     let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
     let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
@@ -893,11 +967,7 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
             "drafted: part worth {} of the points, from the reference: {}",
             part.points, part.text
         ),
-        format!(
-            "drafted: any one of its {} ideas earns {:.0}% of the part; each idea below adds to it",
-            part.ideas.len(),
-            FIRST_IDEA * 100.0
-        ),
+        format!("drafted: any one of its ideas earns {first} of them; the ideas below add the rest"),
     ];
     if !q.subject.is_empty() {
         lines.push(format!(
@@ -910,7 +980,7 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edi
         .decor_mut()
         .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
     indent_keys(&mut concept);
-    concept
+    Some(concept)
 }
 
 /// A concept's keys indented under its header, as the bundled rubrics are written.
@@ -920,14 +990,6 @@ fn indent_keys(table: &mut toml_edit::Table) {
         if let Some(mut k) = table.key_mut(&key) {
             k.leaf_decor_mut().set_prefix("  ");
         }
-    }
-}
-
-fn concept_id(q: &DraftQuestion, part: usize, idea: &Idea) -> String {
-    if q.parts.len() > 1 {
-        format!("p{}-{}", part + 1, idea.id)
-    } else {
-        idea.id.clone()
     }
 }
 
@@ -1047,12 +1109,20 @@ mod tests {
 
     #[test]
     fn covering_enough_ideas_earns_the_part() {
-        // 5 ideas, 40% of them is 2: the first earns 2 of 5 points, each a half of the other 3.
+        // 5 ideas, 40% of them is 2: the first earns 40% and a half of the rest, two earn all;
+        // whole points for a part worth whole points.
         assert_eq!(credit(Points::whole(5), 0, 5), Points::ZERO);
-        assert_eq!(credit(Points::whole(5), 1, 5), Points::from_f64(3.5));
+        assert_eq!(credit(Points::whole(5), 1, 5), Points::whole(4));
         assert_eq!(credit(Points::whole(5), 2, 5), Points::whole(5));
         assert_eq!(credit(Points::whole(5), 5, 5), Points::whole(5));
-        assert_eq!(idea_points(Points::whole(5), 5), Points::from_f64(1.5));
-        assert_eq!(idea_points(Points::whole(1), 1), Points::from_f64(0.6));
+        assert_eq!(credit(Points::from_f64(2.5), 1, 5), Points::from_f64(1.75));
+        // The `any` concept earns the first share; the coverage concept what the others add.
+        assert_eq!(first_share(Points::whole(5)), Points::whole(2));
+        assert_eq!(
+            thresholds(Points::whole(5), 5),
+            [(1, Points::whole(2)), (2, Points::whole(3))]
+        );
+        assert_eq!(first_share(Points::whole(1)), Points::ZERO);
+        assert_eq!(thresholds(Points::whole(1), 3), [(1, Points::whole(1))]);
     }
 }
