@@ -29,8 +29,8 @@ struct Cli {
 enum Command {
     /// Grade every submission in a folder and write grades.csv, grades.json and feedback/.
     Grade(GradeArgs),
-    /// Draft a rubric from an answer key: each reference answer's key terms as concepts, with
-    /// comments marking what was drafted.
+    /// Draft a rubric from an answer key: each reference answer's key terms as the ideas of a
+    /// coverage concept, with comments marking what was drafted.
     Draft(DraftArgs),
     /// Check rubrics: every error and warning, with the offending line.
     Lint(LintArgs),

@@ -1,9 +1,11 @@
 //! `rubricate draft`: a first rubric from an answer key. The key is read with the same label
 //! forms as submissions ([`crate::answers`]); each question's reference answer is cut into
-//! clauses, each clause into key terms (content words that the prompt does not already give),
-//! and each term becomes an *idea* that an answer covers by using the term or one of its word
-//! forms. A question earns its points by how many of its ideas an answer covers, and the
-//! drafted TOML says, in comments, where each idea came from, so a TA can edit it.
+//! parts (`N pt:` items, or the whole answer), each part into clauses, each clause into key
+//! terms (content words that the prompt does not already give), and each term becomes an
+//! *idea* that an answer covers by using the term, one of its word forms or a synonym. A part
+//! is a coverage concept of its ideas, credited by thresholds, beside a concept `any` that
+//! earns the first idea's share ([`credit`]); the drafted TOML says, in comments, where each
+//! idea came from, so a TA can edit it.
 //!
 //! The drafting is deliberately mechanical: it never looks at students' answers, only at the
 //! key, so the same key always gives the same rubric.
