@@ -11,7 +11,6 @@
 //! key, so the same key always gives the same rubric.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::Path;
 
 use thiserror::Error;
@@ -271,14 +270,12 @@ fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQ
         }],
         notes: Vec::new(),
     };
-    #[derive(PartialEq)]
     enum Reading {
         Answer,
         Prompt,
         Note,
     }
     let mut reading = Reading::Answer;
-    let mut saw_answer_marker = false;
     let mut title = None;
     let push = |question: &mut KeyQuestion, text: &str| {
         let part = question.parts.last_mut().expect("a part");
@@ -289,10 +286,9 @@ fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQ
     };
     let all: Vec<String> = std::iter::once(first).chain(lines.map(plain)).collect();
     for (i, text) in all.iter().enumerate() {
+        // A blank line ends a `Question:` or note paragraph.
         if text.is_empty() {
-            if reading != Reading::Answer {
-                reading = Reading::Answer;
-            }
+            reading = Reading::Answer;
             continue;
         }
         if let Some((kind, rest)) = marker(text) {
@@ -302,7 +298,6 @@ fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQ
                     reading = Reading::Prompt;
                 }
                 "answer" => {
-                    saw_answer_marker = true;
                     reading = Reading::Answer;
                     push(&mut question, rest);
                 }
@@ -338,7 +333,6 @@ fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQ
             Reading::Answer => push(&mut question, text),
         }
     }
-    let _ = saw_answer_marker;
     if question.prompt.is_none() {
         question.prompt = title;
     }
@@ -999,12 +993,6 @@ fn file_name(path: &str) -> String {
     Path::new(path)
         .file_name()
         .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
-}
-
-impl fmt::Display for DraftRubric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_toml())
-    }
 }
 
 #[cfg(test)]
