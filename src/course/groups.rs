@@ -194,21 +194,81 @@ struct Variants {
     collided: HashMap<Box<str>, u32>,
     /// Per variant: its content and how many answers.
     entries: Vec<(Content, u32)>,
-    /// Per answer slot (the student's place in the run), its short variant; `u32::MAX` for
-    /// none (no answer, or a long one).
-    answers: Vec<u32>,
-    /// Per answer slot, the hash of its long content; 0 for none. A long answer's group is its
-    /// exact content, so its id comes from the hash and only its size needs the class.
-    long_answers: Vec<u64>,
+}
+
+/// What an answer slot (a student's place in the run) holds for one question, as the builder
+/// writes it to disk: nothing, a short variant (its index) or a long content (its hash). A long
+/// answer's group is its exact content, so its id comes from the hash and only its size needs
+/// the class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlotAnswer {
+    None,
+    Short(u32),
+    Long(u64),
+}
+
+impl SlotAnswer {
+    const LEN: usize = 9;
+
+    fn put(self, out: &mut Vec<u8>) {
+        let (tag, value) = match self {
+            SlotAnswer::None => (0u8, 0u64),
+            SlotAnswer::Short(v) => (1, u64::from(v)),
+            SlotAnswer::Long(h) => (2, h),
+        };
+        out.push(tag);
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn take(bytes: &[u8]) -> SlotAnswer {
+        let value = u64::from_le_bytes(bytes[1..9].try_into().expect("8 bytes"));
+        match bytes[0] {
+            1 => SlotAnswer::Short(value as u32),
+            2 => SlotAnswer::Long(value),
+            _ => SlotAnswer::None,
+        }
+    }
+}
+
+/// A long answer's question and content hash, sorted on disk to count the contents given by
+/// several answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LongKey {
+    question: u16,
+    hash: u64,
+}
+
+impl FixedRecord for LongKey {
+    const LEN: usize = 10;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.question.to_le_bytes());
+        out.extend_from_slice(&self.hash.to_le_bytes());
+    }
+
+    fn take(bytes: &[u8]) -> LongKey {
+        LongKey {
+            question: u16::from_le_bytes(bytes[..2].try_into().expect("2 bytes")),
+            hash: u64::from_le_bytes(bytes[2..10].try_into().expect("8 bytes")),
+        }
+    }
 }
 
 /// How long a group's representative text is kept.
 const REPRESENTATIVE_CHARS: usize = 300;
 
-/// The class's answers as they are read, before groups are settled.
-#[derive(Debug)]
+/// The class's answers as they are read, before groups are settled. Memory holds each
+/// question's distinct short answers; what each slot holds goes to disk in slot order, and the
+/// long answers' hashes are sorted on disk, so memory does not grow with the class's long
+/// answers.
 pub struct GroupsBuilder {
     questions: Vec<(QuestionId, Variants)>,
+    slots: std::io::BufWriter<std::fs::File>,
+    /// The slot being read and its answers (one per question); slots before it are written.
+    slot: usize,
+    pending: Vec<SlotAnswer>,
+    long: SortedRuns<LongKey>,
+    students: usize,
 }
 
 impl GroupsBuilder {
@@ -217,21 +277,41 @@ impl GroupsBuilder {
     pub fn new(
         questions: impl IntoIterator<Item = (QuestionId, BTreeSet<String>)>,
         students: usize,
-    ) -> GroupsBuilder {
-        GroupsBuilder {
-            questions: questions
-                .into_iter()
-                .map(|(q, decisive)| {
-                    let variants = Variants {
-                        decisive,
-                        answers: vec![u32::MAX; students],
-                        long_answers: vec![0; students],
-                        ..Variants::default()
-                    };
-                    (q, variants)
-                })
-                .collect(),
+    ) -> io::Result<GroupsBuilder> {
+        let questions: Vec<(QuestionId, Variants)> = questions
+            .into_iter()
+            .map(|(q, decisive)| {
+                let variants = Variants {
+                    decisive,
+                    ..Variants::default()
+                };
+                (q, variants)
+            })
+            .collect();
+        Ok(GroupsBuilder {
+            slots: std::io::BufWriter::new(tempfile::tempfile()?),
+            slot: 0,
+            pending: vec![SlotAnswer::None; questions.len()],
+            questions,
+            long: SortedRuns::new(|a: &LongKey, b: &LongKey| a.cmp(b))?,
+            students,
+        })
+    }
+
+    /// Write the pending slot and any unanswered ones up to `slot`.
+    fn write_slots_before(&mut self, slot: usize) -> io::Result<()> {
+        use std::io::Write;
+        let mut bytes = Vec::with_capacity(self.pending.len() * SlotAnswer::LEN);
+        while self.slot < slot {
+            bytes.clear();
+            for answer in &mut self.pending {
+                answer.put(&mut bytes);
+                *answer = SlotAnswer::None;
+            }
+            self.slots.write_all(&bytes)?;
+            self.slot += 1;
         }
+        Ok(())
     }
 
     /// The content of `text` as grouping keeps it (computed apart from [`add`](Self::add), so
@@ -253,13 +333,18 @@ impl GroupsBuilder {
     }
 
     /// Record the answer of the student in `slot` to the question at `question` (its index).
-    /// Only its content is kept (a long answer's as a hash), not its text.
-    pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) {
-        let variants = &mut self.questions[question].1;
+    /// Only its content is kept (a long answer's as a hash), not its text. Slots come in order.
+    pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) -> io::Result<()> {
+        debug_assert!(slot >= self.slot, "slots are added in order");
+        self.write_slots_before(slot)?;
         if let Content::Long(hash) = content.0 {
-            variants.long_answers[slot] = hash;
-            return;
+            self.pending[question] = SlotAnswer::Long(hash);
+            return self.long.push(LongKey {
+                question: question as u16,
+                hash,
+            });
         }
+        let variants = &mut self.questions[question].1;
         let Content::Short(words) = content.0 else {
             unreachable!("long contents returned above")
         };
@@ -276,18 +361,42 @@ impl GroupsBuilder {
             variants.entries.push((Content::Short(words), 0));
         }
         variants.entries[at as usize].1 += 1;
-        variants.answers[slot] = at;
+        self.pending[question] = SlotAnswer::Short(at);
+        Ok(())
     }
 
     /// Settle the groups.
-    pub fn finish(self) -> Groups {
-        Groups {
+    pub fn finish(mut self) -> io::Result<Groups> {
+        self.write_slots_before(self.students)?;
+        let slots = self.slots.into_inner().map_err(io::IntoInnerError::into_error)?;
+        // Long contents given by several answers: runs of one hash in the sorted keys.
+        let mut repeated: Vec<HashMap<u64, u32>> = vec![HashMap::new(); self.questions.len()];
+        let mut run: Option<(LongKey, u32)> = None;
+        let mut end_run = |run: Option<(LongKey, u32)>| {
+            if let Some((key, n)) = run.filter(|&(_, n)| n > 1) {
+                repeated[key.question as usize].insert(key.hash, n);
+            }
+        };
+        for key in self.long.finish()?.iter() {
+            let key = key?;
+            run = match run {
+                Some((k, n)) if k == key => Some((k, n + 1)),
+                other => {
+                    end_run(other);
+                    Some((key, 1))
+                }
+            };
+        }
+        end_run(run);
+        Ok(Groups {
             questions: self
                 .questions
                 .into_iter()
-                .map(|(id, variants)| settle(id, variants))
+                .zip(repeated)
+                .map(|((id, variants), repeated)| settle(id, variants, repeated))
                 .collect(),
-        }
+            slots: Some(std::sync::Mutex::new(slots)),
+        })
     }
 }
 
@@ -305,10 +414,12 @@ pub struct Group {
     pub variants: u32,
 }
 
-/// The settled groups of every question.
-#[derive(Debug, Clone, Default)]
+/// The settled groups of every question, and what each answer slot holds (on disk, read back
+/// one slot at a time while grading).
+#[derive(Debug, Default)]
 pub struct Groups {
     questions: Vec<QuestionGroups>,
+    slots: Option<std::sync::Mutex<std::fs::File>>,
 }
 
 #[derive(Debug, Clone)]
@@ -316,27 +427,16 @@ struct QuestionGroups {
     question: QuestionId,
     /// The groups of short answers.
     groups: Vec<Group>,
-    /// Per answer slot, its short group's index; `u32::MAX` for no answer or a long one.
-    answers: Vec<u32>,
-    /// The hashes of the long answers' contents, sorted: how many answers have one is the
-    /// length of its run.
-    long: Vec<u64>,
-    /// Per answer slot, the hash of its long content; 0 for none.
-    long_answers: Vec<u64>,
-}
-
-impl Groups {
-    /// The group of the answer of the student in `slot` to the question at `question`.
-    pub fn of(&self, question: usize, slot: usize) -> Option<&Group> {
-        let q = self.questions.get(question)?;
-        let at = *q.answers.get(slot)?;
-        q.groups.get(at as usize)
-    }
+    /// Per short variant, its group's index.
+    group_of_variant: Vec<u32>,
+    /// How many answers give each long content that more than one answer gives (any other
+    /// long content is a group of one).
+    repeated: HashMap<u64, u32>,
 }
 
 /// Form the groups of a whole report from its graded answers' texts, and give each answer its
 /// group: what a streamed run does from the submissions (see [`crate::course::run`]).
-pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
+pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> io::Result<Groups> {
     let questions: Vec<QuestionId> = report.assignment.questions.iter().map(|q| q.id.clone()).collect();
     let mut builder = GroupsBuilder::new(
         questions.iter().map(|id| {
@@ -349,7 +449,7 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
             (id.clone(), words)
         }),
         report.students.len(),
-    );
+    )?;
     for (slot, student) in report.students.iter().enumerate() {
         for (at, id) in questions.iter().enumerate() {
             if let Some(q) = student
@@ -357,48 +457,73 @@ pub fn assign(report: &mut GradeReport, rubric: &Rubric) -> Groups {
                 .iter()
                 .find(|q| &q.id == id && q.answer.is_some())
             {
-                builder.add(at, slot, GroupsBuilder::content(&q.answer_text));
+                builder.add(at, slot, GroupsBuilder::content(&q.answer_text))?;
             }
         }
     }
-    let groups = builder.finish();
+    let groups = builder.finish()?;
     for (slot, student) in report.students.iter_mut().enumerate() {
-        groups.give(slot, student);
+        groups.give(slot, student)?;
     }
-    groups
+    Ok(groups)
 }
 
 impl Groups {
     /// Give each of the student's answers (the student in `slot`) its group and the group's
     /// size. A long answer's group is read from its own text (its content's hash).
-    pub fn give(&self, slot: usize, student: &mut StudentGrade) {
+    pub fn give(&self, slot: usize, student: &mut StudentGrade) -> io::Result<()> {
+        let Some(slots) = &self.slots else {
+            return Ok(());
+        };
+        let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
+        {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut file = slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            file.seek(SeekFrom::Start((slot * bytes.len()) as u64))?;
+            file.read_exact(&mut bytes)?;
+        }
         for (at, question) in self.questions.iter().enumerate() {
             let Some(q) = student.questions.iter_mut().find(|q| q.id == question.question) else {
                 continue;
             };
-            (q.group, q.group_size) = match q.answer {
-                Some(_) => self
-                    .id_of(at, slot)
-                    .map_or((None, 0), |(id, size)| (Some(id), size)),
-                None => (None, 0),
+            let answer = SlotAnswer::take(&bytes[at * SlotAnswer::LEN..]);
+            (q.group, q.group_size) = match (&q.answer, question.id_of(answer)) {
+                (Some(_), Some((id, size))) => (Some(id), size),
+                _ => (None, 0),
             };
         }
+        Ok(())
     }
+}
 
-    /// The group (id and size) of the answer of the student in `slot` to the question at
-    /// `question`.
-    pub fn id_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
-        let q = self.questions.get(question)?;
-        match q.long_answers.get(slot).copied().unwrap_or(0) {
-            0 => self.of(question, slot).map(|g| (g.id.clone(), g.size)),
-            hash => {
-                let from = q.long.partition_point(|&h| h < hash);
-                let to = q.long.partition_point(|&h| h <= hash);
-                Some((
-                    GroupId::of(&q.question, &Key::Long(hash).text()),
-                    (to - from).max(1) as u32,
-                ))
+impl Groups {
+    /// The group (id and size) of the answer in `slot` to the question at `question`, read from
+    /// disk.
+    #[cfg(test)]
+    fn group_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
+        use std::io::{Read, Seek, SeekFrom};
+        let slots = self.slots.as_ref()?;
+        let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
+        let mut file = slots.lock().unwrap();
+        file.seek(SeekFrom::Start((slot * bytes.len()) as u64)).unwrap();
+        file.read_exact(&mut bytes).unwrap();
+        self.questions[question].id_of(SlotAnswer::take(&bytes[question * SlotAnswer::LEN..]))
+    }
+}
+
+impl QuestionGroups {
+    /// The group (id and size) of an answer slot's answer to this question.
+    fn id_of(&self, answer: SlotAnswer) -> Option<(GroupId, u32)> {
+        match answer {
+            SlotAnswer::None => None,
+            SlotAnswer::Short(variant) => {
+                let group = &self.groups[self.group_of_variant[variant as usize] as usize];
+                Some((group.id.clone(), group.size))
             }
+            SlotAnswer::Long(hash) => Some((
+                GroupId::of(&self.question, &Key::Long(hash).text()),
+                self.repeated.get(&hash).copied().unwrap_or(1),
+            )),
         }
     }
 }
@@ -563,37 +688,109 @@ fn single_order(a: &SingleKey, b: &SingleKey) -> std::cmp::Ordering {
         .then(a.question.cmp(&b.question))
 }
 
+/// A group of several answers while the class is counted: only what its review row is made
+/// from, kept small (a class of long answers has a row for every answer pasted twice).
+#[derive(Debug)]
+struct GroupCount {
+    /// The group id's number (ids are 12 hex digits).
+    group: u64,
+    question: u16,
+    has_content: bool,
+    /// Members named so far, at the start of `members`.
+    named: u8,
+    size: u32,
+    doubtful: u32,
+    confidence_sum: f64,
+    /// Set when counting is done.
+    priority: f64,
+    /// Answers per score, in the order first seen.
+    scores: Vec<(Points, u32)>,
+    /// Answers per credited concept (an index into the question's concept ids), in the order
+    /// first seen.
+    concepts: Vec<(u16, u32)>,
+    /// Where the named members wait on disk.
+    members: [Offset; NAMED_MEMBERS],
+}
+
+/// The names behind a [`GroupCount`]'s numbers: question ids and maxima (rubric order) and,
+/// per question, its concepts' ids as first seen.
+#[derive(Debug)]
+struct Names {
+    questions: Vec<(QuestionId, Points)>,
+    concepts: Vec<Vec<String>>,
+}
+
+impl Names {
+    fn concept(&mut self, question: usize, id: &str) -> u16 {
+        let ids = &mut self.concepts[question];
+        match ids.iter().position(|c| c == id) {
+            Some(at) => at as u16,
+            None => {
+                ids.push(id.to_string());
+                (ids.len() - 1) as u16
+            }
+        }
+    }
+
+    /// The review row of `count`, settled, with no members named yet.
+    fn review(&self, count: &GroupCount) -> GroupReview {
+        let (question, max) = &self.questions[count.question as usize];
+        let concepts = &self.concepts[count.question as usize];
+        let mut review = GroupReview {
+            question: question.clone(),
+            group: GroupId(format!("{:012x}", count.group)),
+            max: *max,
+            size: count.size as usize,
+            scores: count.scores.iter().map(|&(s, n)| (s, n as usize)).collect(),
+            members: Vec::new(),
+            has_content: count.has_content,
+            named: 0,
+            evidence: Vec::new(),
+            concepts: count
+                .concepts
+                .iter()
+                .map(|&(c, n)| (concepts[c as usize].clone(), n as usize))
+                .collect(),
+            confidence: 0.0,
+            doubtful: count.doubtful as usize,
+            priority: 0.0,
+            reasons: Vec::new(),
+        };
+        review.settle(count.confidence_sum / count.size.max(1) as f64);
+        review
+    }
+}
+
 /// The groups' review rows, gathered one student at a time. Groups of several answers are
-/// counted in memory; a group of one answer (most answers of a class of long answers) is
-/// complete when it is seen, so it goes to a temporary file, and its sort key is sorted on disk
-/// too (see [`SortedRuns`]), so that memory does not grow with the class.
+/// counted in memory, in a compact form; a group of one answer (most answers of a class of
+/// long answers) is complete when it is seen, so it goes to a temporary file, and its sort key
+/// is sorted on disk too (see [`SortedRuns`]), so that memory does not grow with the class.
 pub struct GroupTally {
-    rows: Vec<GroupReview>,
-    confidence_sums: Vec<f64>,
-    /// The named members of the groups in `rows`, on disk: where each is.
+    counts: Vec<GroupCount>,
+    index: HashMap<(u16, u64), u32>,
+    names: Names,
+    /// The named members of the groups in `counts`, on disk.
     members: Spill<MemberRecord>,
-    member_offsets: Vec<Vec<Offset>>,
-    index: HashMap<(usize, GroupId), usize>,
     singles: Spill<GroupReview>,
     single_keys: SortedRuns<SingleKey>,
     /// Groups of one answer per question.
     single_counts: Vec<usize>,
-    /// Question ids, in rubric order, and their maxima.
-    questions: Vec<(QuestionId, Points)>,
 }
 
 impl GroupTally {
     pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> io::Result<GroupTally> {
+        let questions: Vec<(QuestionId, Points)> = questions.into_iter().collect();
         Ok(GroupTally {
-            rows: Vec::new(),
-            confidence_sums: Vec::new(),
-            members: Spill::new()?,
-            member_offsets: Vec::new(),
+            counts: Vec::new(),
             index: HashMap::new(),
+            names: Names {
+                concepts: vec![Vec::new(); questions.len()],
+                questions,
+            },
+            members: Spill::new()?,
             singles: Spill::new()?,
             single_keys: SortedRuns::new(single_order)?,
             single_counts: Vec::new(),
-            questions: questions.into_iter().collect(),
         })
     }
 
@@ -601,27 +798,26 @@ impl GroupTally {
     pub fn add(&mut self, student: &StudentGrade) -> io::Result<()> {
         for q in &student.questions {
             let Some(group) = &q.group else { continue };
-            let Some(at) = self.questions.iter().position(|(id, _)| id == &q.id) else {
+            let Some(at) = self.names.questions.iter().position(|(id, _)| id == &q.id) else {
                 continue;
             };
-            let empty = || GroupReview {
-                question: q.id.clone(),
-                group: group.clone(),
-                max: self.questions[at].1,
-                size: 0,
-                scores: BTreeMap::new(),
-                members: Vec::new(),
-                has_content: false,
-                named: 0,
-                evidence: Vec::new(),
-                concepts: Vec::new(),
-                confidence: 0.0,
-                doubtful: 0,
-                priority: 0.0,
-                reasons: Vec::new(),
-            };
             if q.group_size == 1 {
-                let mut review = empty();
+                let mut review = GroupReview {
+                    question: q.id.clone(),
+                    group: group.clone(),
+                    max: self.names.questions[at].1,
+                    size: 0,
+                    scores: BTreeMap::new(),
+                    members: Vec::new(),
+                    has_content: false,
+                    named: 0,
+                    evidence: Vec::new(),
+                    concepts: Vec::new(),
+                    confidence: 0.0,
+                    doubtful: 0,
+                    priority: 0.0,
+                    reasons: Vec::new(),
+                };
                 if let Some(record) = review.count(student, q) {
                     review.name(record);
                 }
@@ -638,17 +834,52 @@ impl GroupTally {
                 self.single_counts[at] += 1;
                 continue;
             }
-            let next = self.rows.len();
-            let row = *self.index.entry((at, group.clone())).or_insert(next);
+            let number = u64::from_str_radix(group.as_str(), 16).map_err(io::Error::other)?;
+            let next = self.counts.len() as u32;
+            let row = *self.index.entry((at as u16, number)).or_insert(next);
             if row == next {
-                self.rows.push(empty());
-                self.confidence_sums.push(0.0);
-                self.member_offsets.push(Vec::new());
+                self.counts.push(GroupCount {
+                    group: number,
+                    question: at as u16,
+                    has_content: false,
+                    named: 0,
+                    size: 0,
+                    doubtful: 0,
+                    confidence_sum: 0.0,
+                    priority: 0.0,
+                    scores: Vec::new(),
+                    concepts: Vec::new(),
+                    members: [Offset::default(); NAMED_MEMBERS],
+                });
             }
-            if let Some(record) = self.rows[row].count(student, q) {
-                self.member_offsets[row].push(self.members.push(&record)?);
+            let credited: Vec<u16> = q
+                .concepts
+                .iter()
+                .filter(|c| matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero())
+                .map(|c| self.names.concept(at, &c.id))
+                .collect();
+            let count = &mut self.counts[row as usize];
+            count.size += 1;
+            match count.scores.iter_mut().find(|(s, _)| *s == q.score) {
+                Some((_, n)) => *n += 1,
+                None => count.scores.push((q.score, 1)),
             }
-            self.confidence_sums[row] += q.confidence;
+            for c in credited {
+                match count.concepts.iter_mut().find(|(id, _)| *id == c) {
+                    Some((_, n)) => *n += 1,
+                    None => count.concepts.push((c, 1)),
+                }
+            }
+            count.doubtful += u32::from(q.flags.iter().any(is_doubtful));
+            count.confidence_sum += q.confidence;
+            if (count.named as usize) < NAMED_MEMBERS {
+                let record = member_record(student, q, count.named == 0);
+                if count.named == 0 {
+                    count.has_content = !content_words(&record.member.text).is_empty();
+                }
+                count.members[count.named as usize] = self.members.push(&record)?;
+                count.named += 1;
+            }
         }
         Ok(())
     }
@@ -658,48 +889,34 @@ impl GroupTally {
     /// of one answer (by student).
     pub fn finish(self) -> io::Result<GroupQueue> {
         let GroupTally {
-            mut rows,
-            confidence_sums,
-            members,
-            mut member_offsets,
+            mut counts,
             index,
+            names,
+            members,
             singles,
             single_keys,
             single_counts,
-            questions,
         } = self;
-        let mut question_of = vec![0u16; rows.len()];
-        for ((question, _), row) in index {
-            question_of[row] = question as u16;
+        drop(index);
+        for count in &mut counts {
+            count.priority = names.review(count).priority;
         }
-        for (row, sum) in rows.iter_mut().zip(confidence_sums) {
-            row.settle(sum / row.size.max(1) as f64);
-        }
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            rows[b]
-                .priority
-                .total_cmp(&rows[a].priority)
-                .then(question_of[a].cmp(&question_of[b]))
-                .then_with(|| rows[a].group.cmp(&rows[b].group))
+        counts.sort_by(|a, b| {
+            b.priority
+                .total_cmp(&a.priority)
+                .then(a.question.cmp(&b.question))
+                .then(a.group.cmp(&b.group))
         });
-        let mut sorted: Vec<Option<GroupReview>> = rows.into_iter().map(Some).collect();
-        let rows: Vec<(u16, GroupReview, Vec<Offset>)> = order
-            .into_iter()
-            .filter_map(|i| {
-                let offsets = std::mem::take(&mut member_offsets[i]);
-                Some((question_of[i], sorted[i].take()?, offsets))
-            })
-            .collect();
-        let mut per_question = vec![0; questions.len()];
+        let mut per_question = vec![0; names.questions.len()];
         for (q, n) in single_counts.into_iter().enumerate() {
             per_question[q] += n;
         }
-        for (q, _, _) in &rows {
-            per_question[*q as usize] += 1;
+        for count in &counts {
+            per_question[count.question as usize] += 1;
         }
         Ok(GroupQueue {
-            rows,
+            counts,
+            names,
             members: members.finish()?,
             singles: singles.finish()?,
             single_keys: single_keys.finish()?,
@@ -709,9 +926,10 @@ impl GroupTally {
 }
 
 /// The groups of a finished [`GroupTally`], in review order: the groups of several answers
-/// (in memory) and of one answer (on disk), each sorted, merged as they are read.
+/// (counted in memory) and of one answer (on disk), each sorted, merged as they are read.
 pub struct GroupQueue {
-    rows: Vec<(u16, GroupReview, Vec<Offset>)>,
+    counts: Vec<GroupCount>,
+    names: Names,
     members: SpillReader<MemberRecord>,
     singles: SpillReader<GroupReview>,
     single_keys: SortedRunsReader<SingleKey>,
@@ -735,7 +953,7 @@ impl GroupQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len() + self.single_keys.len()
+        self.counts.len() + self.single_keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -744,7 +962,7 @@ impl GroupQueue {
 
     fn merged(&self, only: Option<u16>) -> impl Iterator<Item = io::Result<GroupReview>> + '_ {
         let keep = move |q: u16| only.is_none_or(|o| o == q);
-        let mut rows = self.rows.iter().filter(move |r| keep(r.0)).peekable();
+        let mut rows = self.counts.iter().filter(move |c| keep(c.question)).peekable();
         let mut singles = self
             .single_keys
             .iter()
@@ -756,16 +974,16 @@ impl GroupQueue {
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (_, Some(Err(_))) => false,
-                (Some((q, row, _)), Some(Ok(key))) => match row.priority.total_cmp(&key.priority) {
+                (Some(count), Some(Ok(key))) => match count.priority.total_cmp(&key.priority) {
                     std::cmp::Ordering::Greater => true,
                     std::cmp::Ordering::Less => false,
-                    std::cmp::Ordering::Equal => *q <= key.question,
+                    std::cmp::Ordering::Equal => count.question <= key.question,
                 },
             };
             Some(if row_first {
-                let (_, row, offsets) = rows.next()?;
-                let mut row = row.clone();
-                for &at in offsets {
+                let count = rows.next()?;
+                let mut row = self.names.review(count);
+                for &at in &count.members[..count.named as usize] {
                     match self.members.get(at) {
                         Ok(record) => row.name(record),
                         Err(e) => return Some(Err(e)),
@@ -779,8 +997,29 @@ impl GroupQueue {
     }
 }
 
+/// The member record of the student's answer `q`, with the matcher's evidence when it is a
+/// group's `first` member (its representative).
+fn member_record(student: &StudentGrade, q: &QuestionGrade, first: bool) -> MemberRecord {
+    let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
+    MemberRecord {
+        member: GroupMember {
+            student: student.student.clone(),
+            text: text.to_string(),
+        },
+        evidence: first.then(|| {
+            q.concepts
+                .iter()
+                .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
+                .map(|c| ConceptResult {
+                    feedback: None,
+                    ..c.clone()
+                })
+                .collect()
+        }),
+    }
+}
+
 impl GroupReview {
-    /// Count one answer in.
     /// Count one answer in; returns the member to name, while the group names fewer than
     /// [`NAMED_MEMBERS`] (with the matcher's evidence, for the first).
     fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) -> Option<MemberRecord> {
@@ -788,27 +1027,11 @@ impl GroupReview {
         *self.scores.entry(q.score).or_default() += 1;
         let named = (self.named < NAMED_MEMBERS).then(|| {
             self.named += 1;
-            let text = cut(&q.answer_text, REPRESENTATIVE_CHARS);
-            let first = self.named == 1;
-            if first {
-                self.has_content = !content_words(text).is_empty();
+            let record = member_record(student, q, self.named == 1);
+            if self.named == 1 {
+                self.has_content = !content_words(&record.member.text).is_empty();
             }
-            MemberRecord {
-                member: GroupMember {
-                    student: student.student.clone(),
-                    text: text.to_string(),
-                },
-                evidence: first.then(|| {
-                    q.concepts
-                        .iter()
-                        .filter(|c| c.evidence.as_ref().is_some_and(|e| e.end <= text.len()))
-                        .map(|c| ConceptResult {
-                            feedback: None,
-                            ..c.clone()
-                        })
-                        .collect()
-                }),
-            }
+            record
         });
         for c in &q.concepts {
             if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
@@ -840,16 +1063,10 @@ impl GroupReview {
 }
 
 /// Misspellings settled, contents compared as sets, similar variants merged.
-fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
+fn settle(question: QuestionId, variants: Variants, repeated: HashMap<u64, u32>) -> QuestionGroups {
     let Variants {
-        entries,
-        answers,
-        decisive,
-        long_answers,
-        ..
+        entries, decisive, ..
     } = variants;
-    let mut long: Vec<u64> = long_answers.iter().copied().filter(|&h| h != 0).collect();
-    long.sort_unstable();
     let spelling = misspellings(&entries, &decisive);
     // Each variant's settled key: short contents as sorted word sets.
     let keys: Vec<Key> = entries
@@ -909,22 +1126,11 @@ fn settle(question: QuestionId, variants: Variants) -> QuestionGroups {
             group_of_variant[m] = g;
         }
     }
-    let answers = answers
-        .into_iter()
-        .map(|v| {
-            if v == u32::MAX {
-                v
-            } else {
-                group_of_variant[v as usize]
-            }
-        })
-        .collect();
     QuestionGroups {
         question,
         groups,
-        answers,
-        long,
-        long_answers,
+        group_of_variant,
+        repeated,
     }
 }
 
@@ -1125,15 +1331,14 @@ mod tests {
     use super::*;
 
     fn groups_of(answers: &[&str]) -> (Groups, Vec<Option<GroupId>>) {
-        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len());
+        let mut builder =
+            GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], answers.len()).unwrap();
         for (slot, text) in answers.iter().enumerate() {
-            builder.add(0, slot, GroupsBuilder::content(text));
+            builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
         }
-        let groups = builder.finish();
-        let ids = answers
-            .iter()
-            .enumerate()
-            .map(|(slot, _)| groups.id_of(0, slot).map(|(id, _)| id))
+        let groups = builder.finish().unwrap();
+        let ids = (0..answers.len())
+            .map(|slot| groups.group_of(0, slot).map(|(id, _)| id))
             .collect();
         (groups, ids)
     }
@@ -1165,7 +1370,7 @@ mod tests {
         answers.push("capitolism");
         let (groups, ids) = groups_of(&answers);
         assert!(ids.iter().all(|id| id == &ids[0]));
-        assert_eq!(groups.of(0, 6).unwrap().size, 7);
+        assert_eq!(groups.group_of(0, 6).unwrap().1, 7);
     }
 
     #[test]
@@ -1175,12 +1380,13 @@ mod tests {
         let mut builder = GroupsBuilder::new(
             [(QuestionId("q".into()), [stem("capitalist")].into_iter().collect())],
             answers.len(),
-        );
+        )
+        .unwrap();
         for (slot, text) in answers.iter().enumerate() {
-            builder.add(0, slot, GroupsBuilder::content(text));
+            builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
         }
-        let groups = builder.finish();
-        assert_ne!(groups.of(0, 6).unwrap().id, groups.of(0, 0).unwrap().id);
+        let groups = builder.finish().unwrap();
+        assert_ne!(groups.group_of(0, 6).unwrap().0, groups.group_of(0, 0).unwrap().0);
         // Without the rubric's word, it is the common word misspelt.
         let (_, ids) = groups_of(&answers);
         assert_eq!(ids[6], ids[0]);
@@ -1219,8 +1425,9 @@ mod tests {
         assert_eq!(ids[5], ids[0], "{:?}", groups);
         assert_ne!(ids[6], ids[0]);
         assert_ne!(ids[6], ids[7]);
-        let group = groups.of(0, 5).unwrap();
-        assert_eq!(group.size, 6);
+        let (id, size) = groups.group_of(0, 5).unwrap();
+        assert_eq!(size, 6);
+        let group = groups.questions[0].groups.iter().find(|g| g.id == id).unwrap();
         assert_eq!(group.variants, 2);
     }
 
@@ -1237,18 +1444,19 @@ mod tests {
             "more population",
         ]);
         let build = |decisive: BTreeSet<String>| {
-            let mut builder = GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len());
+            let mut builder =
+                GroupsBuilder::new([(QuestionId("7".into()), decisive)], answers.len()).unwrap();
             for (slot, text) in answers.iter().enumerate() {
-                builder.add(0, slot, GroupsBuilder::content(text));
+                builder.add(0, slot, GroupsBuilder::content(text)).unwrap();
             }
-            builder.finish()
+            builder.finish().unwrap()
         };
         // "population" is in most answers, so it weighs little: alone, overlap merges them.
         let plain = build(BTreeSet::new());
-        assert_eq!(plain.of(0, 5).unwrap().id, plain.of(0, 0).unwrap().id);
+        assert_eq!(plain.group_of(0, 5).unwrap().0, plain.group_of(0, 0).unwrap().0);
         // Where the rubric asks for it, the answer without it is a group of its own.
         let rubric = build([stem("population")].into_iter().collect());
-        assert_ne!(rubric.of(0, 5).unwrap().id, rubric.of(0, 0).unwrap().id);
+        assert_ne!(rubric.group_of(0, 5).unwrap().0, rubric.group_of(0, 0).unwrap().0);
     }
 
     #[test]
@@ -1273,16 +1481,16 @@ mod tests {
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
         // Kept as a hash, counted all the same.
-        assert_eq!(groups.id_of(0, 0).unwrap().1, 2);
-        assert_eq!(groups.id_of(0, 2).unwrap().1, 1);
+        assert_eq!(groups.group_of(0, 0).unwrap().1, 2);
+        assert_eq!(groups.group_of(0, 2).unwrap().1, 1);
     }
 
     #[test]
     fn unanswered_slots_have_no_group() {
-        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2);
-        builder.add(0, 1, GroupsBuilder::content("speech"));
-        let groups = builder.finish();
-        assert!(groups.of(0, 0).is_none());
-        assert!(groups.of(0, 1).is_some());
+        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 2).unwrap();
+        builder.add(0, 1, GroupsBuilder::content("speech")).unwrap();
+        let groups = builder.finish().unwrap();
+        assert!(groups.group_of(0, 0).is_none());
+        assert!(groups.group_of(0, 1).is_some());
     }
 }

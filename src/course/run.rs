@@ -10,6 +10,7 @@
 //! chunk of full grades and the class tally, not the class's answers, and the outputs are the
 //! same bytes whatever the thread count.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -123,7 +124,7 @@ pub fn run(
         .collect();
     let plan = plan(grader, &submissions, options.roster);
     progress.started(plan.len());
-    let groups = read_groups(grader, &submissions, &plan);
+    let groups = read_groups(grader, &submissions, &plan).map_err(ReportError::from)?;
 
     let assignment = grader.assignment_info();
     let folder = OutputFolder::create(out, &assignment, options.canvas)?;
@@ -157,7 +158,7 @@ pub fn run(
                     (None, Some(missing)) => (**missing).clone(),
                     (None, None) => unreachable!("a planned student has a submission or a roster entry"),
                 };
-                groups.give(first_slot + i, &mut grade);
+                groups.give(first_slot + i, &mut grade)?;
                 let previous = options.previous.and_then(|p| p.student(&grade.student));
                 let decided = options.decisions.apply(&mut grade, previous);
                 let used = overrides.apply(&mut grade);
@@ -319,15 +320,15 @@ fn plan(grader: &Grader<'_>, submissions: &[Submission], roster: Option<&Roster>
 
 /// Every answer's group, from a first pass over the submissions that only reads and splits
 /// them, so that each student's reports can name their answers' groups as they are graded.
-/// Memory holds one chunk of answer texts, the class's distinct short answers' words and a
-/// hash of each distinct long answer.
-fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]) -> Groups {
+/// Memory holds one chunk of answer texts and the class's distinct short answers' words; what
+/// each student's answers are and the long answers' hashes go to disk.
+fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]) -> io::Result<Groups> {
     let words = grader
         .rubric
         .questions
         .iter()
         .map(|q| (q.id.clone(), rubric_words(q)));
-    let mut builder = GroupsBuilder::new(words, plan.len());
+    let mut builder = GroupsBuilder::new(words, plan.len())?;
     let chunk = CHUNK_PER_THREAD * rayon::current_num_threads().max(1);
     for start in (0..plan.len()).step_by(chunk) {
         let read: Vec<Vec<Option<AnswerContent>>> = plan[start..plan.len().min(start + chunk)]
@@ -346,7 +347,7 @@ fn read_groups(grader: &Grader<'_>, submissions: &[Submission], plan: &[Planned]
         for (i, answers) in read.into_iter().enumerate() {
             for (question, answer) in answers.into_iter().enumerate() {
                 if let Some(content) = answer {
-                    builder.add(question, start + i, content);
+                    builder.add(question, start + i, content)?;
                 }
             }
         }
@@ -455,7 +456,7 @@ mod tests {
         // The whole report in memory, then written at once.
         let mut report = grader.grade_folder(&root, &[]).unwrap();
         roster.apply(&mut report);
-        crate::course::groups::assign(&mut report, &rubric);
+        crate::course::groups::assign(&mut report, &rubric).unwrap();
         assert!(overrides.apply(&mut report).is_empty());
         let whole = dir.path().join("whole");
         write_outputs(&report, &whole).unwrap();

@@ -84,7 +84,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml"),
         )
         .unwrap();
-        crate::course::groups::assign(&mut report, &rubric);
+        crate::course::groups::assign(&mut report, &rubric).unwrap();
         insta::assert_snapshot!(GroupsCsv.render(&report).unwrap());
     }
 }

@@ -1072,7 +1072,7 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/finetuning-review.toml"),
         )
         .unwrap();
-        crate::course::groups::assign(&mut report, &rubric);
+        crate::course::groups::assign(&mut report, &rubric).unwrap();
         let class = ClassTally::of_report(&report, DETAILED_STUDENTS).unwrap();
         let html = HtmlReport.render(&report).unwrap();
         assert!(html.contains("<h2 id=\"groups\">Answer groups</h2>"));
