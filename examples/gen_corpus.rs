@@ -75,7 +75,7 @@ fn render(pattern: &Pattern, rng: &mut Rng) -> Option<String> {
         }
         for word in rng.pick(&slot.alternatives) {
             words.push(match word {
-                Word::Fuzzy { lower, .. } | Word::Exact(lower) => lower.clone(),
+                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => lower.clone(),
                 Word::Prefix(p) => format!("{p}ing"),
                 Word::Negation => "not".to_string(),
             });

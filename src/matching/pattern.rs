@@ -6,14 +6,21 @@
 //! - `a|b`: either word in this place (`|` binds single words); `(a b|c)`: either word
 //!   sequence in this place; `{group}`: any member of a synonym group; `{~word}`: the word or
 //!   any of its synonyms in the built-in thesaurus;
-//! - `word*`: any word starting with `word`; `=word`: exactly this word;
+//! - `word*`: any word starting with `word`; `=word`: exactly this word; `+word`: by stem
+//!   and word forms only, no edit distance;
 //! - `not`: any negation word (`no`, `don't`, `without`, ...);
 //! - `..`: a wider gap (up to [`WIDE_GAP`] words) before the next word;
 //! - a place that is only function words ([`FUNCTION_WORDS`]) may be left out by the answer,
-//!   unless the phrase has nothing else.
+//!   unless the phrase has nothing else;
+//! - code (`C++`, `->`, `char[]`, `O(n log n)`; see [`super::text`]) is one word, matched as
+//!   written ([`is_code`]).
 //!
 //! Consecutive words may have up to [`NARROW_GAP`] other words between them, and all words
 //! must sit in one clause (a `..` gap steps over brackets, quotes and wrapped lines).
+//!
+//! A whole pattern in brackets is an unordered phrase ([`Order::Unordered`]): `[a b c]` holds
+//! places as above, matched in any order within one sentence, each on tokens of its own, and
+//! `[a b c]~N` within a window of N words too; a match spans the fewest tokens that hold them.
 
 use std::collections::BTreeMap;
 
@@ -39,6 +46,8 @@ pub enum Word {
     Prefix(String),
     /// Exactly this lower-case word.
     Exact(String),
+    /// Matched by lower-case form or stem (word forms), never by edit distance (`+word`).
+    Stem { lower: String, stem: String },
     /// Any negation word.
     Negation,
 }
@@ -69,9 +78,8 @@ impl Needle {
     /// The lower-case form and stem (empty for words without one).
     pub fn forms(&self) -> (&str, &str) {
         match self {
-            Needle::Word(Word::Fuzzy { lower, stem }) | Needle::Joined(Joined { lower, stem, .. }) => {
-                (lower, stem)
-            }
+            Needle::Word(Word::Fuzzy { lower, stem } | Word::Stem { lower, stem })
+            | Needle::Joined(Joined { lower, stem, .. }) => (lower, stem),
             Needle::Word(Word::Exact(lower) | Word::Prefix(lower)) => (lower, ""),
             Needle::Word(Word::Negation) => ("", ""),
         }
@@ -115,6 +123,8 @@ fn is_function_place(slot: &Slot) -> bool {
 pub struct Phrase {
     pub source: String,
     pub slots: Vec<Slot>,
+    /// Whether the places stand in the order written or in any order (`[a b c]`).
+    pub order: Order,
     /// The phrase itself negates ("no bottleneck"): its negators are not the student's.
     pub negates: bool,
     /// The first bytes a matching answer word can start with: every word match needs the same
@@ -124,6 +134,20 @@ pub struct Phrase {
     /// to be matched at all: most phrases are refused by these before any search.
     needs: Prefilter,
 }
+
+/// How the places of a phrase stand in the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// In the order written, each within its gap of the one before, in one clause.
+    Sequence,
+    /// In any order within one sentence (`[a b c]`), and within `window` words when one is
+    /// given (`[a b c]~8`).
+    Unordered { window: Option<usize> },
+}
+
+/// The most required places an unordered phrase may have: its search tries every subset of
+/// them at each start.
+pub const MAX_UNORDERED_PLACES: usize = 8;
 
 /// A set of bytes (a 256-bit mask).
 #[derive(Debug, Clone, Default)]
@@ -153,12 +177,13 @@ impl FirstBytes {
         let mut set = FirstBytes::default();
         for word in slot.alternatives.iter().filter_map(|a| a.first()) {
             match word {
-                Word::Fuzzy { lower, .. } | Word::Exact(lower) | Word::Prefix(lower) => {
-                    match lower.bytes().next() {
-                        Some(b) => set.insert(b),
-                        None => return FirstBytes::any(),
-                    }
-                }
+                Word::Fuzzy { lower, .. }
+                | Word::Stem { lower, .. }
+                | Word::Exact(lower)
+                | Word::Prefix(lower) => match lower.bytes().next() {
+                    Some(b) => set.insert(b),
+                    None => return FirstBytes::any(),
+                },
                 Word::Negation => return FirstBytes::any(),
             }
         }
@@ -181,6 +206,43 @@ pub enum PhraseError {
     NestedParentheses,
     #[error("`..` cannot stand inside parentheses")]
     GapInParentheses,
+    /// A mistake in an unordered phrase (`[a b c]~N`), at a byte of the pattern.
+    #[error("{1}")]
+    Unordered(usize, UnorderedError),
+}
+
+impl PhraseError {
+    /// The byte of the pattern where the mistake is, when it is known more closely than the
+    /// whole pattern.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            PhraseError::Unordered(at, _) => Some(*at),
+            _ => None,
+        }
+    }
+}
+
+/// What is wrong with an unordered phrase.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnorderedError {
+    #[error("`[` is never closed by a `]`")]
+    Unclosed,
+    #[error("`[]` holds no words")]
+    Empty,
+    #[error("an unordered phrase `[...]` is a whole pattern: only `~N` may follow its `]`")]
+    TextAfter,
+    #[error("`[` opens an unordered phrase only at the start of a pattern (a bracketed word such as `[CLS]` is fine)")]
+    Inside,
+    #[error("brackets cannot be nested in an unordered phrase")]
+    Nested,
+    #[error("`~{0}` must be a number of words of 1 or more, e.g. `~8`")]
+    BadWindow(String),
+    #[error("a window of {window} words cannot hold the phrase's {places} words")]
+    WindowTooSmall { window: usize, places: usize },
+    #[error("`..` cannot stand inside `[...]`: its words may stand anywhere in the sentence, or within the window `~N`")]
+    Gap,
+    #[error("an unordered phrase may have at most {MAX_UNORDERED_PLACES} words (a synonym group or `(a b|c)` counts as one)")]
+    TooMany,
 }
 
 /// Synonym groups by name, each member a phrase-free word sequence.
@@ -188,11 +250,24 @@ pub type SynonymGroups = BTreeMap<String, Vec<String>>;
 
 impl Phrase {
     pub fn parse(source: &str, groups: &SynonymGroups) -> Result<Phrase, PhraseError> {
+        let (body, order) = match unordered_source(source)? {
+            Some(unordered) => (
+                unordered.body,
+                Order::Unordered {
+                    window: unordered.window,
+                },
+            ),
+            None => (source, Order::Sequence),
+        };
         let mut slots = Vec::new();
         let mut gap = NARROW_GAP;
-        for item in items(source)? {
+        for item in items(body)? {
             let place = match item {
                 Item::Gap => {
+                    if order != Order::Sequence {
+                        let at = source.find("..").unwrap_or(0);
+                        return Err(PhraseError::Unordered(at, UnorderedError::Gap));
+                    }
                     if slots.is_empty() {
                         return Err(PhraseError::DanglingGap);
                     }
@@ -203,7 +278,7 @@ impl Phrase {
                 Item::Parenthesised(ref inside) => inside.as_str(),
             };
             let mut alternatives = Vec::new();
-            for alternative in place.split('|') {
+            for alternative in split_alternatives(place) {
                 alternatives.extend(sequences(alternative, groups)?);
             }
             if alternatives.is_empty() {
@@ -223,9 +298,12 @@ impl Phrase {
         if slots.is_empty() {
             return Err(PhraseError::Empty);
         }
-        for i in 0..slots.len().saturating_sub(1) {
+        // Neighbouring places written as one token; an unordered phrase's places have no
+        // neighbours.
+        let joined_places = if order == Order::Sequence { slots.len() } else { 0 };
+        for i in 0..joined_places.saturating_sub(1) {
             let joins: Vec<Joined> = single_words(&slots[i])
-                .flat_map(|a| single_words(&slots[i + 1]).map(move |b| joined(a, b)))
+                .flat_map(|a| single_words(&slots[i + 1]).map(move |b| joined_words(a, b)))
                 .collect();
             let shortest =
                 |part: fn(&Joined) -> &str| joins.iter().map(|w| char_len(part(w))).min().unwrap_or(0);
@@ -241,10 +319,26 @@ impl Phrase {
                 slot.optional = optional;
             }
         }
+        if let Order::Unordered { window } = order {
+            let places = slots.iter().filter(|s| !s.optional).count();
+            let at = source.len() - source.trim_start().len();
+            if places > MAX_UNORDERED_PLACES {
+                return Err(PhraseError::Unordered(at, UnorderedError::TooMany));
+            }
+            if let Some(window) = window.filter(|&w| w < places) {
+                let at = source.rfind('~').unwrap_or(at);
+                return Err(PhraseError::Unordered(
+                    at,
+                    UnorderedError::WindowTooSmall { window, places },
+                ));
+            }
+        }
         let negates = slots.iter().any(|s| {
             s.alternatives.iter().flatten().any(|w| match w {
                 Word::Negation => true,
-                Word::Fuzzy { lower, .. } | Word::Exact(lower) => is_negator(lower),
+                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                    is_negator(lower)
+                }
                 Word::Prefix(_) => false,
             })
         });
@@ -260,6 +354,7 @@ impl Phrase {
         Ok(Phrase {
             source: source.to_string(),
             slots,
+            order,
             negates,
             first_bytes,
             needs,
@@ -275,24 +370,197 @@ impl Phrase {
         const WORD: &str = "[A-Za-z0-9_]";
         const GAP: &str = "[^A-Za-z0-9_]";
         let word = |w: &Word| match w {
-            Word::Fuzzy { lower, .. } | Word::Exact(lower) => regex::escape(lower),
+            Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => regex::escape(lower),
             Word::Prefix(p) => format!("{}{WORD}*", regex::escape(p)),
             Word::Negation => format!("(?:not|no|never|{WORD}+n't)"),
         };
-        let mut out = String::new();
-        for (i, slot) in self.slots.iter().enumerate() {
-            if i > 0 {
-                out.push_str(&format!("{GAP}+(?:{WORD}+{GAP}+){{0,{}}}", slot.gap_before));
-            }
+        let place = |slot: &Slot| {
             let alternatives: Vec<String> = slot
                 .alternatives
                 .iter()
                 .map(|a| a.iter().map(word).collect::<Vec<_>>().join(r"\W+"))
                 .collect();
-            out.push_str(&format!("(?:{})", alternatives.join("|")));
-        }
-        format!(r"\b{out}\b")
+            format!("(?:{})", alternatives.join("|"))
+        };
+        let window = match self.order {
+            Order::Sequence => None,
+            Order::Unordered { window } => Some(window),
+        };
+        let Some(window) = window else {
+            let mut out = String::new();
+            for (i, slot) in self.slots.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&format!("{GAP}+(?:{WORD}+{GAP}+){{0,{}}}", slot.gap_before));
+                }
+                out.push_str(&place(slot));
+            }
+            return format!(r"\b{out}\b");
+        };
+        // Any order: every order of the required places (written order past four of them),
+        // with the window's words, or anything but a full stop, between them.
+        let gap = match window {
+            Some(n) => format!("{GAP}+(?:{WORD}+{GAP}+){{0,{}}}", n.saturating_sub(2)),
+            None => "[^.!?]*?".to_string(),
+        };
+        let places: Vec<String> = self.slots.iter().filter(|s| !s.optional).map(place).collect();
+        let orders = if places.len() <= 4 {
+            permutations(places.len())
+        } else {
+            vec![(0..places.len()).collect()]
+        };
+        let each: Vec<String> = orders
+            .iter()
+            .map(|order| {
+                order
+                    .iter()
+                    .map(|&i| places[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(&gap)
+            })
+            .collect();
+        format!(r"\b(?:{})\b", each.join("|"))
     }
+}
+
+/// Every order of `0..n`.
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    permutations(n - 1)
+        .into_iter()
+        .flat_map(|shorter| {
+            (0..n).map(move |at| {
+                let mut order = shorter.clone();
+                order.insert(at, n - 1);
+                order
+            })
+        })
+        .collect()
+}
+
+/// An unordered phrase's words, and its window, as written.
+struct UnorderedSource<'a> {
+    body: &'a str,
+    window: Option<usize>,
+}
+
+/// The words inside `[...]` when the whole pattern is an unordered phrase (`[a b c]` or
+/// `[a b c]~N`); `None` for an ordinary phrase. A bracketed word such as `[CLS]` stays an
+/// ordinary word of an ordinary phrase (`[CLS] token`), as the brackets are not part of it.
+fn unordered_source(source: &str) -> Result<Option<UnorderedSource<'_>>, PhraseError> {
+    let error = |at: usize, e: UnorderedError| Err(PhraseError::Unordered(at, e));
+    let is_bracketed_word = |part: &str| {
+        part.starts_with('[')
+            && part
+                .find(']')
+                .is_some_and(|close| close > 1 && !part[1..close].contains('['))
+    };
+    let lead = source.len() - source.trim_start().len();
+    let trimmed = source.trim();
+    if !trimmed.starts_with('[') {
+        // Anywhere else, a `[` that is not a bracketed word was meant to open one.
+        for (at, part) in word_offsets(source) {
+            if part.starts_with('[') && !is_bracketed_word(part) {
+                return error(at, UnorderedError::Inside);
+            }
+        }
+        return Ok(None);
+    }
+    let Some(close) = trimmed.rfind(']') else {
+        return error(lead, UnorderedError::Unclosed);
+    };
+    let first = trimmed.split_whitespace().next().unwrap_or_default();
+    if is_bracketed_word(first) && first.find(']').is_some_and(|c| c < close) {
+        return Ok(None); // `[CLS] token`, `[CLS] [SEP]`
+    }
+    let after = trimmed[close + 1..].trim_start();
+    if !after.is_empty() && !after.starts_with('~') {
+        if is_bracketed_word(first) {
+            return Ok(None); // `[CLS] token`
+        }
+        let at = lead + close + 1 + (trimmed[close + 1..].len() - after.len());
+        return error(at, UnorderedError::TextAfter);
+    }
+    let window = match after.strip_prefix('~') {
+        None => None,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => return error(lead + close + 1, UnorderedError::BadWindow(n.to_string())),
+        },
+    };
+    let body = &trimmed[1..close];
+    if body.trim().is_empty() {
+        return error(lead, UnorderedError::Empty);
+    }
+    for (at, part) in word_offsets(body) {
+        // `char[]` is a word; a bracket opening or closing a word is not.
+        if part.starts_with('[') || part.trim_end_matches("[]").contains(']') {
+            return error(lead + 1 + at, UnorderedError::Nested);
+        }
+    }
+    Ok(Some(UnorderedSource { body, window }))
+}
+
+/// The whitespace-separated parts of `text`, each with its byte offset.
+fn word_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_whitespace()
+        .map(move |part| (part.as_ptr() as usize - text.as_ptr() as usize, part))
+}
+
+/// The alternatives of a place, split at each `|` that is not part of the operator `||`:
+/// `a|b` is two, `||` one; in `|||or` and `or|||`, `||` is the alternative at the end.
+fn split_alternatives(place: &str) -> Vec<&str> {
+    let bytes = place.as_bytes();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'|' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'|').count();
+        let separator = match run {
+            1 => Some(i),
+            3 if i == 0 => Some(i + 2),
+            3 => Some(i),
+            _ => None,
+        };
+        if let Some(at) = separator {
+            parts.push(&place[from..at]);
+            from = at + 1;
+        }
+        i += run;
+    }
+    parts.push(&place[from..]);
+    parts
+}
+
+/// The words of a phrase as whitespace separates them, except that big-O notation is one
+/// word however it is spaced (`O(n log n)`).
+fn phrase_words(text: &str) -> Vec<&str> {
+    let parts: Vec<(usize, &str)> = word_offsets(text).collect();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let (start, part) = parts[i];
+        let mut last = i;
+        if super::text::opens_big_o(part) {
+            let mut depth = 0i32;
+            for (k, (_, p)) in parts.iter().enumerate().skip(i).take(8) {
+                depth += p.matches('(').count() as i32 - p.matches(')').count() as i32;
+                if depth <= 0 {
+                    last = k;
+                    break;
+                }
+            }
+        }
+        let (end_at, end_part) = parts[last];
+        words.push(&text[start..end_at + end_part.len()]);
+        i = last + 1;
+    }
+    words
 }
 
 /// One written item of a phrase, as whitespace separates them: a gap, a bare place (`word`,
@@ -307,7 +575,7 @@ enum Item<'a> {
 
 fn items(source: &str) -> Result<Vec<Item<'_>>, PhraseError> {
     let mut items = Vec::new();
-    let mut parts = source.split_whitespace();
+    let mut parts = phrase_words(source).into_iter();
     while let Some(part) = parts.next() {
         if part == ".." || part == "..." {
             items.push(Item::Gap);
@@ -339,14 +607,19 @@ fn items(source: &str) -> Result<Vec<Item<'_>>, PhraseError> {
 /// group's members each in turn (`{finetune} the encoder` is one sequence per member).
 fn sequences(alternative: &str, groups: &SynonymGroups) -> Result<Vec<Vec<Word>>, PhraseError> {
     let mut sequences: Vec<Vec<Word>> = vec![Vec::new()];
-    for written in alternative.split_whitespace() {
+    for written in phrase_words(alternative) {
         let choices: Vec<Vec<Word>> = match written.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
             Some(name) if name.starts_with('~') => thesaurus_members(&name[1..]),
             Some(name) => groups
                 .get(name)
                 .ok_or_else(|| PhraseError::UnknownGroup(name.to_string()))?
                 .iter()
-                .map(|member| member.split_whitespace().flat_map(parse_word).collect::<Vec<_>>())
+                .map(|member| {
+                    phrase_words(member)
+                        .into_iter()
+                        .flat_map(parse_word)
+                        .collect::<Vec<_>>()
+                })
                 .filter(|words| !words.is_empty())
                 .collect(),
             None => vec![parse_word(written)],
@@ -412,10 +685,17 @@ pub fn words_without_synonyms(source: &str) -> Vec<&str> {
 /// or an article alternating with another word (`on the data|the dataset`). A phrase that
 /// does not parse is not ambiguous (it is an error).
 pub fn ambiguous_alternation(source: &str) -> Option<String> {
-    let items = items(source).ok()?;
+    let (body, window) = match unordered_source(source).ok()? {
+        Some(unordered) => (unordered.body, Some(unordered.window)),
+        None => (source, None),
+    };
+    let items = items(body).ok()?;
     let words = |item: &Item| -> Vec<String> {
         match item {
-            Item::Bare(part) => part.split('|').map(str::to_lowercase).collect(),
+            Item::Bare(part) => split_alternatives(part)
+                .into_iter()
+                .map(str::to_lowercase)
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -463,6 +743,11 @@ pub fn ambiguous_alternation(source: &str) -> Option<String> {
         })
         .collect::<Vec<_>>()
         .join(" .. ");
+    let grouped = match window {
+        None => grouped,
+        Some(None) => format!("[{grouped}]"),
+        Some(Some(n)) => format!("[{grouped}]~{n}"),
+    };
     Some(format!(
         "{reason}: `|` joins single words, so `{source}` alternates word by word; to alternate several words write them in parentheses, e.g. `{grouped}`"
     ))
@@ -500,8 +785,21 @@ fn needs(slots: &[Slot]) -> Prefilter {
 /// One written word becomes one or more phrase words: `fine-tune` is `fine` + `tune`, as the
 /// answer's tokenizer would see it.
 fn parse_word(written: &str) -> Vec<Word> {
-    if let Some(exact) = written.strip_prefix('=') {
+    // `==` and `++i` are code, not an exact or stem-only word.
+    if let Some(exact) = written.strip_prefix('=').filter(|w| !w.starts_with('=')) {
         return split_like_tokens(exact).into_iter().map(Word::Exact).collect();
+    }
+    if let Some(stemmed) = written.strip_prefix('+').filter(|w| !w.starts_with('+')) {
+        return split_like_tokens(stemmed)
+            .into_iter()
+            .map(|lower| {
+                if is_code(&lower) {
+                    Word::Exact(lower)
+                } else {
+                    stem_only(lower)
+                }
+            })
+            .collect();
     }
     if let Some(prefix) = written.strip_suffix('*') {
         let mut parts = split_like_tokens(prefix);
@@ -512,23 +810,64 @@ fn parse_word(written: &str) -> Vec<Word> {
     }
     split_like_tokens(written)
         .into_iter()
-        .map(|w| if w == "not" { Word::Negation } else { fuzzy(w) })
-        .collect()
-}
-
-/// Each word joined with the next, where both are ordinary (fuzzy) words.
-fn pair_joins(words: &[Word]) -> Vec<Option<Joined>> {
-    words
-        .windows(2)
-        .map(|pair| match pair {
-            [Word::Fuzzy { lower: a, .. }, Word::Fuzzy { lower: b, .. }] => Some(joined(a, b)),
-            _ => None,
+        .map(|w| match w.as_str() {
+            "not" => Word::Negation,
+            // Code (`C++`, `->`, `O(n log n)`) is matched as written: `C++` is not `C`.
+            _ if is_code(&w) => Word::Exact(w),
+            _ => fuzzy(w),
         })
         .collect()
 }
 
+/// Whether a token holding this byte is matched without edits: numbers (`phase5`) and code
+/// (`c++` is one edit from `c+`, but not the same thing).
+#[inline]
+fn no_edits(byte: u8) -> bool {
+    byte.is_ascii_digit() || (byte.is_ascii_punctuation() && byte != b'\'')
+}
+
+/// Whether a token is code (`c++`, `char[]`, `->`, `o(nlogn)`): it holds a character that is
+/// neither a letter, a digit nor an apostrophe.
+pub fn is_code(lower: &str) -> bool {
+    lower.bytes().any(|b| b.is_ascii_punctuation() && b != b'\'')
+}
+
+/// Each word joined with the next, where both are words with forms (fuzzy or stem-only).
+fn pair_joins(words: &[Word]) -> Vec<Option<Joined>> {
+    words
+        .windows(2)
+        .map(|pair| Some(joined_words(single_word(&pair[0])?, single_word(&pair[1])?)))
+        .collect()
+}
+
+/// A word that may be written joined with its neighbour: its lower-case form, and whether it
+/// is stem-only (allowed no edits).
+fn single_word(word: &Word) -> Option<(&str, bool)> {
+    match word {
+        Word::Fuzzy { lower, .. } => Some((lower, false)),
+        Word::Stem { lower, .. } => Some((lower, true)),
+        _ => None,
+    }
+}
+
+/// Two words written as one token; no edits when either is stem-only.
+fn joined_words((first, first_exact): (&str, bool), (second, second_exact): (&str, bool)) -> Joined {
+    let mut join = joined(first, second);
+    if first_exact || second_exact {
+        join.allowance = 0;
+    }
+    join
+}
+
 fn fuzzy(lower: String) -> Word {
     Word::Fuzzy {
+        stem: stem(&lower),
+        lower,
+    }
+}
+
+fn stem_only(lower: String) -> Word {
+    Word::Stem {
         stem: stem(&lower),
         lower,
     }
@@ -596,7 +935,7 @@ pub fn allowed_edits(len: usize) -> usize {
 pub(super) fn word_distance(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
     // Most comparisons are refused here, without a call: equal words, equal stems and fuzzy
     // matches all need the same first byte, of the word or of the stem.
-    if let Word::Fuzzy { lower: w, stem: s } = word {
+    if let Word::Fuzzy { lower: w, stem: s } | Word::Stem { lower: w, stem: s } = word {
         if lower.as_bytes().first() != w.as_bytes().first()
             && stemmed.as_bytes().first() != s.as_bytes().first()
         {
@@ -633,6 +972,7 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
         Word::Exact(w) => (lower == w).then_some(Cost::default()),
         Word::Prefix(p) => lower.starts_with(p.as_str()).then_some(Cost::default()),
         Word::Negation => is_negator(lower).then_some(Cost::default()),
+        Word::Stem { lower: w, stem: s } => (lower == w || stemmed == s).then_some(Cost::default()),
         Word::Fuzzy { lower: w, stem: s } => {
             if lower == w || stemmed == s {
                 return Some(Cost::default());
@@ -643,7 +983,7 @@ fn compare_word(word: &Word, lower: &str, stemmed: &str) -> Option<Cost> {
             }
             let (len_w, len_t) = (char_len(w), char_len(lower));
             let limit = allowed_edits(len_w);
-            if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
+            if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(no_edits) {
                 return None;
             }
             // Stems are compared with the allowance of a stem's length, words with a word's:
@@ -692,7 +1032,7 @@ fn compare_joined(joined: &Joined, lower: &str, stemmed: &str) -> Option<Cost> {
     }
     let (len_w, len_t) = (char_len(w), char_len(lower));
     let limit = allowed_edits(len_w).min(joined.allowance);
-    if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(|b| b.is_ascii_digit()) {
+    if limit == 0 || len_w.abs_diff(len_t) > limit || lower.bytes().any(no_edits) {
         return None;
     }
     // Stems with a stem's allowance, words with a word's (as in `compare_word`).
@@ -814,6 +1154,9 @@ pub fn find_phrase(
 
 /// [`find_phrase`] without the [`Phrase::may_match`] refusal.
 fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<usize>]) -> Vec<PhraseMatch> {
+    if let Order::Unordered { window } = phrase.order {
+        return search_unordered(phrase, window, text, scope);
+    }
     let mut found = Vec::new();
     let mut ends = Vec::new();
     for range in scope {
@@ -848,6 +1191,133 @@ fn search_phrase(phrase: &Phrase, text: &AnalyzedText, scope: &[std::ops::Range<
         }
     }
     found
+}
+
+/// Every non-overlapping match of an unordered phrase in `scope`, sentence by sentence, left to
+/// right: each the smallest span that holds all of its required places.
+fn search_unordered(
+    phrase: &Phrase,
+    window: Option<usize>,
+    text: &AnalyzedText,
+    scope: &[std::ops::Range<usize>],
+) -> Vec<PhraseMatch> {
+    let required: Vec<&Slot> = phrase.slots.iter().filter(|s| !s.optional).collect();
+    let mut found = Vec::new();
+    let mut ends = Vec::new();
+    for range in scope {
+        let mut from = range.start;
+        while from < range.end {
+            let to = text.sentence_of(from).end.min(range.end);
+            found.extend(unordered_in(&required, window, text, from..to, &mut ends));
+            from = to;
+        }
+    }
+    found
+}
+
+/// The matches of an unordered phrase's `places` among tokens `span` (part of one sentence).
+///
+/// For each place, the earliest-ending way it matches from each token on; then, for each token
+/// `a` where a place can start, the earliest end `E(a)` at which every place has matched in
+/// tokens `a..`, each on tokens of its own (a dynamic programme over the sets of places
+/// matched, since places may compete for a token). The smallest spans are `a..E(a)` for the
+/// last `a` of each end; they are taken left to right without overlap.
+fn unordered_in(
+    places: &[&Slot],
+    window: Option<usize>,
+    text: &AnalyzedText,
+    span: std::ops::Range<usize>,
+    ends: &mut Vec<(usize, Cost)>,
+) -> Vec<PhraseMatch> {
+    let (first, limit) = (span.start, span.end);
+    let n = limit - first;
+    let mut opens = vec![false; n];
+    // earliest[place][p]: the earliest-ending (then cheapest) match of the place that starts at
+    // token `first + p` or later.
+    let mut earliest: Vec<Vec<Option<(usize, Cost)>>> = Vec::with_capacity(places.len());
+    for place in places {
+        let mut from: Vec<Option<(usize, Cost)>> = vec![None; n + 1];
+        for at in first..limit {
+            for (alternative, joins) in place.alternatives.iter().zip(&place.pair_joins) {
+                let base = ends.len();
+                match_sequence(alternative, joins, text, at, limit, ends);
+                for &way in &ends[base..] {
+                    let best = &mut from[at - first];
+                    if best.is_none_or(|b| way < b) {
+                        *best = Some(way);
+                    }
+                }
+                ends.truncate(base);
+            }
+            opens[at - first] |= from[at - first].is_some();
+        }
+        if from.iter().all(Option::is_none) {
+            return Vec::new();
+        }
+        for p in (0..n).rev() {
+            if let Some(later) = from[p + 1] {
+                if from[p].is_none_or(|here| later < here) {
+                    from[p] = Some(later);
+                }
+            }
+        }
+        earliest.push(from);
+    }
+    let all = (1usize << places.len()) - 1;
+    let mut best: Vec<Option<(usize, Cost)>> = vec![None; all + 1];
+    let mut spans: Vec<(usize, usize, Cost)> = Vec::new();
+    for a in (first..limit).filter(|&a| opens[a - first]) {
+        best[0] = Some((a, Cost::default()));
+        for set in 1..=all {
+            best[set] = (0..places.len())
+                .filter(|&place| set & (1 << place) != 0)
+                .filter_map(|place| {
+                    let (after, cost) = best[set & !(1 << place)]?;
+                    let (end, more) = earliest[place][after - first]?;
+                    Some((end, cost + more))
+                })
+                .min();
+        }
+        if let Some((end, cost)) = best[all] {
+            if window.is_none_or(|w| words_between(text, a, end) <= w) {
+                spans.push((a, end, cost));
+            }
+        }
+    }
+    // The end only grows with the start: the first span from `next` on ends earliest, and the
+    // last start with that end is the smallest span.
+    let mut found = Vec::new();
+    let mut next = first;
+    let mut i = 0;
+    while i < spans.len() {
+        if spans[i].0 < next {
+            i += 1;
+            continue;
+        }
+        let mut pick = spans[i];
+        while let Some(later) = spans.get(i + 1).filter(|s| s.1 == pick.1) {
+            pick = *later;
+            i += 1;
+        }
+        found.push(PhraseMatch {
+            tokens: pick.0..pick.1,
+            distance: pick.2.edits,
+            at_threshold: pick.2.at_limit,
+        });
+        next = pick.1;
+        i += 1;
+    }
+    found
+}
+
+/// Words in tokens `from..to`, an initialism counting as one.
+fn words_between(text: &AnalyzedText, from: usize, to: usize) -> usize {
+    let (mut words, mut at) = (0, from);
+    while at < to {
+        words += 1;
+        at = next_word(text, at, to);
+    }
+    words
 }
 
 /// Where the next place of a phrase is tried: token `at`, in a match that began at `first`
@@ -1007,9 +1477,9 @@ fn is_aside_break(between: &str) -> bool {
     newlines <= 1 && (marks > 0 || newlines == 1)
 }
 
-fn single_words(slot: &Slot) -> impl Iterator<Item = &str> {
+fn single_words(slot: &Slot) -> impl Iterator<Item = (&str, bool)> {
     slot.alternatives.iter().filter_map(|alt| match alt.as_slice() {
-        [Word::Fuzzy { lower, .. }] => Some(lower.as_str()),
+        [word] => single_word(word),
         _ => None,
     })
 }
@@ -1406,12 +1876,32 @@ mod tests {
         for phrase in &phrases {
             for word in phrase.slots.iter().flat_map(|s| s.alternatives.iter().flatten()) {
                 vocabulary.push(match word {
-                    Word::Fuzzy { lower, .. } | Word::Exact(lower) => lower.clone(),
+                    Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                        lower.clone()
+                    }
                     Word::Prefix(p) => format!("{p}ed"),
                     Word::Negation => "never".into(),
                 });
             }
         }
+        // The same places in any order, in the sentence or in a window.
+        let unordered: Vec<Phrase> = phrases
+            .iter()
+            .filter(|p| p.slots.iter().filter(|s| !s.optional).count() <= MAX_UNORDERED_PLACES)
+            .enumerate()
+            .map(|(i, p)| {
+                let mut u = (*p).clone();
+                u.order = Order::Unordered {
+                    window: (i % 2 == 0).then_some(6.max(u.slots.len())),
+                };
+                for slot in &mut u.slots {
+                    slot.joins_next.clear();
+                }
+                u.needs = needs(&u.slots);
+                u
+            })
+            .collect();
+        let mut found_unordered = 0;
         let mut rng = Rng(7);
         let (mut found, mut refused) = (0, 0);
         for _ in 0..200 {
@@ -1449,7 +1939,18 @@ mod tests {
                 found += usize::from(!full.is_empty());
                 refused += usize::from(!phrase.may_match(&text));
             }
+            for phrase in &unordered {
+                let full = search_phrase(phrase, &text, &scope);
+                assert_eq!(
+                    find_phrase(phrase, &text, &scope),
+                    full,
+                    "[{}] in {answer}",
+                    phrase.source
+                );
+                found_unordered += usize::from(!full.is_empty());
+            }
         }
+        assert!(found_unordered > 1000, "{found_unordered} unordered found");
         // Both sides exercised: phrases found, and phrases refused without a search.
         assert!(
             found > 1000 && refused > 10_000,
@@ -1623,5 +2124,209 @@ mod tests {
             ["passed the U.S. law"]
         );
         assert!(matches("passed law", "congress passed the new U.S. law").is_empty());
+    }
+
+    #[test]
+    fn unordered_phrases_match_in_any_order_within_a_sentence() {
+        let lifo = "[last first out]";
+        assert_eq!(
+            matches(lifo, "a stack is last in, first out"),
+            ["last in, first out"]
+        );
+        assert_eq!(
+            matches(lifo, "out goes first what came in last"),
+            ["out goes first what came in last"]
+        );
+        // Word forms and misspellings as in a phrase; the quote is the smallest span.
+        assert_eq!(
+            matches("[probe linear]", "linear models, then the lineer probing head"),
+            ["lineer probing"]
+        );
+        assert_eq!(
+            matches("[out first last]", "last, last in first out"),
+            ["last in first out"]
+        );
+        // One sentence, all the words.
+        assert!(matches(lifo, "last in. first out").is_empty());
+        assert!(matches(lifo, "first in first out").is_empty());
+        // Each place takes a token of its own.
+        assert!(matches("[data data]", "the data").is_empty());
+        assert_eq!(
+            matches("[data data]", "data and more data"),
+            ["data and more data"]
+        );
+        // Places may be groups, alternatives and sequences; function words may be left out.
+        assert_eq!(
+            matches(
+                "[{finetune} (whole model|all weights)]",
+                "all weights, we fine tune"
+            ),
+            ["all weights, we fine tune"]
+        );
+        assert_eq!(
+            matches("[bill of rights]", "rights in a bill"),
+            ["rights in a bill"]
+        );
+        // Non-overlapping matches, left to right.
+        assert_eq!(matches("[x y]", "y x y x"), ["y x", "y x"]);
+    }
+
+    #[test]
+    fn an_unordered_window_counts_words() {
+        let answer = "first you push, and later, after a long while, the last item comes out";
+        assert_eq!(matches("[last out]", answer), ["last item comes out"]);
+        assert_eq!(matches("[push out]~20", answer).len(), 1);
+        assert!(matches("[push out]~8", answer).is_empty());
+        assert_eq!(matches("[last out]~4", answer), ["last item comes out"]);
+        assert!(matches("[last out]~3", answer).is_empty());
+        // A later, tighter span is found when the first is too wide.
+        assert_eq!(
+            matches("[push pop]~3", "push then much later pop, then a push pop"),
+            ["push pop"]
+        );
+    }
+
+    #[test]
+    fn unordered_phrase_errors_say_where() {
+        let error = |s: &str| Phrase::parse(s, &groups()).unwrap_err();
+        let at = |s: &str| error(s).offset();
+        assert_eq!(error("[a b"), PhraseError::Unordered(0, UnorderedError::Unclosed));
+        assert_eq!(error(" []"), PhraseError::Unordered(1, UnorderedError::Empty));
+        assert_eq!(
+            error("[a b]~x"),
+            PhraseError::Unordered(5, UnorderedError::BadWindow("x".into()))
+        );
+        assert_eq!(at("[a b]~0"), Some(5));
+        assert_eq!(at("[a .. b]"), Some(3));
+        assert_eq!(
+            error("[a b] c"),
+            PhraseError::Unordered(6, UnorderedError::TextAfter)
+        );
+        assert_eq!(
+            error("x [a b]"),
+            PhraseError::Unordered(2, UnorderedError::Inside)
+        );
+        assert_eq!(at("[a [b] c]"), Some(3));
+        assert_eq!(
+            error("[x y z]~2"),
+            PhraseError::Unordered(7, UnorderedError::WindowTooSmall { window: 2, places: 3 })
+        );
+        assert_eq!(at("[b c d e f g h i j]"), Some(0));
+        // A bracketed word is a word: `[CLS] token` is an ordinary phrase.
+        assert_eq!(
+            Phrase::parse("[CLS] token", &groups()).unwrap().order,
+            Order::Sequence
+        );
+        assert_eq!(
+            matches("head on [CLS]", "a head on the cls token"),
+            ["head on the cls"]
+        );
+        assert_eq!(
+            Phrase::parse("[a b]~8", &groups()).unwrap().order,
+            Order::Unordered { window: Some(8) }
+        );
+    }
+
+    #[test]
+    fn unordered_phrases_as_regular_expressions() {
+        let regex = |s: &str| Regex::new(&Phrase::parse(s, &groups()).unwrap().to_regex()).unwrap();
+        let lifo = regex("[last out]");
+        assert!(lifo.is_match("last in first out") && lifo.is_match("out comes the last"));
+        assert!(!lifo.is_match("last in. first out"));
+        let near = regex("[push pop]~3");
+        assert!(near.is_match("pop and push") && !near.is_match("push a b c d pop"));
+    }
+
+    #[test]
+    fn the_prefilter_never_drops_an_unordered_match() {
+        let phrases = [
+            "[last first out]",
+            "[{finetune} encoder]~5",
+            "[+probe linear]",
+            "[=lm (whole model|all weights)]",
+            "[the encoder]",
+            "[pretrain* not]",
+        ];
+        let answers = [
+            "first out, last in",
+            "we finetune the whole encoder",
+            "encoder, then fine-tune",
+            "linear probing; LM",
+            "the LM updates all weights",
+            "not pretrained, the encoder",
+            "an encoder",
+            "lienar probes",
+        ];
+        let mut found = 0;
+        for source in phrases {
+            let phrase = Phrase::parse(source, &groups()).unwrap();
+            for answer in answers {
+                let text = AnalyzedText::new(answer);
+                let scope = std::slice::from_ref(&(0..text.tokens.len())).to_vec();
+                let full = search_phrase(&phrase, &text, &scope);
+                assert_eq!(find_phrase(&phrase, &text, &scope), full, "{source} in {answer}");
+                found += full.len();
+            }
+        }
+        assert!(found >= 6, "{found}");
+    }
+
+    #[test]
+    fn stem_only_words_take_forms_but_no_misspellings() {
+        assert_eq!(matches("+probe", "linear probing"), ["probing"]);
+        assert_eq!(matches("+run", "it ran twice"), ["ran"]);
+        assert!(matches("+colonies", "the colines grew").is_empty());
+        assert_eq!(matches("colonies", "the colines grew"), ["colines"]);
+        // As two words written as one, still without edits.
+        assert_eq!(matches("+fine +tune", "we finetune"), ["finetune"]);
+        assert!(matches("+self +training", "selftrainnig").is_empty());
+        assert_eq!(matches("+finetune", "we fine-tuned it"), ["fine-tuned"]);
+        // `=word` stays exact.
+        assert!(matches("=probe", "probing").is_empty());
+    }
+
+    #[test]
+    fn code_in_patterns_is_matched_as_written() {
+        assert_eq!(matches("C++", "I like C++."), ["C++"]);
+        assert!(matches("C", "I like C++.").is_empty());
+        assert_eq!(matches("C", "C, not C#"), ["C"]);
+        assert_eq!(matches("C#", "C, not C#"), ["C#"]);
+        assert_eq!(
+            matches("O(n log n)", "merge sort is O(nlogn) always"),
+            ["O(nlogn)"]
+        );
+        assert_eq!(matches("O(n log n)", "it is O(N * log(N))"), ["O(N * log(N))"]);
+        assert!(matches("O(n log n)", "it is O(log n)").is_empty());
+        assert!(matches("O(n)", "it is O(n^2)").is_empty());
+        // The answer is quoted as normalised: `n²` reads `n^2`.
+        assert_eq!(matches("O(n^2)", "bubble sort: O(n²)"), ["O(n^2)"]);
+        assert_eq!(matches("-> next", "p->next is null"), ["->next"]);
+        assert_eq!(matches("=char[]", "a char[] array"), ["char[]"]);
+        assert_eq!(matches("=int*", "an int* points"), ["int*"]);
+        assert_eq!(matches("int*", "an integer"), ["integer"]);
+        assert_eq!(matches("++i", "use ++i not i++"), ["++i"]);
+        assert_eq!(matches("i++", "use ++i not i++"), ["i++"]);
+        assert_eq!(matches("\\0", "ends with '\\0'"), ["\\0"]);
+        assert!(matches("== !=", "a == b and a != c").is_empty());
+        assert_eq!(matches("&& ||", "both && and ||"), ["&& and ||"]);
+        assert_eq!(matches("(&&|==)", "x == y"), ["=="]);
+        // `||` is a word of its own, not two bars.
+        assert_eq!(matches("|||or", "a || b"), ["||"]);
+        assert_eq!(matches("|||or", "a or b"), ["or"]);
+        assert!(is_code("c++") && is_code("o(nlogn)") && !is_code("don't") && !is_code("phase5"));
+        // A long word is no misspelling of code: `integers` is two edits from `integer[]`.
+        assert!(matches("integers", "an integer[] array").is_empty());
+    }
+
+    #[test]
+    fn an_unordered_phrase_of_code() {
+        assert_eq!(
+            matches("[O(n log n) merge]~5", "merge sort runs in O(n log n) time"),
+            ["merge sort runs in O(n log n)"]
+        );
+        assert_eq!(
+            matches("[C++ =char[]]", "in C++, a char[] ends"),
+            ["C++, a char[]"]
+        );
     }
 }

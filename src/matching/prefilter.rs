@@ -42,6 +42,8 @@ struct Group {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Fuzzy,
+    /// By word or stem, with no edits (`+word`).
+    Stem,
     Exact,
     Prefix,
     Negation,
@@ -68,6 +70,7 @@ impl Need {
     fn new(word: &Needle) -> Need {
         let kind = match word {
             Needle::Word(Word::Fuzzy { .. }) | Needle::Joined(_) => Kind::Fuzzy,
+            Needle::Word(Word::Stem { .. }) => Kind::Stem,
             Needle::Word(Word::Exact(_)) => Kind::Exact,
             Needle::Word(Word::Prefix(_)) => Kind::Prefix,
             Needle::Word(Word::Negation) => Kind::Negation,
@@ -75,7 +78,8 @@ impl Need {
         let (lower, stem) = word.forms();
         let edits = match word {
             Needle::Joined(joined) => allowed_edits(char_len(lower)).min(joined.allowance),
-            Needle::Word(_) => allowed_edits(char_len(lower)),
+            Needle::Word(Word::Fuzzy { .. }) => allowed_edits(char_len(lower)),
+            Needle::Word(_) => 0,
         };
         let chars = |w: &str| u32::try_from(char_len(w)).unwrap_or(u32::MAX);
         Need {
@@ -102,7 +106,7 @@ impl Need {
             lexicon.has_start(byte, bits) && has(lexicon)
         };
         match self.kind {
-            Kind::Fuzzy => {
+            Kind::Fuzzy | Kind::Stem => {
                 exact(self.byte, self.chars, &|l| l.has_lower(self.lower)) || {
                     let bits = length_bits(self.stem_chars as usize, self.stem_chars as usize);
                     lexicon.has_stem_start(self.stem_byte, bits) && lexicon.has_stem(self.stem)
@@ -121,7 +125,7 @@ impl Need {
         match self.kind {
             Kind::Fuzzy => self.edits > 0,
             Kind::Prefix => true,
-            Kind::Exact | Kind::Negation => false,
+            Kind::Stem | Kind::Exact | Kind::Negation => false,
         }
     }
 
@@ -132,7 +136,7 @@ impl Need {
         let fuzzy = match self.kind {
             Kind::Fuzzy => true,
             Kind::Prefix => false,
-            Kind::Exact | Kind::Negation => return false,
+            Kind::Stem | Kind::Exact | Kind::Negation => return false,
         };
         if self.chars == 0 {
             // An empty prefix matches any word.
@@ -179,11 +183,11 @@ impl Group {
             group.lower.1 |= match need.kind {
                 // An equal word, or a misspelling (at most two edits of length).
                 Kind::Fuzzy => length_bits(c.saturating_sub(2), c + 2),
-                Kind::Exact => length_bits(c, c),
+                Kind::Stem | Kind::Exact => length_bits(c, c),
                 Kind::Prefix => length_bits(c, usize::MAX),
                 Kind::Negation => 0,
             };
-            if need.kind == Kind::Fuzzy {
+            if matches!(need.kind, Kind::Fuzzy | Kind::Stem) {
                 if need.stem_chars == 0 || stem_byte.is_some_and(|b| b != need.stem_byte) {
                     stems_shared = false;
                 }

@@ -1,5 +1,7 @@
 //! Text analysis: one answer's text becomes tokens (normalised, stemmed) grouped into
 //! sentences and clauses, the units that negation, hedging and subjects are scoped to.
+//! Code (`C++`, `char[]`, `->`, `O(n log n)`) is one token, which the punctuation inside it
+//! neither splits nor reads as a sentence or clause boundary (see `code_after_word`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -75,7 +77,12 @@ pub fn stem(word: &str) -> String {
             return stem(noun);
         }
     }
-    if word.contains('\'') || word.chars().any(|c| c.is_ascii_digit()) {
+    // Numbers and code (`c++`, `o(nlogn)`) have no stem.
+    if word.contains('\'')
+        || word
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b.is_ascii_punctuation())
+    {
         return word.to_string();
     }
     // A class writes much the same words: each thread remembers the stems it has made, up to
@@ -112,7 +119,8 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return text.replace('`', "'");
     }
-    let normal: String = text
+    let powers = superscripts_as_powers(text);
+    let normal: String = powers
         .nfkc()
         .filter(|c| !is_format_char(*c))
         .map(|c| match c {
@@ -122,6 +130,36 @@ pub fn normalize(text: &str) -> String {
         })
         .collect();
     fold_mixed_script_words(&normal)
+}
+
+/// Superscript digits after a letter, digit or bracket written as powers (`n²` → `n^2`), as
+/// code is typed (`O(n^2)`); NFKC alone would make `n²` read `n2`.
+fn superscripts_as_powers(text: &str) -> std::borrow::Cow<'_, str> {
+    let power = |c: char| match c {
+        '\u{b9}' => Some('1'),
+        '\u{b2}' => Some('2'),
+        '\u{b3}' => Some('3'),
+        '\u{2070}' => Some('0'),
+        '\u{2074}'..='\u{2079}' => char::from_digit(c as u32 - 0x2070, 10),
+        '\u{207f}' => Some('n'),
+        _ => None,
+    };
+    if !text.chars().any(|c| power(c).is_some()) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous = ' ';
+    for c in text.chars() {
+        match power(c) {
+            Some(digit) if previous.is_alphanumeric() || previous == ')' => {
+                out.push('^');
+                out.push(digit);
+            }
+            _ => out.push(c),
+        }
+        previous = c;
+    }
+    out.into()
 }
 
 /// Cyrillic and Greek letters drawn like Latin ones, and the Latin letter each is confused with
@@ -352,8 +390,13 @@ impl<'a> Tokenizer<'a> {
         };
         let mut i = 0;
         while i < tokenizer.chars.len() {
-            i = if is_word_char(tokenizer.chars[i].1) {
-                tokenizer.word(i)
+            let chars = &tokenizer.chars;
+            i = if is_word_char(chars[i].1) {
+                let end = word_end(chars, i);
+                let end = code_after_word(chars, i, end).unwrap_or(end);
+                tokenizer.token(i, end)
+            } else if let Some(end) = code_outside_word(chars, i) {
+                tokenizer.token(i, end)
             } else {
                 tokenizer.gap(i)
             };
@@ -361,16 +404,29 @@ impl<'a> Tokenizer<'a> {
         (tokenizer.tokens, tokenizer.questions)
     }
 
-    /// Makes the word starting at char `i` a token; returns the char index after it.
-    fn word(&mut self, i: usize) -> usize {
+    /// Makes chars `i..j` (a word or code) a token; returns `j`.
+    fn token(&mut self, i: usize, j: usize) -> usize {
         let start = self.chars[i].0;
-        let j = word_end(&self.chars, i);
         let end = if j < self.chars.len() {
             self.chars[j].0
         } else {
             self.text.len()
         };
-        let lower = self.text[start..end].to_lowercase();
+        let written = &self.text[start..end];
+        let lower = if opens_big_o(written) {
+            big_o_form(written)
+        } else {
+            written.to_lowercase()
+        };
+        // Telegraphic style: "full finetuning too costly -> LoRA" is two statements; code
+        // such as `p->next` has no spaces around its arrow and stays one.
+        let spaced = |k: Option<usize>| {
+            k.and_then(|k| self.chars.get(k))
+                .is_some_and(|c| c.1.is_whitespace())
+        };
+        if lower == "->" && (spaced(i.checked_sub(1)) || spaced(Some(j))) {
+            self.pending_clause_break = true;
+        }
         self.start_units(&lower);
         self.tokens.push(Token {
             stem: stem(&lower),
@@ -410,7 +466,10 @@ impl<'a> Tokenizer<'a> {
     /// it makes; returns the char index after it.
     fn gap(&mut self, mut i: usize) -> usize {
         let run_start = i;
-        while i < self.chars.len() && !is_word_char(self.chars[i].1) {
+        while i < self.chars.len()
+            && !is_word_char(self.chars[i].1)
+            && (i == run_start || code_outside_word(&self.chars, i).is_none())
+        {
             i += 1;
         }
         let text = self.text;
@@ -478,6 +537,152 @@ fn word_end(chars: &[(usize, char)], i: usize) -> usize {
         }
     }
     j
+}
+
+/// Letters that open big-O notation (`O(n log n)`, `Θ(n)`, `Ω(1)`).
+const BIG_O_LETTERS: &[char] = &['O', 'o', 'Θ', 'θ', 'Ω', 'ω'];
+/// C types whose pointer type (`int*`, `char**`) is one token.
+const POINTEE_TYPES: &[&str] = &[
+    "int", "char", "void", "float", "double", "long", "short", "bool", "unsigned", "signed",
+];
+/// Operators kept as tokens, each only when it is a whole run of operator characters (so
+/// `-->` and `====` stay punctuation).
+const OPERATORS: &[&str] = &["->", "==", "!=", "&&", "||"];
+const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
+
+/// Whether `written` starts like big-O notation: `O(`, `Θ(`, ...
+pub fn opens_big_o(written: &str) -> bool {
+    let mut chars = written.chars();
+    chars.next().is_some_and(|c| BIG_O_LETTERS.contains(&c)) && chars.next() == Some('(')
+}
+
+/// The form big-O notation is matched by: lower case, without spaces, `*` or inner brackets,
+/// so that `O(n log n)`, `O(nlogn)` and `O(n * log(n))` are one.
+fn big_o_form(written: &str) -> String {
+    let mut chars = written.chars();
+    let letter = chars
+        .next()
+        .map(|c| c.to_lowercase().to_string())
+        .unwrap_or_default();
+    let inner: String = chars
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '(' | ')'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    format!("{letter}({inner})")
+}
+
+/// The char index where code ends that starts as the word at chars `i..j`, if the word
+/// opens code: a word with a code suffix (`C++`, `i++`, `C#`, `char[]`, `int*`) or big-O
+/// notation (`O(n log n)`); see [`code_outside_word`] for the rest. Code is one token, opaque to the punctuation that cuts sentences and clauses: the `(` of
+/// `O(n)` opens no aside, and the full stop after `C++.` still ends a sentence.
+fn code_after_word(chars: &[(usize, char)], i: usize, j: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    // Almost every word is followed by a space or by punctuation that opens no code.
+    if !matches!(at(j)?, '(' | '+' | '#' | '[' | '*') {
+        return None;
+    }
+    let c = chars[i].1;
+    let before = i.checked_sub(1).and_then(at);
+    {
+        let one_letter = j == i + 1;
+        match at(j)? {
+            '(' if one_letter && BIG_O_LETTERS.contains(&c) => big_o_end(chars, j),
+            '+' if at(j + 1) == Some('+') && at(j + 2) != Some('+') => Some(j + 2),
+            '#' if one_letter && c.is_ascii_alphabetic() && !at(j + 1).is_some_and(is_word_char) => {
+                Some(j + 1)
+            }
+            '[' if at(j + 1) == Some(']') => {
+                let mut k = j;
+                while at(k) == Some('[') && at(k + 1) == Some(']') {
+                    k += 2;
+                }
+                Some(k)
+            }
+            // Markdown emphasis (`**int**`) is not a pointer.
+            '*' if before != Some('*') => {
+                let word: String = chars[i..j].iter().map(|&(_, c)| c.to_ascii_lowercase()).collect();
+                let mut k = j;
+                while at(k) == Some('*') {
+                    k += 1;
+                }
+                (POINTEE_TYPES.contains(&word.as_str()) && k - j <= 2).then_some(k)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where code ends that starts at char `i` (not a word character) if code starts there: an
+/// escape, a prefix increment or an operator.
+fn code_outside_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let c = chars[i].1;
+    let before = i.checked_sub(1).and_then(at);
+    match c {
+        '\\' => (at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            && !at(i + 2).is_some_and(is_word_char))
+        .then_some(i + 2),
+        '+' if at(i + 1) == Some('+')
+            && at(i + 2).is_some_and(is_word_char)
+            && !before.is_some_and(|b| is_word_char(b) || b == '+') =>
+        {
+            Some(word_end(chars, i + 2))
+        }
+        c if OPERATOR_CHARS.contains(&c) => {
+            if before.is_some_and(|b| OPERATOR_CHARS.contains(&b)) {
+                return None;
+            }
+            let mut k = i;
+            while at(k).is_some_and(|c| OPERATOR_CHARS.contains(&c)) {
+                k += 1;
+            }
+            let run: String = chars[i..k].iter().map(|&(_, c)| c).collect();
+            OPERATORS.contains(&run.as_str()).then_some(k)
+        }
+        _ => None,
+    }
+}
+
+/// The char index after the `)` that closes big-O notation opened at char `open` (a `(`), if
+/// what is inside reads as a short expression (`n log n`, `n^2`, `V + E`), not prose.
+fn big_o_end(chars: &[(usize, char)], open: usize) -> Option<usize> {
+    const LONGEST: usize = 32;
+    let (mut depth, mut letters, mut alphanumeric) = (0, String::new(), false);
+    for (k, &(_, c)) in chars.iter().enumerate().skip(open).take(LONGEST) {
+        if c.is_alphabetic() {
+            letters.push(c.to_ascii_lowercase());
+            alphanumeric = true;
+            continue;
+        }
+        if !is_math_word(&letters) {
+            return None;
+        }
+        letters.clear();
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return alphanumeric.then_some(k + 1);
+                }
+            }
+            c if c.is_numeric() => alphanumeric = true,
+            ' ' | '^' | '*' | '+' | '-' | '/' | '!' | '.' | ',' | '|' => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a run of letters reads as mathematics (`n`, `mn`, `nlogn`, `sqrt`), not as a word
+/// of prose (`see`, `above`): what is left after taking out function names is at most two
+/// variables.
+fn is_math_word(letters: &str) -> bool {
+    let mut rest = letters.to_string();
+    for function in ["sqrt", "log", "exp", "lg", "ln"] {
+        rest = rest.replace(function, "");
+    }
+    rest.chars().count() <= 2
 }
 
 /// Each token and the next written as one word, where they are joined (see
@@ -689,5 +894,64 @@ mod tests {
         assert_eq!(stem("students'"), stem("student"));
         assert_eq!(stem("probed"), stem("probe"));
         assert_eq!(stem("masking"), stem("masked"));
+    }
+
+    fn lowers(text: &str) -> Vec<String> {
+        AnalyzedText::new(text)
+            .tokens
+            .into_iter()
+            .map(|t| t.lower)
+            .collect()
+    }
+
+    #[test]
+    fn code_stays_one_token() {
+        assert_eq!(lowers("C++ and C# and C"), ["c++", "and", "c#", "and", "c"]);
+        assert_eq!(lowers("a char[] or int* p"), ["a", "char[]", "or", "int*", "p"]);
+        assert_eq!(lowers("ends in '\\0' then"), ["ends", "in", "\\0", "then"]);
+        assert_eq!(lowers("p->next"), ["p", "->", "next"]);
+        assert_eq!(lowers("i++ vs ++i"), ["i++", "vs", "++i"]);
+        assert_eq!(
+            lowers("a==b, a != b, x && y || z"),
+            ["a", "==", "b", "a", "!=", "b", "x", "&&", "y", "||", "z"]
+        );
+        assert_eq!(lowers("O(n log n) or O(n^2)"), ["o(nlogn)", "or", "o(n^2)"]);
+        assert_eq!(lowers("Θ(V + E)"), ["θ(v+e)"]);
+        assert_eq!(stem("c++"), "c++");
+    }
+
+    #[test]
+    fn code_does_not_break_prose() {
+        // A full stop after code still ends the sentence.
+        let t = AnalyzedText::new("I like C++. It is fast");
+        assert_eq!(t.sentences.len(), 2);
+        assert_eq!(words(&t, 0), ["i", "like", "c++"]);
+        // Brackets of prose open an aside; those of big-O notation do not.
+        let t = AnalyzedText::new("quick (see above) and O(n) here");
+        assert_ne!(t.tokens[0].clause, t.tokens[1].clause);
+        let o = t.tokens.iter().position(|t| t.lower == "o(n)").unwrap();
+        assert_eq!(t.tokens[o - 1].clause, t.tokens[o].clause);
+        assert_eq!(t.tokens[o].clause, t.tokens[o + 1].clause);
+        // Prose in brackets is not big-O notation, nor is a word that only starts like it.
+        assert_eq!(lowers("o(see above)"), ["o", "see", "above"]);
+        assert_eq!(
+            lowers("O(something quite long)"),
+            ["o", "something", "quite", "long"]
+        );
+        // Dashes and hyphens as before.
+        let t = AnalyzedText::new("a - b and fine-tune");
+        assert_ne!(t.tokens[0].clause, t.tokens[1].clause);
+        assert!(t.tokens[4].glued_to_previous);
+        assert_eq!(lowers("a --> b ==== c"), ["a", "b", "c"]);
+        // Emphasis and footnotes are not pointers; `!=` no longer ends a sentence.
+        assert_eq!(lowers("**int** and important*"), ["int", "and", "important"]);
+        assert_eq!(AnalyzedText::new("if a != b then").sentences.len(), 1);
+        // A spaced arrow still separates two statements; a code arrow does not.
+        let t = AnalyzedText::new("too costly -> LoRA");
+        assert_ne!(t.tokens[1].clause, t.tokens[3].clause);
+        let t = AnalyzedText::new("p->next");
+        assert_eq!(t.tokens[0].clause, t.tokens[2].clause);
+        // A sum is not code: `a ++ b` has no increment.
+        assert_eq!(lowers("a ++ b"), ["a", "b"]);
     }
 }

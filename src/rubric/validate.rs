@@ -88,6 +88,19 @@ pub fn validate(path: &Path, text: &str, raw: RawRubric) -> Result<Rubric, Rubri
     }
 }
 
+/// How the phrase `source` writes the word `lower` (its case), if it writes it alone.
+fn as_written<'s>(source: &'s str, lower: &str) -> Option<&'s str> {
+    source
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '[' | ']' | '(' | ')'))
+        .find(|w| w.to_lowercase() == lower)
+}
+
+/// Whether a word is written as an abbreviation: capitals after its first letter (`CNNs`,
+/// `LoRA`), or a digit (`GPT2`). Its forms do not matter; its exact letters do.
+fn is_abbreviation(written: &str) -> bool {
+    written.chars().skip(1).any(|c| c.is_uppercase()) || written.chars().any(|c| c.is_ascii_digit())
+}
+
 /// The most points one question (or concept, or deduction) may be worth.
 pub const MAX_POINTS: f64 = 10_000.0;
 /// The most points a whole rubric may be worth.
@@ -196,7 +209,15 @@ impl Validator<'_> {
                 Some(Pattern::Phrase(phrase))
             }
             Err(e) => {
-                self.problem(written, format!("invalid phrase `{source}`: {e}"));
+                let message = format!("invalid phrase `{source}`: {e}");
+                match e.offset() {
+                    // Pointed at inside the string, as a regex's syntax error is.
+                    Some(at) => {
+                        let span = self.span_inside(written, source, at..at + 1);
+                        self.problems.push(Problem::error(Some(span), message));
+                    }
+                    None => self.problem(written, message),
+                }
                 None
             }
         }
@@ -1038,11 +1059,19 @@ impl Validator<'_> {
                 Word::Fuzzy { lower, .. }
                     if allowed_edits(lower.chars().count()) > 0 && lower.chars().count() <= 5 =>
                 {
+                    let allowance = allowed_edits(lower.chars().count());
+                    let fix = match as_written(written.get_ref(), lower) {
+                        Some(abbreviation) if is_abbreviation(abbreviation) => {
+                            format!("write `={abbreviation}` to match the abbreviation exactly")
+                        }
+                        _ => format!(
+                            "write `+{lower}` to match its forms (stem, inflections) but no misspelling"
+                        ),
+                    };
                     self.warning(
                         written,
                         format!(
-                            "`{lower}` is short enough that a misspelling allowance of {} edit matches many other words; write `={lower}` to match it exactly",
-                            allowed_edits(lower.chars().count())
+                            "`{lower}` is short enough that a misspelling allowance of {allowance} edit matches many other words; {fix}"
                         ),
                     );
                 }
@@ -1337,7 +1366,7 @@ mod tests {
                 "r.toml:5:1: warning: synonym group `unused` is never used",
                 "r.toml:8:10: warning: question `1a` is worth 3 points, but its concepts can earn at most 1",
                 "r.toml:12:10: warning: `the` matches the common word `the`, found in almost any answer",
-                "r.toml:12:17: warning: `close` is short enough that a misspelling allowance of 1 edit matches many other words; write `=close` to match it exactly",
+                "r.toml:12:17: warning: `close` is short enough that a misspelling allowance of 1 edit matches many other words; write `+close` to match its forms (stem, inflections) but no misspelling",
                 "r.toml:12:26: warning: `/x*/` matches the empty string, so it matches every answer",
                 "r.toml:12:34: warning: `/\\ban\\b/` matches the common word `an`, found in almost any answer",
                 "r.toml:14:6: warning: question `1.a` has no concepts, so every answer scores 0",
@@ -1453,5 +1482,35 @@ mod tests {
     fn a_parent_question_collides_with_its_children() {
         let toml = format!("{HEAD}[[question]]\nid = \"1c\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n[[question]]\nid = \"1c-i\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"yes\"]\n");
         assert_eq!(warnings(&toml), ["r.toml:12:6: warning: question `1c` is also a parent of `1c-i`: a label `1c` could start either"]);
+    }
+
+    #[test]
+    fn unordered_phrase_errors_point_inside_the_pattern() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"[last first out\", \"[]\", \"[push pop]~x\", \"[a .. b]\", \"[last out]\"]\n"
+        );
+        assert_eq!(
+            problems(&toml),
+            [
+                "r.toml:10:11: error: invalid phrase `[last first out`: `[` is never closed by a `]`",
+                "r.toml:10:30: error: invalid phrase `[]`: `[]` holds no words",
+                "r.toml:10:46: error: invalid phrase `[push pop]~x`: `~x` must be a number of words of 1 or more, e.g. `~8`",
+                "r.toml:10:55: error: invalid phrase `[a .. b]`: `..` cannot stand inside `[...]`: its words may stand anywhere in the sentence, or within the window `~N`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_fuzzy_word_is_told_to_be_stem_only_or_exact() {
+        let toml = format!(
+            "{HEAD}[[question]]\nid = \"1a\"\npoints = 1\n[[question.concept]]\nid = \"c\"\npoints = 1\nmatch = [\"stack\", \"LoRAs\", \"+stack\", \"=LoRAs\"]\n"
+        );
+        assert_eq!(
+            warnings(&toml),
+            [
+                "r.toml:10:10: warning: `stack` is short enough that a misspelling allowance of 1 edit matches many other words; write `+stack` to match its forms (stem, inflections) but no misspelling",
+                "r.toml:10:19: warning: `loras` is short enough that a misspelling allowance of 1 edit matches many other words; write `=LoRAs` to match the abbreviation exactly",
+            ]
+        );
     }
 }
