@@ -170,7 +170,7 @@ fn question_and_answer_lines_make_the_prompt_and_the_reference() {
         .find(|i| i["id"].as_str() == Some("contiguous-memory"))
         .expect("a contiguous memory idea");
     assert!(contiguous.get("match").is_none());
-    assert_eq!(contiguous["negated"][0].as_str(), Some("contiguous memory"));
+    assert_eq!(contiguous["negated"][0].as_str(), Some("[contiguous memory]"));
 
     // Grade two answers with it: the right one earns more than the wrong one.
     let subs = dir.path().join("subs");

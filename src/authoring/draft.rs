@@ -18,7 +18,7 @@ use thiserror::Error;
 use crate::answers::label_lines;
 use crate::ids::Points;
 use crate::matching::cues::is_negator;
-use crate::matching::text::{stem, AnalyzedText};
+use crate::matching::text::AnalyzedText;
 use crate::submission::SourceLine;
 
 /// Why a key could not be drafted from; each names the file (and line, where there is one).
@@ -690,8 +690,10 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
             }
         }
         if let Some(words) = denied.filter(|w| !w.is_empty()) {
+            // Denied in any order: "not a fixed size", "the size is not fixed".
             let phrase = match words.as_slice() {
                 [one] => term_pattern(one),
+                _ if words.len() <= 8 => format!("[{}]", words.join(" ")),
                 _ => words.join(" "),
             };
             ideas.push(Idea {
@@ -705,19 +707,30 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
     ideas
 }
 
-/// A word that can be a key term: letters (or digits, as in `phase 5`), two or more of them.
+/// A word that can be a key term: letters (or digits, as in `phase 5`), two or more of them,
+/// or a code token the tokenizer kept whole (`c++`, `char[]`, `o(n log n)`).
 fn is_term(word: &str) -> bool {
+    if is_code(word) {
+        return true;
+    }
     let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
     (letters >= 2 || word.chars().all(|c| c.is_ascii_digit()))
-        && word.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '\'')
-        && !word.contains('\'')
+        && word.chars().all(|c| c.is_alphanumeric() || c == '-')
+}
+
+/// A code token: more than one character, some of them neither letters, digits, hyphens nor
+/// apostrophes (the tokenizer keeps only code whole that way).
+fn is_code(word: &str) -> bool {
+    word.chars().count() > 1
+        && word
+            .chars()
+            .any(|c| !(c.is_alphanumeric() || c == '-' || c == '\''))
 }
 
 /// The phrase for one term: the word with its thesaurus synonyms (`{~word}`) when it has any,
 /// else the word itself; either is matched by stem, word forms and misspellings. A five-letter
-/// word without synonyms, whose misspelling allowance would match many other words, is written
-/// by its base form when that is shorter (`added` → `add`, matched exactly but with its forms)
-/// or by its stem's words (`items` → `item*`). A number is matched in digits or words.
+/// word without synonyms, whose misspelling allowance would match many other words, is
+/// stem-only (`+word`). A number is matched in digits or words; code (`c++`, `->`) as written.
 fn term_pattern(word: &str) -> String {
     if let Some(i) = NUMBERS.iter().position(|n| *n == word) {
         return format!("{i}|={word}");
@@ -727,21 +740,16 @@ fn term_pattern(word: &str) -> String {
             return format!("{n}|={name}");
         }
     }
+    if is_code(word) {
+        return word.to_owned();
+    }
     if !crate::matching::thesaurus::synonyms(word).is_empty() {
         return format!("{{~{word}}}");
     }
-    if word.chars().count() != 5 {
-        return word.to_owned();
+    if word.chars().count() == 5 {
+        return format!("+{word}");
     }
-    if let Some(base) = crate::matching::forms::base_form(word).filter(|b| b.chars().count() < 5) {
-        return base.to_owned();
-    }
-    let stemmed = stem(word);
-    if stemmed.chars().count() >= 4 && stemmed.chars().all(|c| c.is_alphanumeric()) {
-        format!("{stemmed}*")
-    } else {
-        format!("={word}")
-    }
+    word.to_owned()
 }
 
 /// Numbers an answer may write in words or digits.
@@ -998,6 +1006,7 @@ fn file_name(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::text::stem;
 
     fn key(text: &str) -> AnswerKey {
         parse_key(Path::new("key.md"), text).unwrap()
@@ -1066,7 +1075,7 @@ mod tests {
         let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["nodes", "pointers", "contiguous-memory"]);
         assert!(ideas[2].matches.is_empty());
-        assert_eq!(ideas[2].negated, ["contiguous memory"]);
+        assert_eq!(ideas[2].negated, ["[contiguous memory]"]);
     }
 
     #[test]
@@ -1090,6 +1099,8 @@ mod tests {
 
     #[test]
     fn numbers_match_as_digits_or_words_and_misspelt_prompt_words_are_the_prompts() {
+        assert_eq!(term_pattern("c++"), "c++");
+        assert_eq!(term_pattern("array"), "+array");
         assert_eq!(term_pattern("2"), "2|=two");
         assert_eq!(term_pattern("three"), "3|=three");
         let prompt = PromptWords::of("What is in a class definition?");
