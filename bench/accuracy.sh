@@ -2,31 +2,36 @@
 # Accuracy benchmark: how rubricate's grades agree with human grades on two public data sets of
 # real students' short answers, beside simple baselines computed here.
 #
-#   bash bench/accuracy.sh DATA_DIR
+#   bash bench/accuracy.sh [--mohler-only] DATA_DIR
 #
 # DATA_DIR holds `powergrading-dev/` (Powergrading-1.0, five questions, three graders) and
 # `mohler-2011/` (the UNT data structures answers, graded 0-5). The data are read in place and
 # converted into a temporary folder that is removed at the end; nothing is copied into the
 # repository. Prints figures; asserts nothing. Needs cargo and python3 (standard library).
 # KEEP_TMP=1 keeps the temporary folder (submissions, rubrics, reports) and prints its path.
+# --mohler-only runs the Mohler part alone (about a minute), for work on `rubricate draft`.
 #
 # Powergrading is graded with bench/powergrading/rubric.toml, written from the official key
-# alone and held fixed. For Mohler 2011 each assignment's rubric is drafted here mechanically
-# from the reference answers, with no hand edits: an interim draft until rubricate has a
-# command that drafts rubrics (`rubricate draft`). What the figures mean: docs/accuracy.md.
+# alone and held fixed. For Mohler 2011 each assignment becomes an answer key (its questions
+# and reference answers) and one submission file per student; `rubricate draft --points 5`
+# drafts the rubric from the key, used with no hand edits. What the figures mean:
+# docs/accuracy.md.
 set -euo pipefail
 
 usage() {
-  echo "usage: bash bench/accuracy.sh DATA_DIR   (DATA_DIR holds powergrading-dev/ and mohler-2011/)" >&2
+  echo "usage: bash bench/accuracy.sh [--mohler-only] DATA_DIR   (DATA_DIR holds powergrading-dev/ and mohler-2011/)" >&2
   exit 2
 }
+MOHLER_ONLY=
+if [ "${1:-}" = "--mohler-only" ]; then MOHLER_ONLY=1; shift; fi
 [ "$#" -eq 1 ] || usage
 [ -d "$1" ] || { echo "error: data folder \`$1\` does not exist" >&2; exit 2; }
 DATA="$(cd "$1" && pwd)"
 
 missing=()
-for f in powergrading-dev/questions_answer_key.tsv powergrading-dev/studentanswers_grades.tsv \
-         mohler-2011/docs/files mohler-2011/raw/questions mohler-2011/raw/answers mohler-2011/scores; do
+needed=(mohler-2011/docs/files mohler-2011/raw/questions mohler-2011/raw/answers mohler-2011/scores)
+[ -n "$MOHLER_ONLY" ] || needed+=(powergrading-dev/questions_answer_key.tsv powergrading-dev/studentanswers_grades.tsv)
+for f in "${needed[@]}"; do
   [ -e "$DATA/$f" ] || missing+=("$DATA/$f")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -42,10 +47,14 @@ cd "$(dirname "$0")/.."
 REPO="$(pwd)"
 RUBRIC="$REPO/bench/powergrading/rubric.toml"
 
-cargo build --release --quiet --bin rubricate
-TARGET="${CARGO_TARGET_DIR:-target}"
-case "$TARGET" in /*) ;; *) TARGET="$REPO/$TARGET" ;; esac
-BIN="$TARGET/release/rubricate"
+# RUBRICATE_BIN=path runs that binary instead of building the release one.
+BIN="${RUBRICATE_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet --bin rubricate
+  TARGET="${CARGO_TARGET_DIR:-target}"
+  case "$TARGET" in /*) ;; *) TARGET="$REPO/$TARGET" ;; esac
+  BIN="$TARGET/release/rubricate"
+fi
 [ -x "$BIN" ] || { echo "error: no binary at \`$BIN\` after the build" >&2; exit 2; }
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/rubricate-accuracy.XXXXXX")"
@@ -435,34 +444,9 @@ def mohler_scores(data, qid, who):
     return [float(x) for x in mohler_lines(path) if x.strip()]
 
 
-def draft_concepts(reference):
-    """The mechanical draft: the reference's content words (one per stem, in order), cut into
-    at most five groups in order, the question's 5 points shared equally among the groups."""
-    words, seen = [], set()
-    for w in content_words(reference):
-        s = stem(w)
-        if s not in seen:
-            seen.add(s)
-            words.append(w)
-    k = min(5, len(words))
-    if k == 0:
-        return []
-    size, extra = divmod(len(words), k)
-    groups, i = [], 0
-    for g in range(k):
-        n = size + (1 if g < extra else 0)
-        groups.append(words[i:i + n])
-        i += n
-    each = 500 // k  # hundredths of a point
-    points = [each] * (k - 1) + [500 - each * (k - 1)]
-    return list(zip(groups, points))
-
-
-def toml_string(text):
-    return json.dumps(text, ensure_ascii=False)
-
-
 def mohler_convert(data, work):
+    """Per assignment: key.md (each question's prompt and reference answer, 5 points) and one
+    submission file per student (`Q<y>: answer`, one line per question)."""
     questions, dropped = mohler_questions(data)
     prompts = by_id(os.path.join(data, "raw", "questions"))
     references = by_id(os.path.join(data, "raw", "answers"))
@@ -470,40 +454,21 @@ def mohler_convert(data, work):
         folder = os.path.join(work, str(a))
         subs = os.path.join(folder, "submissions")
         os.makedirs(subs)
-        lines = [
-            f"# Mechanical draft for assignment {a}: each question's reference answer, its content",
-            "# words cut into at most five concepts. A concept earns its points when two of its",
-            "# words appear in one sentence (either order), half of them when one word does.",
-            "[assignment]",
-            f'id = "mohler-{a}"',
-            f'title = "Mohler 2011, assignment {a}"',
-            "",
-        ]
+        key = [f"# Mohler 2011, assignment {a}: answer key", ""]
         answers_by_student = {}
         for y in ys:
             qid = f"{a}.{y}"
-            lines += ["[[question]]", f'id = "{y}"', "points = 5",
-                      f"prompt = {toml_string(prompts.get(qid, ''))}",
-                      f"# reference: {references.get(qid, '')}"]
-            for ci, (group, hundredths) in enumerate(draft_concepts(references.get(qid, "")), 1):
-                pts = hundredths / 100
-                lines += ["  [[question.concept]]", f'  id = "c{ci}"', f"  points = {pts:g}"]
-                if len(group) == 1:
-                    lines.append(f"  match = [{toml_string(group[0])}]")
-                else:
-                    pairs = [f"{x} .. {y2}" for x in group for y2 in group if x != y2]
-                    lines.append("  match = [" + ", ".join(toml_string(p) for p in pairs) + "]")
-                    half = (hundredths // 2) / 100
-                    lines.append(f"  partial = {{ points = {half:g}, match = ["
-                                 + ", ".join(toml_string(w) for w in group) + "] }")
-            lines.append("")
+            key += [f"## {y}", f"Question: {prompts.get(qid, '')}",
+                    f"Answer: {references.get(qid, '')}", ""]
             for z, text in enumerate(mohler_answers(data, qid)):
                 answers_by_student.setdefault(z, []).append((y, text))
-        with open(os.path.join(folder, "rubric.toml"), "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
+        with open(os.path.join(folder, "key.md"), "w", encoding="utf-8") as f:
+            f.write("\n".join(key))
         for z, items in answers_by_student.items():
             with open(os.path.join(subs, f"s{z:02d}.txt"), "w", encoding="utf-8") as f:
                 for y, text in items:
+                    # The label and the answer on one line: an answer opening with a number
+                    # is then never read as a label.
                     f.write(f"Q{y}: {text}\n")
     with open(os.path.join(work, "dropped.txt"), "w", encoding="utf-8") as f:
         f.write(" ".join(dropped))
@@ -517,46 +482,84 @@ def overlap(answer, reference):
     return 5.0 * len(ref & got) / len(ref)
 
 
+def tfidf_cosines(texts, reference):
+    """Cosine of each text's tf-idf vector (content-word stems) with the reference's; document
+    frequencies over the question's answers and its reference."""
+    docs = [[stem(w) for w in content_words(t)] for t in texts]
+    ref = [stem(w) for w in content_words(reference)]
+    n = len(docs) + 1
+    df = {}
+    for d in docs + [ref]:
+        for w in set(d):
+            df[w] = df.get(w, 0) + 1
+
+    def vector(words):
+        v = {}
+        for w in words:
+            v[w] = v.get(w, 0) + 1
+        return {w: c * math.log((1 + n) / (1 + df[w])) + c for w, c in v.items()}
+
+    rv = vector(ref)
+    rn = math.sqrt(sum(x * x for x in rv.values()))
+    out = []
+    for d in docs:
+        dv = vector(d)
+        dn = math.sqrt(sum(x * x for x in dv.values()))
+        dot = sum(x * rv.get(w, 0.0) for w, x in dv.items())
+        out.append(dot / (dn * rn) if dn > 0 and rn > 0 else 0.0)
+    return out
+
+
 def mohler_report(data, work):
     questions, dropped = mohler_questions(data)
     references = by_id(os.path.join(data, "raw", "answers"))
     print("Mohler 2011: Pearson r and RMSE (0-5 points) against the graders' average (scores/x.y/ave)")
-    print("  rubricate: a rubric per assignment drafted mechanically from the reference answers")
+    print("  rubricate: `rubricate draft --points 5` from each assignment's key (its reference answers), no edits")
     print("  overlap:   share of the reference's content-word stems present in the answer, times 5")
-    print("  humans:    r between the two graders (scores/x.y/me and other)")
+    print("  tf-idf:    cosine of the answer's and the reference's tf-idf vectors (content-word stems,")
+    print("             idf over the question's answers), times 5")
+    print("  humans:    the two graders against each other (scores/x.y/me and other, exams halved to 0-5)")
     print(f"  left out (# in docs/files): {' '.join(dropped) or 'none'}")
     print()
-    head = f"{'assignment':<10} {'questions':>9} {'answers':>7} | {'rubricate r':>11} {'RMSE':>5} | {'overlap r':>9} {'RMSE':>5} | {'humans r':>8}"
+    head = (f"{'assignment':<10} {'questions':>9} {'answers':>7} | {'rubricate r':>11} {'RMSE':>5} {'mean':>5} | "
+            f"{'overlap r':>9} {'RMSE':>5} | {'tf-idf r':>8} {'RMSE':>5} | {'humans r':>8} {'RMSE':>5} | {'human mean':>10}")
     print(head)
     print("-" * len(head))
-    pooled_r, pooled_o, pooled_h = [], [], []
+    pooled = {k: [] for k in ("r", "o", "t", "h")}
     for a, ys in sorted(questions.items()):
         with open(os.path.join(work, str(a), "out", "grades.csv"), encoding="utf-8", newline="") as f:
             rows = {r["student"]: r for r in csv.DictReader(f)}
-        pr, po, ph = [], [], []
+        got = {k: [] for k in pooled}
         for y in ys:
             qid = f"{a}.{y}"
             ave = mohler_scores(data, qid, "ave")
             me, other = mohler_scores(data, qid, "me"), mohler_scores(data, qid, "other")
             scale = 2.0 if a >= 11 else 1.0  # exams were graded 0-10
-            for z, text in enumerate(mohler_answers(data, qid)):
-                if z >= len(ave):
-                    break
+            texts = mohler_answers(data, qid)[:len(ave)]
+            cosines = tfidf_cosines(texts, references.get(qid, ""))
+            for z, text in enumerate(texts):
                 row = rows.get(f"s{z:02d}")
                 score = float(row[str(y)]) if row else 0.0
-                pr.append((score, ave[z]))
-                po.append((overlap(text, references.get(qid, "")), ave[z]))
+                got["r"].append((score, ave[z]))
+                got["o"].append((overlap(text, references.get(qid, "")), ave[z]))
+                got["t"].append((5.0 * cosines[z], ave[z]))
                 if me and other and z < len(me) and z < len(other):
-                    ph.append((me[z] / scale, other[z] / scale))
-        pooled_r += pr
-        pooled_o += po
-        pooled_h += ph
-        print(f"{a:<10} {len(ys):>9} {len(pr):>7} | {fmt(pearson(pr)):>11} {fmt(rmse(pr), '.2f'):>5} | "
-              f"{fmt(pearson(po)):>9} {fmt(rmse(po), '.2f'):>5} | {fmt(pearson(ph)):>8}")
+                    got["h"].append((me[z] / scale, other[z] / scale))
+        for k in pooled:
+            pooled[k] += got[k]
+        print(f"{a:<10} {len(ys):>9} {len(got['r']):>7} | " + row_figures(got))
     print("-" * len(head))
     nq = sum(len(ys) for ys in questions.values())
-    print(f"{'all':<10} {nq:>9} {len(pooled_r):>7} | {fmt(pearson(pooled_r)):>11} {fmt(rmse(pooled_r), '.2f'):>5} | "
-          f"{fmt(pearson(pooled_o)):>9} {fmt(rmse(pooled_o), '.2f'):>5} | {fmt(pearson(pooled_h)):>8}")
+    print(f"{'all':<10} {nq:>9} {len(pooled['r']):>7} | " + row_figures(pooled))
+
+
+def row_figures(got):
+    mean_r = mean([a for a, _ in got["r"]])
+    mean_h = mean([e for _, e in got["r"]])
+    return (f"{fmt(pearson(got['r'])):>11} {fmt(rmse(got['r']), '.2f'):>5} {fmt(mean_r, '.2f'):>5} | "
+            f"{fmt(pearson(got['o'])):>9} {fmt(rmse(got['o']), '.2f'):>5} | "
+            f"{fmt(pearson(got['t'])):>8} {fmt(rmse(got['t']), '.2f'):>5} | "
+            f"{fmt(pearson(got['h'])):>8} {fmt(rmse(got['h']), '.2f'):>5} | {fmt(mean_h, '.2f'):>10}")
 
 
 # ------------------------------------------------------------------------------------------
@@ -651,6 +654,7 @@ echo "rubricate accuracy benchmark: $(git -C "$REPO" rev-parse --short HEAD 2>/d
 echo
 
 # --- Powergrading ------------------------------------------------------------------------
+if [ -z "$MOHLER_ONLY" ]; then
 PG="$TMP/powergrading"
 mkdir -p "$PG"
 py pg-convert "$DATA/powergrading-dev" "$PG"
@@ -681,6 +685,7 @@ echo "== Powergrading-1.0: answer groups and a simulated TA =="
 echo
 py pg-ta-report "$DATA/powergrading-dev" "$PG"
 echo
+fi
 
 # --- Mohler 2011 -------------------------------------------------------------------------
 MO="$TMP/mohler"
@@ -688,6 +693,9 @@ mkdir -p "$MO"
 py mohler-convert "$DATA/mohler-2011" "$MO"
 for dir in "$MO"/*/; do
   dir="${dir%/}"
+  # The drafted rubric as is: no hand edits.
+  "$BIN" draft "$dir/key.md" --points 5 -o "$dir/rubric.toml" 2>"$dir/draft.stderr" \
+    || { echo "error: rubricate draft failed for $dir/key.md" >&2; cat "$dir/draft.stderr" >&2; exit 2; }
   grade "$dir/rubric.toml" "$dir/submissions" "$dir/out"
 done
 echo "== Mohler et al. 2011, data structures course =="

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use cli::author::{AgreeArgs, ExplainArgs, LintArgs, PatternsArgs, SuggestArgs, SynonymsArgs, TestArgs};
+use cli::author::{
+    AgreeArgs, DraftArgs, ExplainArgs, LintArgs, PatternsArgs, SuggestArgs, SynonymsArgs, TestArgs,
+};
 use cli::grade::GradeArgs;
 use cli::student::{CheckArgs, ExportArgs};
 
@@ -27,6 +29,9 @@ struct Cli {
 enum Command {
     /// Grade every submission in a folder and write grades.csv, grades.json and feedback/.
     Grade(GradeArgs),
+    /// Draft a rubric from an answer key: each reference answer's key terms as the ideas of a
+    /// coverage concept, with comments marking what was drafted.
+    Draft(DraftArgs),
     /// Check rubrics: every error and warning, with the offending line.
     Lint(LintArgs),
     /// Grade a rubric's worked examples and compare with the scores they expect.
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
     let parsed = Cli::parse();
     let code = match parsed.command {
         Command::Grade(args) => cli::grade::grade(args),
+        Command::Draft(args) => cli::author::draft(args),
         Command::Lint(args) => cli::author::lint(args),
         Command::Suggest(args) => cli::author::suggest(args),
         Command::Test(args) => cli::author::test_examples(args),

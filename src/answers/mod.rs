@@ -1,11 +1,13 @@
 //! Stage 3 of the data path: split a student's documents into one answer per rubric question,
 //! by the labels the student wrote (`1c-ii`, `Question 1 (c) (ii)`, a nested `(ii)`, ...).
 
+mod discover;
 mod labels;
 mod path;
 mod recognize;
 mod split;
 
+pub use discover::{label_id, label_lines, LabelLine};
 pub use labels::LabelIndex;
 pub use path::Part;
 

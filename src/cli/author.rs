@@ -1,5 +1,5 @@
-//! Commands for rubric authors: `lint`, `test`, `agree`, `explain`, `patterns`, `suggest` and
-//! `synonyms`.
+//! Commands for rubric authors: `draft`, `lint`, `test`, `agree`, `explain`, `patterns`,
+//! `suggest` and `synonyms`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,6 +8,82 @@ use rubricate::grading::grader::Grader;
 use rubricate::rubric::{self, RubricError};
 
 use super::{error_chain, exit, fail, load_rubric, plural, rubric_failure, RubricUse};
+
+#[derive(clap::Args)]
+pub struct DraftArgs {
+    /// The answer key: Markdown or text, one label per question (`## 1 (5 points)`, `Q2:`),
+    /// with an optional `Question:` line and the reference answer (`Answer:` or the text).
+    #[arg(value_name = "KEY")]
+    key: PathBuf,
+    /// Write the rubric here (default: print it).
+    #[arg(short, long, value_name = "RUBRIC")]
+    output: Option<PathBuf>,
+    /// Points for each question whose label line gives none.
+    #[arg(long, value_name = "N")]
+    points: Option<f64>,
+    /// Replace the output file if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
+}
+
+/// `rubricate draft`: a first rubric from an answer key, printed or written atomically.
+pub fn draft(args: DraftArgs) -> u8 {
+    use rubricate::authoring::draft::{draft, read_key, DraftOptions};
+    let points = match args.points {
+        Some(p) if !(p.is_finite() && p > 0.0 && p <= 10_000.0) => {
+            return fail(&format!(
+                "--points must be a number of points above 0 and at most 10000, not {p}"
+            ))
+        }
+        p => p.map(rubricate::ids::Points::from_f64),
+    };
+    let drafted = match read_key(&args.key).and_then(|key| draft(&key, DraftOptions { points })) {
+        Ok(d) => d,
+        Err(e) => return fail(&error_chain(&e)),
+    };
+    let toml = drafted.to_toml();
+    let Some(output) = args.output else {
+        let _ = std::io::stdout().lock().write_all(toml.as_bytes());
+        return exit::OK;
+    };
+    match write_atomically(&output, &toml, args.force) {
+        Ok(()) => {
+            eprintln!(
+                "drafted {} question{} into {}; next: rubricate lint {}",
+                drafted.questions.len(),
+                plural(drafted.questions.len()),
+                output.display(),
+                output.display()
+            );
+            exit::OK
+        }
+        Err(message) => fail(&message),
+    }
+}
+
+/// Write `text` to `path` through a temporary file in the same folder, renamed into place, so
+/// the file is never seen half-written; an existing file is kept unless `force`.
+fn write_atomically(path: &std::path::Path, text: &str, force: bool) -> Result<(), String> {
+    if path.exists() && !force {
+        return Err(format!("`{}` exists; pass --force to replace it", path.display()));
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .map_err(|e| format!("cannot write in `{}`: {e}", folder.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let persisted = if force {
+        file.persist(path).map(|_| ())
+    } else {
+        // Refuses a file created meanwhile, too.
+        file.persist_noclobber(path).map(|_| ())
+    };
+    persisted.map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))
+}
 
 #[derive(clap::Args)]
 pub struct LintArgs {

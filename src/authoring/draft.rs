@@ -1,0 +1,1129 @@
+//! `rubricate draft`: a first rubric from an answer key. The key is read with the same label
+//! forms as submissions ([`crate::answers`]); each question's reference answer is cut into
+//! parts (`N pt:` items, or the whole answer), each part into clauses, each clause into key
+//! terms (content words that the prompt does not already give), and each term becomes an
+//! *idea* that an answer covers by using the term, one of its word forms or a synonym. A part
+//! is a coverage concept of its ideas, credited by thresholds, beside a concept `any` that
+//! earns the first idea's share ([`credit`]); the drafted TOML says, in comments, where each
+//! idea came from, so a TA can edit it.
+//!
+//! The drafting is deliberately mechanical: it never looks at students' answers, only at the
+//! key, so the same key always gives the same rubric.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use thiserror::Error;
+
+use crate::answers::label_lines;
+use crate::ids::Points;
+use crate::matching::cues::is_negator;
+use crate::matching::text::AnalyzedText;
+use crate::submission::SourceLine;
+
+/// Why a key could not be drafted from; each names the file (and line, where there is one).
+#[derive(Debug, Error)]
+pub enum DraftError {
+    #[error("cannot read answer key `{path}`: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path}: no question labels found (such as `## 1`, `1a)`, `Q2:` or `Question 3`)")]
+    NoLabels { path: String },
+    #[error("{path}:{line}: question `{id}` has no reference answer under its label")]
+    NoAnswer { path: String, line: usize, id: String },
+    #[error(
+        "{path}:{line}: question `{id}` has no points: write them on its label line \
+         (`## {id} (5 points)`) or give `--points`"
+    )]
+    NoPoints { path: String, line: usize, id: String },
+}
+
+/// One question of an answer key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyQuestion {
+    pub id: String,
+    /// The line of its label.
+    pub line: usize,
+    /// Points written on the label line (`## 3 (5 points)`, `3. [2 pts]`).
+    pub points: Option<Points>,
+    /// `(N pts each)` on a heading above it that is not itself a label.
+    pub heading_points: Option<Points>,
+    /// The question's text, from a `Question:` line or a heading label's own text.
+    pub prompt: Option<String>,
+    /// The reference answer, in parts: text under `N pt:` items keeps those points.
+    pub parts: Vec<KeyPart>,
+    /// Lines that describe grading rather than answer it (`Misconception: ...`, `Partial:`),
+    /// kept as comments for the TA.
+    pub notes: Vec<String>,
+}
+
+/// A piece of a reference answer, with the points the key gives it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPart {
+    pub points: Option<Points>,
+    pub text: String,
+}
+
+/// An answer key split into questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerKey {
+    /// The key's path as given (for messages and the drafted rubric's comments).
+    pub path: String,
+    pub questions: Vec<KeyQuestion>,
+}
+
+/// Read and split an answer key.
+pub fn read_key(path: &Path) -> Result<AnswerKey, DraftError> {
+    let bytes = std::fs::read(path).map_err(|source| DraftError::Unreadable {
+        path: path.display().to_string(),
+        source,
+    })?;
+    parse_key(path, &crate::submission::decode(&bytes).text)
+}
+
+/// Split an answer key's text into questions (see the module's documentation).
+pub fn parse_key(path: &Path, text: &str) -> Result<AnswerKey, DraftError> {
+    let shown = path.display().to_string();
+    let lines: Vec<SourceLine> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| SourceLine::new(i + 1, l))
+        .collect();
+    let labels = label_lines(&lines);
+    if labels.is_empty() {
+        return Err(DraftError::NoLabels { path: shown });
+    }
+    let each = heading_points_by_line(&lines, &labels);
+    let mut questions: Vec<KeyQuestion> = Vec::new();
+    for (k, label) in labels.iter().enumerate() {
+        // A question's text runs from its label to the next label or Markdown heading.
+        let next = labels.get(k + 1).map_or(lines.len() + 1, |l| l.line);
+        let mut text = label.text.clone();
+        for line in &lines[label.line..next - 1] {
+            if line.text.trim_start().starts_with('#') {
+                break;
+            }
+            text.push('\n');
+            text.push_str(&line.text);
+        }
+        let heading_label = lines[label.line - 1].text.trim_start().starts_with('#');
+        let mut question = read_question(&label.id, label.line, &text, heading_label);
+        question.heading_points = each.get(&label.line).copied().flatten();
+        if question.parts.is_empty() {
+            return Err(DraftError::NoAnswer {
+                path: shown,
+                line: label.line,
+                id: label.id.clone(),
+            });
+        }
+        // A question labelled twice: the later text is its answer, as for a submission.
+        questions.retain(|q| q.id != question.id);
+        questions.push(question);
+    }
+    if questions.is_empty() {
+        return Err(DraftError::NoLabels { path: shown });
+    }
+    Ok(AnswerKey {
+        path: shown,
+        questions,
+    })
+}
+
+/// For each label line, the `(N pts each)` of the last heading above it that is not a label
+/// (a heading `## 1c-i, 1c-ii (1 pt each)` shares its points with the labels under it).
+fn heading_points_by_line(
+    lines: &[SourceLine],
+    labels: &[crate::answers::LabelLine],
+) -> std::collections::BTreeMap<usize, Option<Points>> {
+    let label_at: BTreeSet<usize> = labels.iter().map(|l| l.line).collect();
+    let mut current = None;
+    let mut out = std::collections::BTreeMap::new();
+    for line in lines {
+        if label_at.contains(&line.number) {
+            out.insert(line.number, current);
+        } else if line.text.trim_start().starts_with('#') {
+            current = points_in(&line.text)
+                .filter(|(_, each, _)| *each)
+                .map(|(p, _, _)| p);
+        }
+    }
+    out
+}
+
+/// Points written in brackets on a line: `(5 points)`, `[2 pts]`, `(3 pts, 1 per model)`,
+/// `(1 pt each)`; the points, whether they are "each", and the line without them.
+fn points_in(line: &str) -> Option<(Points, bool, String)> {
+    let bytes = line.as_bytes();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        let mut from = 0;
+        while let Some(start) = line[from..].find(open).map(|i| i + from) {
+            let Some(end) = line[start..].find(close).map(|i| i + start) else {
+                break;
+            };
+            let inside = line[start + 1..end].trim();
+            if let Some(points) = leading_points(inside) {
+                let each = inside.to_lowercase().contains("each");
+                let mut rest = String::from(line[..start].trim_end());
+                let after = line[end + 1..].trim_start();
+                if !rest.is_empty() && !after.is_empty() {
+                    rest.push(' ');
+                }
+                rest.push_str(after);
+                return Some((points, each, rest));
+            }
+            from = end + 1;
+            if from >= bytes.len() {
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// `5 points`, `2 pts`, `1.5 marks` at the start of a text.
+fn leading_points(text: &str) -> Option<Points> {
+    let number: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let value: f64 = number.parse().ok()?;
+    let word: String = text[number.len()..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    ["pt", "pts", "point", "points", "mark", "marks"]
+        .contains(&word.as_str())
+        .then(|| Points::from_f64(value))
+}
+
+/// `N pt:` / `N pts:` at the start of a list item: the item's points and its text.
+fn item_points(line: &str) -> Option<(Points, &str)> {
+    let colon = line.find(':')?;
+    let head = line[..colon].trim();
+    let points = leading_points(head)?;
+    // Only the points before the colon: `1 pt: the reason`.
+    let number_and_word = head.split_whitespace().count() == 2;
+    number_and_word.then(|| (points, line[colon + 1..].trim()))
+}
+
+/// The line with its list marker and emphasis removed.
+fn plain(line: &str) -> String {
+    let trimmed = line.trim();
+    let trimmed = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .or_else(|| trimmed.strip_prefix("+ "))
+        .unwrap_or(trimmed);
+    trimmed
+        .replace("**", "")
+        .replace("__", "")
+        .replace('`', "")
+        .trim()
+        .to_owned()
+}
+
+/// `Question: ...`, `Answer: ...`: the marker (lower case) and the text after it.
+fn marker(line: &str) -> Option<(&'static str, &str)> {
+    const MARKERS: &[(&str, &str)] = &[
+        ("question", "question"),
+        ("prompt", "question"),
+        ("q", "question"),
+        ("answer", "answer"),
+        ("reference answer", "answer"),
+        ("reference", "answer"),
+        ("model answer", "answer"),
+        ("a", "answer"),
+        ("misconception", "note"),
+        ("misconceptions", "note"),
+        ("partial", "note"),
+        ("note", "note"),
+        ("notes", "note"),
+    ];
+    let colon = line.find(':')?;
+    let head = line[..colon].trim().to_lowercase();
+    MARKERS
+        .iter()
+        .find(|(word, _)| *word == head)
+        .map(|(_, kind)| (*kind, line[colon + 1..].trim()))
+}
+
+/// One question's text (the label line's rest, then the lines under it) read into a prompt,
+/// parts and notes.
+fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQuestion {
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or("");
+    let (points, first) = match points_in(first) {
+        Some((points, _, rest)) => (Some(points), rest),
+        None => (None, first.to_owned()),
+    };
+    let first = plain(&first);
+    let mut question = KeyQuestion {
+        id: id.to_owned(),
+        line,
+        points,
+        heading_points: None,
+        prompt: None,
+        parts: vec![KeyPart {
+            points: None,
+            text: String::new(),
+        }],
+        notes: Vec::new(),
+    };
+    enum Reading {
+        Answer,
+        Prompt,
+        Note,
+    }
+    let mut reading = Reading::Answer;
+    let mut title = None;
+    let push = |question: &mut KeyQuestion, text: &str| {
+        let part = question.parts.last_mut().expect("a part");
+        if !part.text.is_empty() {
+            part.text.push(' ');
+        }
+        part.text.push_str(text);
+    };
+    let all: Vec<String> = std::iter::once(first).chain(lines.map(plain)).collect();
+    for (i, text) in all.iter().enumerate() {
+        // A blank line ends a `Question:` or note paragraph.
+        if text.is_empty() {
+            reading = Reading::Answer;
+            continue;
+        }
+        if let Some((kind, rest)) = marker(text) {
+            match kind {
+                "question" => {
+                    question.prompt = Some(rest.to_owned());
+                    reading = Reading::Prompt;
+                }
+                "answer" => {
+                    reading = Reading::Answer;
+                    push(&mut question, rest);
+                }
+                _ => {
+                    question.notes.push(text.clone());
+                    reading = Reading::Note;
+                }
+            }
+            continue;
+        }
+        if let Some((points, rest)) = item_points(text) {
+            question.parts.push(KeyPart {
+                points: Some(points),
+                text: rest.to_owned(),
+            });
+            reading = Reading::Answer;
+            continue;
+        }
+        match reading {
+            Reading::Prompt => {
+                let prompt = question.prompt.get_or_insert_with(String::new);
+                prompt.push(' ');
+                prompt.push_str(text);
+            }
+            Reading::Note => {
+                if let Some(note) = question.notes.last_mut() {
+                    note.push(' ');
+                    note.push_str(text);
+                }
+            }
+            // A heading label's own text is the question's title, not its answer.
+            Reading::Answer if i == 0 && heading_label => title = Some(text.clone()),
+            Reading::Answer => push(&mut question, text),
+        }
+    }
+    if question.prompt.is_none() {
+        question.prompt = title;
+    }
+    question.parts.retain(|p| !p.text.trim().is_empty());
+    for part in &mut question.parts {
+        part.text = part.text.trim().to_owned();
+    }
+    question
+}
+
+// ------------------------------------------------------------------------------------------
+// Drafting
+
+/// How a draft is made.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftOptions {
+    /// Points for a question whose label line gives none.
+    pub points: Option<Points>,
+}
+
+/// The share of a part's ideas that earns all of its points. A reference answer states more
+/// than a full-marks answer needs (graders give full marks to answers that make its main
+/// points), so covering some of it is enough; less earns in proportion.
+pub const FULL_COVERAGE: f64 = 0.4;
+
+/// The share of a part's points that its first covered idea earns: an answer that makes one of
+/// the reference's points is on the way, and graders credit it well above nothing.
+pub const FIRST_IDEA: f64 = 0.4;
+
+/// What covering `k` of a part's `n` ideas earns of its `points`: nothing for none,
+/// [`FIRST_IDEA`] of the points for the first, then in proportion up to all of them at
+/// [`FULL_COVERAGE`] of the ideas. In whole points when the part's points are whole (as human
+/// grades are), else to the hundredth.
+pub fn credit(points: Points, k: usize, n: usize) -> Points {
+    if k == 0 || n == 0 {
+        return Points::ZERO;
+    }
+    let needed = (n as f64 * FULL_COVERAGE).ceil().max(1.0);
+    let share = (FIRST_IDEA + (1.0 - FIRST_IDEA) * (k as f64 / needed)).min(1.0);
+    rounded(points, points.as_f64() * share)
+}
+
+/// `value` points rounded as a part worth `points` is graded: to whole points when its points
+/// are whole, else to the hundredth.
+fn rounded(points: Points, value: f64) -> Points {
+    if points.hundredths() % 100 == 0 {
+        Points::whole((value + 0.5).floor() as i64)
+    } else {
+        Points::from_f64(value)
+    }
+}
+
+/// The first idea's share of a part (see [`credit`]), earned by the `any` concept.
+fn first_share(points: Points) -> Points {
+    rounded(points, points.as_f64() * FIRST_IDEA)
+}
+
+/// A drafted rubric, before it is written as TOML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRubric {
+    pub key: String,
+    pub assignment: String,
+    pub questions: Vec<DraftQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftQuestion {
+    pub id: String,
+    pub points: Points,
+    pub prompt: Option<String>,
+    pub parts: Vec<DraftPart>,
+    /// The prompt's own key terms, for a question answered in free text (one part): naming
+    /// the question's subject in the answer's own words opens the first idea's share.
+    pub subject: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// One part of a question: the ideas of one `N pt:` item (or of the whole answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftPart {
+    pub points: Points,
+    /// The reference text the ideas come from.
+    pub text: String,
+    pub ideas: Vec<Idea>,
+}
+
+/// One key term of the reference, which an answer covers by asserting it (or, for a term the
+/// reference denies, by denying it too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Idea {
+    pub id: String,
+    /// The clause of the reference it was taken from.
+    pub clause: String,
+    /// Phrases that cover the idea when asserted.
+    pub matches: Vec<String>,
+    /// Phrases that cover the idea when denied (the reference denies it).
+    pub negated: Vec<String>,
+}
+
+/// Draft a rubric from a key.
+pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, DraftError> {
+    let mut questions = Vec::new();
+    for q in &key.questions {
+        let stated: Option<Points> = q
+            .parts
+            .iter()
+            .map(|p| p.points)
+            .try_fold(Points::ZERO, |sum, p| p.map(|p| sum + p))
+            .filter(|sum| !sum.is_zero());
+        let points = q
+            .points
+            .or(q.heading_points)
+            .or(options.points)
+            .or(stated)
+            .ok_or_else(|| DraftError::NoPoints {
+                path: key.path.clone(),
+                line: q.line,
+                id: q.id.clone(),
+            })?;
+        questions.push(draft_question(q, points));
+    }
+    Ok(DraftRubric {
+        key: key.path.clone(),
+        assignment: assignment_id(&key.path),
+        questions,
+    })
+}
+
+fn assignment_id(path: &str) -> String {
+    let stem = Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem.strip_suffix("-key").unwrap_or(&stem);
+    let id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "assignment".to_owned()
+    } else {
+        id
+    }
+}
+
+fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
+    let prompt = PromptWords::of(q.prompt.as_deref().unwrap_or(""));
+    let given: Points = q.parts.iter().filter_map(|p| p.points).sum();
+    let unpointed = q.parts.iter().filter(|p| p.points.is_none()).count();
+    // Text without points of its own shares what the items leave, or all when none have any.
+    let rest = if given >= points {
+        Points::ZERO
+    } else {
+        points - given
+    };
+    let mut seen = BTreeSet::new();
+    let mut parts = Vec::new();
+    for part in &q.parts {
+        let part_points = match part.points {
+            Some(p) => p,
+            None if unpointed > 0 => Points::from_f64(rest.as_f64() / unpointed as f64),
+            None => Points::ZERO,
+        };
+        if part_points.is_zero() {
+            continue;
+        }
+        let ideas = ideas_of(&part.text, &prompt, &mut seen);
+        parts.push(DraftPart {
+            points: part_points,
+            text: part.text.clone(),
+            ideas,
+        });
+    }
+    // A part whose every word the prompt already gives keeps its words: the answer must at
+    // least say them.
+    for part in &mut parts {
+        if part.ideas.is_empty() {
+            part.ideas = ideas_of(&part.text, &PromptWords::default(), &mut BTreeSet::new());
+        }
+    }
+    parts.retain(|p| !p.ideas.is_empty());
+    share_out(&mut parts, points);
+    // Items with points of their own say exactly what earns them: no subject credit there.
+    let subject = match (&q.prompt, parts.as_slice()) {
+        (Some(prompt), [part]) if q.parts.iter().all(|p| p.points.is_none()) => {
+            let mut taken: BTreeSet<String> = BTreeSet::new();
+            for idea in &part.ideas {
+                for phrase in idea.matches.iter().chain(&idea.negated) {
+                    taken.extend(AnalyzedText::new(phrase).tokens.iter().map(|t| t.stem.clone()));
+                }
+            }
+            ideas_of(prompt, &PromptWords::default(), &mut taken)
+                .into_iter()
+                .flat_map(|idea| idea.matches)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    DraftQuestion {
+        id: q.id.clone(),
+        points,
+        prompt: q.prompt.clone(),
+        parts,
+        subject,
+        notes: q.notes.clone(),
+    }
+}
+
+/// Give the parts the question's points when some were lost with a part that has no key term
+/// (a bare "No."): in proportion to what each part has, the last taking the rounding.
+fn share_out(parts: &mut [DraftPart], points: Points) {
+    let have: Points = parts.iter().map(|p| p.points).sum();
+    if parts.is_empty() || have >= points || have.is_zero() {
+        return;
+    }
+    let mut given = Points::ZERO;
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter_mut().enumerate() {
+        part.points = if i == last {
+            points - given
+        } else {
+            Points::from_f64(part.points.as_f64() * points.as_f64() / have.as_f64())
+        };
+        given += part.points;
+    }
+}
+
+/// The words of a question's prompt, which an answer's idea must not be: an answer that
+/// repeats the question has not answered it.
+#[derive(Debug, Default)]
+struct PromptWords {
+    stems: BTreeSet<String>,
+    words: Vec<String>,
+}
+
+impl PromptWords {
+    fn of(prompt: &str) -> PromptWords {
+        let analyzed = AnalyzedText::new(prompt);
+        PromptWords {
+            stems: analyzed.tokens.iter().map(|t| t.stem.clone()).collect(),
+            words: analyzed.tokens.iter().map(|t| t.lower.clone()).collect(),
+        }
+    }
+
+    /// Whether the prompt gives this word: its stem, or the same word misspelt in the key
+    /// (within the misspelling allowance a phrase word of its length has).
+    fn gives(&self, word: &str, stem: &str) -> bool {
+        if self.stems.contains(stem) {
+            return true;
+        }
+        let allowed = crate::matching::pattern::allowed_edits(word.chars().count());
+        allowed > 0
+            && self.words.iter().any(|w| {
+                w.chars().next() == word.chars().next() && strsim::damerau_levenshtein(w, word) <= allowed
+            })
+    }
+}
+
+/// Words that carry no idea of their own in a reference answer: function words, auxiliaries,
+/// and verbs and nouns too general to tell answers apart.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "done", "down", "during", "e.g", "each", "either", "etc", "even", "ever", "every",
+    "for", "from", "further", "get", "gets", "getting", "got", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "i.e", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "let", "like", "made", "make", "makes", "many", "may", "me", "might", "more", "most",
+    "much", "must", "my", "need", "needs", "of", "off", "on", "one", "only", "onto", "or", "other", "others",
+    "our", "out", "over", "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those",
+    "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using",
+    "usually", "very", "via", "was", "way", "we", "well", "were", "what", "when", "where", "whether",
+    "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "would", "yet", "you", "your",
+];
+
+/// Connectives and adverbs, which relate ideas rather than state one.
+const CONNECTIVES: &[&str] = &[
+    "across",
+    "along",
+    "already",
+    "always",
+    "among",
+    "around",
+    "besides",
+    "hence",
+    "often",
+    "since",
+    "still",
+    "therefore",
+    "together",
+    "whenever",
+    "whereas",
+    "wherever",
+    "without",
+    "include",
+    "included",
+    "includes",
+    "including",
+    "take",
+    "takes",
+    "taking",
+];
+
+/// Words an answer key uses about answers, not in them.
+const KEY_WORDS: &[&str] = &[
+    "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples", "reason",
+    "pt", "pts", "point", "points",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word) || CONNECTIVES.contains(&word) || KEY_WORDS.contains(&word)
+}
+
+/// The ideas of a reference text: its key terms, clause by clause, each once (by stem, across
+/// the question), none that the prompt already gives.
+fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Vec<Idea> {
+    let analyzed = AnalyzedText::new(text);
+    let mut ideas = Vec::new();
+    for clause in &analyzed.clauses {
+        let tokens = &analyzed.tokens[clause.clone()];
+        let (start, end) = match (tokens.first(), tokens.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => continue,
+        };
+        let clause_text = analyzed.text[start..end].to_owned();
+        // Terms after a negation word in the clause are what the reference denies: together
+        // they are one idea, covered by denying them ("does not need a fixed size").
+        let mut denied: Option<Vec<String>> = None;
+        for token in tokens {
+            let lower = token.lower.as_str();
+            if is_negator(lower) || lower.ends_with("n't") {
+                denied.get_or_insert_with(Vec::new);
+                continue;
+            }
+            if is_stop_word(lower) || !is_term(lower) {
+                continue;
+            }
+            if prompt.gives(lower, &token.stem) || !seen.insert(token.stem.clone()) {
+                continue;
+            }
+            match denied.as_mut() {
+                Some(words) => words.push(lower.to_owned()),
+                None => ideas.push(Idea {
+                    id: idea_id(lower, &ideas),
+                    clause: clause_text.clone(),
+                    matches: vec![term_pattern(lower)],
+                    negated: Vec::new(),
+                }),
+            }
+        }
+        if let Some(words) = denied.filter(|w| !w.is_empty()) {
+            // Denied in any order: "not a fixed size", "the size is not fixed".
+            let phrase = match words.as_slice() {
+                [one] => term_pattern(one),
+                _ if words.len() <= 8 => format!("[{}]", words.join(" ")),
+                _ => words.join(" "),
+            };
+            ideas.push(Idea {
+                id: idea_id(&words.join("-"), &ideas),
+                clause: clause_text.clone(),
+                matches: Vec::new(),
+                negated: vec![phrase],
+            });
+        }
+    }
+    ideas
+}
+
+/// A word that can be a key term: letters (or digits, as in `phase 5`), two or more of them,
+/// or a code token the tokenizer kept whole (`c++`, `char[]`, `o(n log n)`).
+fn is_term(word: &str) -> bool {
+    if is_code(word) {
+        return true;
+    }
+    let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+    (letters >= 2 || word.chars().all(|c| c.is_ascii_digit()))
+        && word.chars().all(|c| c.is_alphanumeric() || c == '-')
+}
+
+/// A code token: more than one character, some of them neither letters, digits, hyphens nor
+/// apostrophes (the tokenizer keeps only code whole that way).
+fn is_code(word: &str) -> bool {
+    word.chars().count() > 1
+        && word
+            .chars()
+            .any(|c| !(c.is_alphanumeric() || c == '-' || c == '\''))
+}
+
+/// The phrase for one term: the word with its thesaurus synonyms (`{~word}`) when it has any,
+/// else the word itself; either is matched by stem, word forms and misspellings. A five-letter
+/// word without synonyms, whose misspelling allowance would match many other words, is
+/// stem-only (`+word`). A number is matched in digits or words; code (`c++`, `->`) as written.
+fn term_pattern(word: &str) -> String {
+    if let Some(i) = NUMBERS.iter().position(|n| *n == word) {
+        return format!("{i}|={word}");
+    }
+    if let Ok(n) = word.parse::<usize>() {
+        if let Some(name) = NUMBERS.get(n) {
+            return format!("{n}|={name}");
+        }
+    }
+    if is_code(word) {
+        return word.to_owned();
+    }
+    if !crate::matching::thesaurus::synonyms(word).is_empty() {
+        return format!("{{~{word}}}");
+    }
+    if word.chars().count() == 5 {
+        return format!("+{word}");
+    }
+    word.to_owned()
+}
+
+/// Numbers an answer may write in words or digits.
+const NUMBERS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+
+/// A concept or idea id: the term, made unique within its list.
+fn idea_id(word: &str, earlier: &[Idea]) -> String {
+    let base: String = word
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut id = base.clone();
+    let mut n = 2;
+    while earlier.iter().any(|i| i.id == id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+// ------------------------------------------------------------------------------------------
+// The TOML
+
+/// A point value as TOML: an integer when whole.
+fn points_value(points: Points) -> toml_edit::Value {
+    if points.hundredths() % 100 == 0 {
+        toml_edit::Value::from(points.hundredths() / 100)
+    } else {
+        toml_edit::Value::from(points.as_f64())
+    }
+}
+
+/// Comment lines, each `# ...`, for a decor prefix.
+fn comment(lines: &[String], indent: &str) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{indent}# {}\n",
+                l.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .collect()
+}
+
+fn string_array(items: &[String]) -> toml_edit::Array {
+    items.iter().map(String::as_str).collect()
+}
+
+impl DraftRubric {
+    /// The rubric as TOML, with comments marking what was drafted.
+    pub fn to_toml(&self) -> String {
+        use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+        let mut doc = DocumentMut::new();
+        let mut assignment = Table::new();
+        assignment.insert("id", value(self.assignment.as_str()));
+        assignment.insert("title", value(format!("Drafted from {}", file_name(&self.key))));
+        assignment.decor_mut().set_prefix(comment(
+            &[
+                format!("Drafted by `rubricate draft` from {}.", self.key),
+                "Per part of each reference answer: its key terms are the ideas of a coverage"
+                    .to_owned(),
+                format!(
+                    "concept; `any` earns the first idea's {:.0}%, and {:.0}% of the ideas earn the whole part.",
+                    FIRST_IDEA * 100.0,
+                    FULL_COVERAGE * 100.0
+                ),
+                "Every pattern marked `drafted` is a proposal: reword, merge or delete, then run"
+                    .to_owned(),
+                "`rubricate lint` and `rubricate test`.".to_owned(),
+            ],
+            "",
+        ));
+        doc.insert("assignment", Item::Table(assignment));
+
+        let mut questions = ArrayOfTables::new();
+        for q in &self.questions {
+            let mut table = Table::new();
+            table.insert("id", value(q.id.as_str()));
+            table.insert("points", Item::Value(points_value(q.points)));
+            if let Some(prompt) = &q.prompt {
+                table.insert("prompt", value(prompt.as_str()));
+            }
+            let mut head = Vec::new();
+            for note in &q.notes {
+                head.push(format!("key note (not drafted): {note}"));
+            }
+            table.decor_mut().set_prefix(format!("\n{}", comment(&head, "")));
+            let mut concepts = ArrayOfTables::new();
+            for (p, part) in q.parts.iter().enumerate() {
+                concepts.extend(first_idea_concept(q, p, part));
+                concepts.push(coverage_concept(q, p, part));
+            }
+            if !concepts.is_empty() {
+                table.insert("concept", Item::ArrayOfTables(concepts));
+            }
+            questions.push(table);
+        }
+        doc.insert("question", Item::ArrayOfTables(questions));
+        doc.to_string()
+    }
+}
+
+/// A part as a coverage concept: its ideas (and, for a free-text question, the question's
+/// subject as one more idea), credited by thresholds (see [`thresholds`]).
+fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit::Table {
+    use toml_edit::{value, Array, InlineTable, Item, Value};
+    let mut concept = toml_edit::Table::new();
+    let id = if q.parts.len() > 1 {
+        format!("part-{}", p + 1)
+    } else {
+        "ideas".to_owned()
+    };
+    concept.insert("id", value(id));
+    let credit_table = thresholds(part.points, part.ideas.len());
+    let most = credit_table.last().map_or(part.points, |(_, p)| *p);
+    concept.insert("points", Item::Value(points_value(most)));
+    let mut ideas = Array::new();
+    let mut last_clause = None;
+    let push = |ideas: &mut Array, idea: InlineTable, lines: Vec<String>| {
+        let mut v = Value::InlineTable(idea);
+        v.decor_mut()
+            .set_prefix(format!("\n{}    ", comment(&lines, "    ")));
+        ideas.push_formatted(v);
+    };
+    for idea in &part.ideas {
+        let mut table = InlineTable::new();
+        table.insert("id", idea.id.as_str().into());
+        if !idea.matches.is_empty() {
+            table.insert("match", Value::Array(string_array(&idea.matches)));
+        }
+        if !idea.negated.is_empty() {
+            table.insert("negated", Value::Array(string_array(&idea.negated)));
+        }
+        let mut lines = Vec::new();
+        if last_clause.as_ref() != Some(&idea.clause) {
+            lines.push(format!("drafted from the clause: \"{}\"", idea.clause));
+            last_clause = Some(idea.clause.clone());
+        }
+        if !idea.negated.is_empty() {
+            lines.push("the reference denies this: an answer covers it by denying it".to_owned());
+        }
+        push(&mut ideas, table, lines);
+    }
+    ideas.set_trailing("\n  ");
+    ideas.set_trailing_comma(true);
+    concept.insert("ideas", Item::Value(Value::Array(ideas)));
+    let mut credit = InlineTable::new();
+    for (k, points) in credit_table {
+        credit.insert(k.to_string(), points_value(points));
+    }
+    concept.insert("credit", Item::Value(Value::InlineTable(credit)));
+    let mut lines = vec![format!(
+        "drafted: covering {:.0}% of the ideas earns the part with the first idea's share (`credit`)",
+        FULL_COVERAGE * 100.0
+    )];
+    if first_share(part.points).is_zero() {
+        lines.insert(
+            0,
+            format!(
+                "drafted: part worth {} of the points, from the reference: {}",
+                part.points, part.text
+            ),
+        );
+    }
+    concept
+        .decor_mut()
+        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
+    indent_keys(&mut concept);
+    concept
+}
+
+/// The coverage concept's thresholds: for each number of ideas covered, what [`credit`] gives
+/// beyond the first share (which the `any` concept earns), listed where it rises.
+fn thresholds(points: Points, n: usize) -> Vec<(usize, Points)> {
+    let first = first_share(points);
+    let mut out: Vec<(usize, Points)> = Vec::new();
+    for k in 1..=n {
+        let earned = credit(points, k, n) - first;
+        let rises = out
+            .last()
+            .map_or(earned > Points::ZERO, |(_, last)| earned > *last);
+        if rises {
+            out.push((k, earned));
+        }
+    }
+    out
+}
+
+/// The concept that earns the first idea's share of a part: any of its ideas, or (for a
+/// free-text question) the question's subject in the answer's own words.
+fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> Option<toml_edit::Table> {
+    use toml_edit::value;
+    let first = first_share(part.points);
+    if first.is_zero() {
+        return None;
+    }
+    let mut concept = toml_edit::Table::new();
+    let id = if q.parts.len() > 1 {
+        format!("part-{}-any", p + 1)
+    } else {
+        "any".to_owned()
+    };
+    concept.insert("id", value(id));
+    concept.insert("points", toml_edit::Item::Value(points_value(first)));
+    let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
+    let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
+    matches.extend(q.subject.iter().cloned());
+    if !matches.is_empty() {
+        concept.insert("match", value(string_array(&matches)));
+    }
+    if !negated.is_empty() {
+        concept.insert("negated", value(string_array(&negated)));
+    }
+    let mut lines = vec![
+        format!(
+            "drafted: part worth {} of the points, from the reference: {}",
+            part.points, part.text
+        ),
+        format!("drafted: any one of its ideas earns {first} of them; the ideas below add the rest"),
+    ];
+    if !q.subject.is_empty() {
+        lines.push(format!(
+            "drafted: so does the question's subject in the answer's own words ({}); \
+             delete those for a stricter rubric",
+            q.subject.join(", ")
+        ));
+    }
+    concept
+        .decor_mut()
+        .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
+    indent_keys(&mut concept);
+    Some(concept)
+}
+
+/// A concept's keys indented under its header, as the bundled rubrics are written.
+fn indent_keys(table: &mut toml_edit::Table) {
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+    for key in keys {
+        if let Some(mut k) = table.key_mut(&key) {
+            k.leaf_decor_mut().set_prefix("  ");
+        }
+    }
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::text::stem;
+
+    fn key(text: &str) -> AnswerKey {
+        parse_key(Path::new("key.md"), text).unwrap()
+    }
+
+    #[test]
+    fn points_come_from_the_label_line() {
+        let k = key(
+            "## 1 (5 points)\nA stack is last in, first out.\n\n3. [2 pts] A queue is first in, first out.\n",
+        );
+        assert_eq!(k.questions.len(), 2);
+        assert_eq!(k.questions[0].points, Some(Points::whole(5)));
+        assert_eq!(k.questions[1].id, "3");
+        assert_eq!(k.questions[1].points, Some(Points::whole(2)));
+        assert_eq!(k.questions[1].parts[0].text, "A queue is first in, first out.");
+    }
+
+    #[test]
+    fn question_and_answer_lines_are_read() {
+        let k =
+            key("Q1:\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n");
+        let q = &k.questions[0];
+        assert_eq!(q.prompt.as_deref(), Some("What is a variable?"));
+        assert_eq!(q.parts[0].text, "A location in memory that can store a value.");
+    }
+
+    #[test]
+    fn point_items_become_parts_and_notes_are_kept_apart() {
+        let k = key("## 1a (2 pts) Mask at finetuning?\n- 1 pt: **No**: the whole input.\n- 1 pt: masking was only the pretext task.\n- Misconception: keep masking.\n");
+        let q = &k.questions[0];
+        assert_eq!(q.prompt.as_deref(), Some("Mask at finetuning?"));
+        assert_eq!(q.parts.len(), 2);
+        assert_eq!(q.parts[0].points, Some(Points::whole(1)));
+        assert_eq!(q.parts[0].text, "No: the whole input.");
+        assert_eq!(q.notes, ["Misconception: keep masking."]);
+    }
+
+    #[test]
+    fn a_heading_shares_its_points_with_the_labels_under_it() {
+        let k = key("## 1 (2 pts) First\nyes\n## 2, 3 (1 pt each) Pick one\n- 2 (a case): option a\n- 3 (another): option b\n");
+        let ids: Vec<_> = k.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        assert_eq!(k.questions[0].parts[0].text, "yes");
+        assert_eq!(k.questions[1].heading_points, Some(Points::whole(1)));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let e = parse_key(Path::new("k.md"), "no labels here\n").unwrap_err();
+        assert_eq!(e.to_string().split(':').next(), Some("k.md"));
+        let e = parse_key(Path::new("k.md"), "1. a stack\n\n## 2 (3 points)\n").unwrap_err();
+        assert!(e.to_string().starts_with("k.md:3: question `2`"), "{e}");
+        let k = key("1. a stack\n");
+        let e = draft(&k, DraftOptions { points: None }).unwrap_err();
+        assert!(
+            e.to_string().starts_with("key.md:1: question `1` has no points"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ideas_skip_the_prompt_and_transcribe_negations() {
+        let k = key("Q1 (5 points)\nQuestion: What is a linked list?\nAnswer: A list of nodes linked by pointers; it does not need contiguous memory.\n");
+        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let ideas: Vec<_> = d.questions[0].parts[0].ideas.iter().collect();
+        let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["nodes", "pointers", "contiguous-memory"]);
+        assert!(ideas[2].matches.is_empty());
+        assert_eq!(ideas[2].negated, ["[contiguous memory]"]);
+    }
+
+    #[test]
+    fn the_draft_is_a_lint_clean_rubric() {
+        let k = key("## 1 (5 points)\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n\n## 2 (3 points) Why test?\n- 2 pts: to find errors early.\n- 1 pt: tests document the intended behaviour.\n");
+        let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
+        let rubric =
+            crate::rubric::parse(Path::new("draft.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+        let warnings = rubric.warning_diagnostics();
+        assert_eq!(warnings.warnings(), 0, "{}\n{toml}", warnings.render());
+        assert!(toml.contains("# drafted from the clause"), "{toml}");
+    }
+
+    #[test]
+    fn points_of_a_part_without_terms_go_to_the_others() {
+        let k = key("## 2b (2 pts)\n- 1 pt: **No**.\n- 1 pt: the context window cannot hold them.\n");
+        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        assert_eq!(d.questions[0].parts.len(), 1);
+        assert_eq!(d.questions[0].parts[0].points, Points::whole(2));
+    }
+
+    #[test]
+    fn numbers_match_as_digits_or_words_and_misspelt_prompt_words_are_the_prompts() {
+        assert_eq!(term_pattern("c++"), "c++");
+        assert_eq!(term_pattern("array"), "+array");
+        assert_eq!(term_pattern("2"), "2|=two");
+        assert_eq!(term_pattern("three"), "3|=three");
+        let prompt = PromptWords::of("What is in a class definition?");
+        assert!(prompt.gives("defintion", &stem("defintion")));
+        assert!(!prompt.gives("member", &stem("member")));
+    }
+
+    #[test]
+    fn covering_enough_ideas_earns_the_part() {
+        // 5 ideas, 40% of them is 2: the first earns 40% and a half of the rest, two earn all;
+        // whole points for a part worth whole points.
+        assert_eq!(credit(Points::whole(5), 0, 5), Points::ZERO);
+        assert_eq!(credit(Points::whole(5), 1, 5), Points::whole(4));
+        assert_eq!(credit(Points::whole(5), 2, 5), Points::whole(5));
+        assert_eq!(credit(Points::whole(5), 5, 5), Points::whole(5));
+        assert_eq!(credit(Points::from_f64(2.5), 1, 5), Points::from_f64(1.75));
+        // The `any` concept earns the first share; the coverage concept what the others add.
+        assert_eq!(first_share(Points::whole(5)), Points::whole(2));
+        assert_eq!(
+            thresholds(Points::whole(5), 5),
+            [(1, Points::whole(2)), (2, Points::whole(3))]
+        );
+        assert_eq!(first_share(Points::whole(1)), Points::ZERO);
+        assert_eq!(thresholds(Points::whole(1), 3), [(1, Points::whole(1))]);
+    }
+}

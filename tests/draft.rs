@@ -1,0 +1,321 @@
+//! `rubricate draft` end to end: a rubric drafted from the bundled rubric's answer key lints
+//! clean and grades the dev set with a reported agreement; points, prompts and answers are read
+//! from the key's label forms; errors name the key's file and line; `-o` writes atomically and
+//! keeps an existing file unless `--force`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rubricate() -> Command {
+    let mut cmd = Command::cargo_bin("rubricate").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Draft `key` into `rubric`, checking the command succeeds.
+fn draft_into(key: &Path, rubric: &Path, extra: &[&str]) {
+    rubricate()
+        .arg("draft")
+        .arg(key)
+        .arg("-o")
+        .arg(rubric)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn lint_clean(rubric: &Path) {
+    rubricate()
+        .args(["lint", "--deny-warnings"])
+        .arg(rubric)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+/// student → question → score, from a CSV shaped like grades.csv.
+fn scores(path: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let row = headers[1..]
+                .iter()
+                .zip(r.iter().skip(1))
+                .map(|(h, v)| (h.clone(), v.parse::<f64>().unwrap()))
+                .collect();
+            (r[0].to_string(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn a_draft_of_the_bundled_key_lints_clean_and_grades_the_dev_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let rubric = dir.path().join("draft.toml");
+    draft_into(&root().join("docs/finetuning-review-key.md"), &rubric, &[]);
+    lint_clean(&rubric);
+
+    let out = dir.path().join("out");
+    rubricate()
+        .args(["grade", "--quiet", "--submissions", "submissions", "--rubric"])
+        .arg(&rubric)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let expected = scores(&root().join("tests/dev-set/expected.csv"));
+    let got = scores(&out.join("grades.csv"));
+    let (mut exact, mut within_one, mut compared) = (0, 0, 0);
+    let (mut abs_error, mut questions) = (0.0, BTreeMap::new());
+    for (student, want) in &expected {
+        let row = got.get(student).unwrap_or_else(|| panic!("{student} not graded"));
+        for (question, &w) in want.iter().filter(|(q, _)| *q != "total") {
+            let g = row[question];
+            compared += 1;
+            exact += usize::from((g - w).abs() < 1e-9);
+            within_one += usize::from((g - w).abs() <= 1.0 + 1e-9);
+            abs_error += (g - w).abs();
+            *questions.entry(question.clone()).or_insert(0.0) += (g - w).abs();
+        }
+    }
+    let share = |n: usize| 100.0 * n as f64 / compared as f64;
+    eprintln!(
+        "drafted finetuning rubric on the dev set: {compared} scores, exact {exact} ({:.1}%), \
+         within 1 point {within_one} ({:.1}%), mean absolute error {:.2}",
+        share(exact),
+        share(within_one),
+        abs_error / compared as f64
+    );
+    assert_eq!(compared, 12 * 12, "every student and question compared");
+    // A draft is a first version for a TA to edit, not the finished rubric (which agrees on
+    // 95%): it must still land near the human grades on most answers.
+    assert!(
+        share(within_one) >= 75.0,
+        "only {:.1}% within one point",
+        share(within_one)
+    );
+    assert!(abs_error / (compared as f64) < 0.75);
+    assert!(share(exact) >= 25.0, "only {:.1}% exact", share(exact));
+}
+
+#[test]
+fn points_come_from_label_lines_and_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1 (5 points)\nA stack is last in, first out: push and pop act on the top.\n\n\
+         2. [2 pts] A queue is first in, first out.\n\n\
+         Q3: Recursion needs a base case.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &["--points", "3"]);
+    lint_clean(&rubric);
+    let text = fs::read_to_string(&rubric).unwrap();
+    let table: toml::Table = text.parse().unwrap();
+    let points: Vec<(String, i64)> = table["question"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["id"].as_str().unwrap().to_owned(),
+                q["points"].as_integer().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        points,
+        [("1".to_owned(), 5), ("2".to_owned(), 2), ("3".to_owned(), 3)]
+    );
+}
+
+#[test]
+fn question_and_answer_lines_make_the_prompt_and_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    fs::write(
+        &key,
+        "Question 1\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n\n\
+         Question 2\nQuestion: What does a linked list not need?\nAnswer: It does not need contiguous memory.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &["--points", "5"]);
+    lint_clean(&rubric);
+    let table: toml::Table = fs::read_to_string(&rubric).unwrap().parse().unwrap();
+    let questions = table["question"].as_array().unwrap();
+    assert_eq!(questions[0]["prompt"].as_str(), Some("What is a variable?"));
+    let ideas = ideas_of(&questions[0]);
+    let ids: Vec<&str> = ideas.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    // "variable" is the prompt's word: it is not an idea of the answer.
+    assert_eq!(ids, ["location", "memory", "store", "value"]);
+    // The reference denies contiguous memory: an answer covers that by denying it too.
+    let ideas = ideas_of(&questions[1]);
+    let contiguous = ideas
+        .iter()
+        .find(|i| i["id"].as_str() == Some("contiguous-memory"))
+        .expect("a contiguous memory idea");
+    assert!(contiguous.get("match").is_none());
+    assert_eq!(contiguous["negated"][0].as_str(), Some("[contiguous memory]"));
+
+    // Grade two answers with it: the right one earns more than the wrong one.
+    let subs = dir.path().join("subs");
+    fs::create_dir(&subs).unwrap();
+    fs::write(
+        subs.join("good.txt"),
+        "Q1: a named place in memory storing a value\nQ2: nodes need no contiguous memory\n",
+    )
+    .unwrap();
+    fs::write(
+        subs.join("poor.txt"),
+        "Q1: a kind of function\nQ2: contiguous memory\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    rubricate()
+        .args(["grade", "--quiet", "--rubric"])
+        .arg(&rubric)
+        .arg("--submissions")
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let got = scores(&out.join("grades.csv"));
+    assert!(got["good"]["1"] > got["poor"]["1"], "{got:?}");
+    assert!(got["good"]["2"] > got["poor"]["2"], "{got:?}");
+    let json: Value = serde_json::from_str(&fs::read_to_string(out.join("grades.json")).unwrap()).unwrap();
+    assert!(json["students"].as_array().is_some_and(|s| s.len() == 2));
+}
+
+/// A drafted question's ideas: the ideas of its coverage concepts, or its concepts other than
+/// the first idea's share (`any`).
+fn ideas_of(question: &toml::Value) -> Vec<toml::Value> {
+    let mut ideas = Vec::new();
+    for concept in question["concept"].as_array().unwrap() {
+        match concept.get("ideas") {
+            Some(list) => ideas.extend(list.as_array().unwrap().iter().cloned()),
+            None if concept["id"].as_str().is_some_and(|id| !id.ends_with("any")) => {
+                ideas.push(concept.clone())
+            }
+            None => {}
+        }
+    }
+    ideas
+}
+
+#[test]
+fn errors_name_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.md");
+    rubricate()
+        .arg("draft")
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read answer key").and(predicate::str::contains("nope.md")));
+
+    let unlabelled = dir.path().join("prose.md");
+    fs::write(&unlabelled, "A stack is last in, first out.\n").unwrap();
+    rubricate()
+        .arg("draft")
+        .arg(&unlabelled)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("prose.md: no question labels found"));
+
+    let empty = dir.path().join("empty.md");
+    fs::write(
+        &empty,
+        "## 1 (2 points)\nA stack.\n\n## 2 (3 points)\n\n## 3 (1 point)\nA queue.\n",
+    )
+    .unwrap();
+    rubricate()
+        .arg("draft")
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "empty.md:4: question `2` has no reference answer",
+        ));
+
+    let no_points = dir.path().join("nopoints.md");
+    fs::write(&no_points, "## 1\nA stack.\n").unwrap();
+    rubricate()
+        .arg("draft")
+        .arg(&no_points)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "nopoints.md:1: question `1` has no points",
+        ));
+}
+
+#[test]
+fn output_is_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(&key, "## 1 (2 points)\nA stack is last in, first out.\n").unwrap();
+    let rubric = dir.path().join("r.toml");
+    fs::write(&rubric, "# the TA's edits\n").unwrap();
+    rubricate()
+        .arg("draft")
+        .arg(&key)
+        .arg("-o")
+        .arg(&rubric)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists; pass --force"));
+    assert_eq!(fs::read_to_string(&rubric).unwrap(), "# the TA's edits\n");
+    draft_into(&key, &rubric, &["--force"]);
+    lint_clean(&rubric);
+    // Nothing else is left in the folder (no temporary file).
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn a_small_draft_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("stacks-key.md");
+    fs::write(
+        &key,
+        "# Stacks: answer key\n\n## 1 (3 points)\nQuestion: What is a stack?\n\
+         Answer: A list where items are added and removed at the top, last in first out.\n\n\
+         ## 2 (2 pts) Why is a linked stack never full?\n\
+         - 1 pt: nodes are allocated when pushed; it does not need a fixed size.\n\
+         - 1 pt: memory is the only limit.\n\
+         - Misconception: \"it has a capacity\".\n",
+    )
+    .unwrap();
+    let output = rubricate()
+        .current_dir(dir.path())
+        .args(["draft", "stacks-key.md"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    insta::assert_snapshot!("small_draft", text);
+    let printed = dir.path().join("printed.toml");
+    fs::write(&printed, &text).unwrap();
+    lint_clean(&printed);
+}
