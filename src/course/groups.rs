@@ -207,11 +207,11 @@ enum SlotAnswer {
     Long(u64),
 }
 
-impl SlotAnswer {
+impl FixedRecord for SlotAnswer {
     const LEN: usize = 9;
 
-    fn put(self, out: &mut Vec<u8>) {
-        let (tag, value) = match self {
+    fn put(&self, out: &mut Vec<u8>) {
+        let (tag, value) = match *self {
             SlotAnswer::None => (0u8, 0u64),
             SlotAnswer::Short(v) => (1, u64::from(v)),
             SlotAnswer::Long(h) => (2, h),
@@ -335,7 +335,15 @@ impl GroupsBuilder {
     /// Record the answer of the student in `slot` to the question at `question` (its index).
     /// Only its content is kept (a long answer's as a hash), not its text. Slots come in order.
     pub fn add(&mut self, question: usize, slot: usize, content: AnswerContent) -> io::Result<()> {
-        debug_assert!(slot >= self.slot, "slots are added in order");
+        if slot < self.slot {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "answer slots must come in order: slot {slot} after slot {}",
+                    self.slot
+                ),
+            ));
+        }
         self.write_slots_before(slot)?;
         if let Content::Long(hash) = content.0 {
             self.pending[question] = SlotAnswer::Long(hash);
@@ -472,21 +480,13 @@ impl Groups {
     /// Give each of the student's answers (the student in `slot`) its group and the group's
     /// size. A long answer's group is read from its own text (its content's hash).
     pub fn give(&self, slot: usize, student: &mut StudentGrade) -> io::Result<()> {
-        let Some(slots) = &self.slots else {
+        let Some(answers) = self.slot(slot)? else {
             return Ok(());
         };
-        let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
-        {
-            use std::io::{Read, Seek, SeekFrom};
-            let mut file = slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            file.seek(SeekFrom::Start((slot * bytes.len()) as u64))?;
-            file.read_exact(&mut bytes)?;
-        }
-        for (at, question) in self.questions.iter().enumerate() {
+        for (question, answer) in self.questions.iter().zip(answers) {
             let Some(q) = student.questions.iter_mut().find(|q| q.id == question.question) else {
                 continue;
             };
-            let answer = SlotAnswer::take(&bytes[at * SlotAnswer::LEN..]);
             (q.group, q.group_size) = match (&q.answer, question.id_of(answer)) {
                 (Some(_), Some((id, size))) => (Some(id), size),
                 _ => (None, 0),
@@ -501,13 +501,29 @@ impl Groups {
     /// disk.
     #[cfg(test)]
     fn group_of(&self, question: usize, slot: usize) -> Option<(GroupId, u32)> {
+        let answers = self.slot(slot).unwrap()?;
+        self.questions[question].id_of(answers[question])
+    }
+
+    /// What the student in `slot` answered, per question (rubric order); `None` when the
+    /// groups were not formed.
+    fn slot(&self, slot: usize) -> io::Result<Option<Vec<SlotAnswer>>> {
         use std::io::{Read, Seek, SeekFrom};
-        let slots = self.slots.as_ref()?;
+        let Some(slots) = &self.slots else {
+            return Ok(None);
+        };
         let mut bytes = vec![0; self.questions.len() * SlotAnswer::LEN];
-        let mut file = slots.lock().unwrap();
-        file.seek(SeekFrom::Start((slot * bytes.len()) as u64)).unwrap();
-        file.read_exact(&mut bytes).unwrap();
-        self.questions[question].id_of(SlotAnswer::take(&bytes[question * SlotAnswer::LEN..]))
+        {
+            let mut file = slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            file.seek(SeekFrom::Start((slot * bytes.len()) as u64))?;
+            file.read_exact(&mut bytes)?;
+        }
+        Ok(Some(
+            bytes
+                .chunks_exact(SlotAnswer::LEN)
+                .map(SlotAnswer::take)
+                .collect(),
+        ))
     }
 }
 
@@ -548,9 +564,6 @@ pub struct GroupReview {
     /// words or punctuation that earned nothing is no surprise).
     #[serde(default)]
     pub has_content: bool,
-    /// Members counted into `members` so far (some may still be on disk).
-    #[serde(skip)]
-    named: usize,
     /// What the matcher found in the representative answer, to highlight it (concepts with
     /// evidence inside the text kept).
     pub evidence: Vec<ConceptResult>,
@@ -712,6 +725,58 @@ struct GroupCount {
     members: [Offset; NAMED_MEMBERS],
 }
 
+impl GroupCount {
+    fn new(group: u64, question: usize) -> GroupCount {
+        GroupCount {
+            group,
+            question: question as u16,
+            has_content: false,
+            named: 0,
+            size: 0,
+            doubtful: 0,
+            confidence_sum: 0.0,
+            priority: 0.0,
+            scores: Vec::new(),
+            concepts: Vec::new(),
+            members: [Offset::default(); NAMED_MEMBERS],
+        }
+    }
+
+    /// Count the student's answer `q` in; returns the member record to keep while the group
+    /// names fewer than [`NAMED_MEMBERS`] (with the matcher's evidence, for the first).
+    fn count(
+        &mut self,
+        names: &mut Names,
+        student: &StudentGrade,
+        q: &QuestionGrade,
+    ) -> Option<MemberRecord> {
+        self.size += 1;
+        match self.scores.iter_mut().find(|(s, _)| *s == q.score) {
+            Some((_, n)) => *n += 1,
+            None => self.scores.push((q.score, 1)),
+        }
+        for c in &q.concepts {
+            if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
+                let c = names.concept(self.question as usize, &c.id);
+                match self.concepts.iter_mut().find(|(id, _)| *id == c) {
+                    Some((_, n)) => *n += 1,
+                    None => self.concepts.push((c, 1)),
+                }
+            }
+        }
+        self.doubtful += u32::from(q.flags.iter().any(is_doubtful));
+        self.confidence_sum += q.confidence;
+        ((self.named as usize) < NAMED_MEMBERS).then(|| {
+            let record = member_record(student, q, self.named == 0);
+            if self.named == 0 {
+                self.has_content = !content_words(&record.member.text).is_empty();
+            }
+            self.named += 1;
+            record
+        })
+    }
+}
+
 /// The names behind a [`GroupCount`]'s numbers: question ids and maxima (rubric order) and,
 /// per question, its concepts' ids as first seen.
 #[derive(Debug)]
@@ -744,7 +809,6 @@ impl Names {
             scores: count.scores.iter().map(|&(s, n)| (s, n as usize)).collect(),
             members: Vec::new(),
             has_content: count.has_content,
-            named: 0,
             evidence: Vec::new(),
             concepts: count
                 .concepts
@@ -801,27 +865,15 @@ impl GroupTally {
             let Some(at) = self.names.questions.iter().position(|(id, _)| id == &q.id) else {
                 continue;
             };
+            let number = u64::from_str_radix(group.as_str(), 16).map_err(io::Error::other)?;
             if q.group_size == 1 {
-                let mut review = GroupReview {
-                    question: q.id.clone(),
-                    group: group.clone(),
-                    max: self.names.questions[at].1,
-                    size: 0,
-                    scores: BTreeMap::new(),
-                    members: Vec::new(),
-                    has_content: false,
-                    named: 0,
-                    evidence: Vec::new(),
-                    concepts: Vec::new(),
-                    confidence: 0.0,
-                    doubtful: 0,
-                    priority: 0.0,
-                    reasons: Vec::new(),
-                };
-                if let Some(record) = review.count(student, q) {
+                // Complete when seen: its review row goes to disk, its sort key to the sorter.
+                let mut count = GroupCount::new(number, at);
+                let record = count.count(&mut self.names, student, q);
+                let mut review = self.names.review(&count);
+                if let Some(record) = record {
                     review.name(record);
                 }
-                review.settle(q.confidence);
                 let key = SingleKey {
                     priority: review.priority,
                     question: at as u16,
@@ -834,51 +886,14 @@ impl GroupTally {
                 self.single_counts[at] += 1;
                 continue;
             }
-            let number = u64::from_str_radix(group.as_str(), 16).map_err(io::Error::other)?;
             let next = self.counts.len() as u32;
             let row = *self.index.entry((at as u16, number)).or_insert(next);
             if row == next {
-                self.counts.push(GroupCount {
-                    group: number,
-                    question: at as u16,
-                    has_content: false,
-                    named: 0,
-                    size: 0,
-                    doubtful: 0,
-                    confidence_sum: 0.0,
-                    priority: 0.0,
-                    scores: Vec::new(),
-                    concepts: Vec::new(),
-                    members: [Offset::default(); NAMED_MEMBERS],
-                });
+                self.counts.push(GroupCount::new(number, at));
             }
-            let credited: Vec<u16> = q
-                .concepts
-                .iter()
-                .filter(|c| matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero())
-                .map(|c| self.names.concept(at, &c.id))
-                .collect();
             let count = &mut self.counts[row as usize];
-            count.size += 1;
-            match count.scores.iter_mut().find(|(s, _)| *s == q.score) {
-                Some((_, n)) => *n += 1,
-                None => count.scores.push((q.score, 1)),
-            }
-            for c in credited {
-                match count.concepts.iter_mut().find(|(id, _)| *id == c) {
-                    Some((_, n)) => *n += 1,
-                    None => count.concepts.push((c, 1)),
-                }
-            }
-            count.doubtful += u32::from(q.flags.iter().any(is_doubtful));
-            count.confidence_sum += q.confidence;
-            if (count.named as usize) < NAMED_MEMBERS {
-                let record = member_record(student, q, count.named == 0);
-                if count.named == 0 {
-                    count.has_content = !content_words(&record.member.text).is_empty();
-                }
-                count.members[count.named as usize] = self.members.push(&record)?;
-                count.named += 1;
+            if let Some(record) = count.count(&mut self.names, student, q) {
+                count.members[count.named as usize - 1] = self.members.push(&record)?;
             }
         }
         Ok(())
@@ -1020,32 +1035,7 @@ fn member_record(student: &StudentGrade, q: &QuestionGrade, first: bool) -> Memb
 }
 
 impl GroupReview {
-    /// Count one answer in; returns the member to name, while the group names fewer than
-    /// [`NAMED_MEMBERS`] (with the matcher's evidence, for the first).
-    fn count(&mut self, student: &StudentGrade, q: &QuestionGrade) -> Option<MemberRecord> {
-        self.size += 1;
-        *self.scores.entry(q.score).or_default() += 1;
-        let named = (self.named < NAMED_MEMBERS).then(|| {
-            self.named += 1;
-            let record = member_record(student, q, self.named == 1);
-            if self.named == 1 {
-                self.has_content = !content_words(&record.member.text).is_empty();
-            }
-            record
-        });
-        for c in &q.concepts {
-            if matches!(c.outcome, Outcome::Hit | Outcome::Partial) && !c.max.is_zero() {
-                match self.concepts.iter_mut().find(|(id, _)| id == &c.id) {
-                    Some((_, n)) => *n += 1,
-                    None => self.concepts.push((c.id.clone(), 1)),
-                }
-            }
-        }
-        self.doubtful += usize::from(q.flags.iter().any(is_doubtful));
-        named
-    }
-
-    /// Name a member counted by [`GroupReview::count`].
+    /// Name a member counted by [`GroupCount::count`].
     fn name(&mut self, record: MemberRecord) {
         if let Some(evidence) = record.evidence {
             self.evidence = evidence;
@@ -1483,6 +1473,14 @@ mod tests {
         // Kept as a hash, counted all the same.
         assert_eq!(groups.group_of(0, 0).unwrap().1, 2);
         assert_eq!(groups.group_of(0, 2).unwrap().1, 1);
+    }
+
+    #[test]
+    fn answer_slots_out_of_order_are_an_error() {
+        let mut builder = GroupsBuilder::new([(QuestionId("q".into()), BTreeSet::new())], 3).unwrap();
+        builder.add(0, 2, GroupsBuilder::content("speech")).unwrap();
+        let err = builder.add(0, 1, GroupsBuilder::content("press")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     }
 
     #[test]
