@@ -560,8 +560,9 @@ pub struct GroupReview {
     /// Its first few members, in id order, with their answers (cut to a few hundred
     /// characters); the first is the group's representative.
     pub members: Vec<GroupMember>,
-    /// Whether the representative answer has a content word (an answer of only function
-    /// words or punctuation that earned nothing is no surprise).
+    /// Whether the representative answer earned nothing yet has a content word (an answer of
+    /// only function words or punctuation that earned nothing is no surprise); `false` when it
+    /// earned something, as only groups whose answers all earned nothing ask.
     #[serde(default)]
     pub has_content: bool,
     /// What the matcher found in the representative answer, to highlight it (concepts with
@@ -768,7 +769,10 @@ impl GroupCount {
         self.confidence_sum += q.confidence;
         ((self.named as usize) < NAMED_MEMBERS).then(|| {
             let record = member_record(student, q, self.named == 0);
-            if self.named == 0 {
+            // Only a group whose answers all earned nothing asks whether its representative
+            // has content, so the words are looked at only when it earned nothing (taking them
+            // for every group of one answer cost a few percent of a run).
+            if self.named == 0 && q.score.is_zero() {
                 self.has_content = !content_words(&record.member.text).is_empty();
             }
             self.named += 1;
