@@ -117,8 +117,8 @@ fn points_come_from_label_lines_and_the_option() {
     fs::write(
         &key,
         "## 1 (5 points)\nA stack is last in, first out: push and pop act on the top.\n\n\
-         2. [2 pts] A queue is first in, first out.\n\n\
-         Q3: Recursion needs a base case.\n",
+         ## 2 [2 pts]\nA queue is first in, first out.\n\n\
+         ## 3\nRecursion needs a base case.\n",
     )
     .unwrap();
     let rubric = dir.path().join("r.toml");
