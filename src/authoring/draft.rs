@@ -1192,6 +1192,19 @@ mod tests {
         assert!(patterns.contains(&"=char*"), "{patterns:?}");
         assert!(patterns.contains(&"i++"), "{patterns:?}");
         assert!(patterns.iter().any(|p| p.starts_with("o(n")), "{patterns:?}");
+        // Each code term matches itself as written, not a word that merely starts like it.
+        let found = |phrase: &str, answer: &str| {
+            let p = pattern::Phrase::parse(phrase, &Default::default()).unwrap();
+            let t = AnalyzedText::new(answer);
+            !pattern::find_phrase(&p, &t, &[0..t.tokens.len()]).is_empty()
+        };
+        let char_pointer = term_pattern("char*");
+        assert!(found(&char_pointer, "a char* points at text"));
+        assert!(!found(&char_pointer, "a character array"));
+        assert!(!found(&term_pattern("i++"), "i+ once"));
+        let big_o = patterns.iter().find(|p| p.starts_with("o(n")).unwrap();
+        assert!(found(big_o, "it sorts in O(n log n) time"));
+        assert!(!found(big_o, "it sorts in O(n^2) time"));
     }
 
     #[test]

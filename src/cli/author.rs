@@ -18,7 +18,8 @@ pub struct DraftArgs {
     /// Write the rubric here (default: print it).
     #[arg(short, long, value_name = "RUBRIC")]
     output: Option<PathBuf>,
-    /// Points for each question whose label line gives none.
+    /// Points for each question whose label line and heading (`(N pts each)`) give none;
+    /// without it, such a question is worth its `N pt:` items added up.
     #[arg(long, value_name = "N")]
     points: Option<f64>,
     /// Replace the output file if it exists.
