@@ -338,7 +338,10 @@ fn a_failed_write_to_standard_output_is_an_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cannot write the rubric to standard output"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the rubric to standard output"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]

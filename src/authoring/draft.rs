@@ -40,7 +40,12 @@ pub enum DraftError {
         "{path}:{line}: question `{id}` is labelled again (first on line {first}); \
          a key labels each question once"
     )]
-    RepeatedLabel { path: String, line: usize, first: usize, id: String },
+    RepeatedLabel {
+        path: String,
+        line: usize,
+        first: usize,
+        id: String,
+    },
 }
 
 /// One question of an answer key.
@@ -1188,7 +1193,10 @@ mod tests {
         let ideas = &d.questions[0].parts[0].ideas;
         let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
         assert!(ids.contains(&"object"), "{ids:?}");
-        let patterns: Vec<_> = ideas.iter().flat_map(|i| i.matches.iter().map(String::as_str)).collect();
+        let patterns: Vec<_> = ideas
+            .iter()
+            .flat_map(|i| i.matches.iter().map(String::as_str))
+            .collect();
         assert!(patterns.contains(&"=char*"), "{patterns:?}");
         assert!(patterns.contains(&"i++"), "{patterns:?}");
         assert!(patterns.iter().any(|p| p.starts_with("o(n")), "{patterns:?}");
@@ -1196,7 +1204,7 @@ mod tests {
         let found = |phrase: &str, answer: &str| {
             let p = pattern::Phrase::parse(phrase, &Default::default()).unwrap();
             let t = AnalyzedText::new(answer);
-            !pattern::find_phrase(&p, &t, &[0..t.tokens.len()]).is_empty()
+            !pattern::find_phrase(&p, &t, std::slice::from_ref(&(0..t.tokens.len()))).is_empty()
         };
         let char_pointer = term_pattern("char*");
         assert!(found(&char_pointer, "a char* points at text"));

@@ -73,7 +73,8 @@ fn write_atomically(path: &std::path::Path, text: &str, force: bool) -> Result<(
         return Err(format!("`{}` exists; pass --force to replace it", path.display()));
     }
     let staged = rubricate::report::stage(path, |out| {
-        out.write_all(text.as_bytes()).map_err(rubricate::report::ReportError::Io)
+        out.write_all(text.as_bytes())
+            .map_err(rubricate::report::ReportError::Io)
     });
     let written = staged.and_then(|staged| {
         if force {

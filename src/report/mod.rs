@@ -196,10 +196,12 @@ impl Staged {
     /// rename itself, so a file created meanwhile is kept too).
     pub fn commit_new(self) -> Result<(), ReportError> {
         let target = self.target;
-        self.temp.persist_noclobber(&target).map_err(|e| ReportError::File {
-            path: target.clone(),
-            source: Box::new(ReportError::Io(e.error)),
-        })
+        self.temp
+            .persist_noclobber(&target)
+            .map_err(|e| ReportError::File {
+                path: target.clone(),
+                source: Box::new(ReportError::Io(e.error)),
+            })
     }
 }
 
