@@ -99,15 +99,17 @@ fn a_draft_of_the_bundled_key_lints_clean_and_grades_the_dev_set() {
         abs_error / compared as f64
     );
     assert_eq!(compared, 12 * 12, "every student and question compared");
-    // A draft is a first version for a TA to edit, not the finished rubric (which agrees on
-    // 95%): it must still land near the human grades on most answers.
+    // A draft is a first version for a TA to edit, not the finished rubric; the floors sit
+    // just below what it measures (73.6% exact, 97.9% within one point, MAE 0.28), so a
+    // change that makes drafts worse fails here.
     assert!(
-        share(within_one) >= 75.0,
+        share(within_one) >= 95.0,
         "only {:.1}% within one point",
         share(within_one)
     );
-    assert!(abs_error / (compared as f64) < 0.75);
-    assert!(share(exact) >= 25.0, "only {:.1}% exact", share(exact));
+    let mae = abs_error / compared as f64;
+    assert!(mae < 0.35, "mean absolute error {mae:.2}");
+    assert!(share(exact) >= 70.0, "only {:.1}% exact", share(exact));
 }
 
 #[test]
@@ -117,8 +119,8 @@ fn points_come_from_label_lines_and_the_option() {
     fs::write(
         &key,
         "## 1 (5 points)\nA stack is last in, first out: push and pop act on the top.\n\n\
-         2. [2 pts] A queue is first in, first out.\n\n\
-         Q3: Recursion needs a base case.\n",
+         ## 2 [2 pts]\nA queue is first in, first out.\n\n\
+         ## 3\nRecursion needs a base case.\n",
     )
     .unwrap();
     let rubric = dir.path().join("r.toml");
@@ -318,4 +320,45 @@ fn a_small_draft_as_printed() {
     let printed = dir.path().join("printed.toml");
     fs::write(&printed, &text).unwrap();
     lint_clean(&printed);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_standard_output_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(&key, "## 1 (2 points)\nA stack is last in, first out.\n").unwrap();
+    // `/dev/full` refuses every write, as a full disk would.
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rubricate"))
+        .arg("draft")
+        .arg(&key)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write the rubric to standard output"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_written_draft_has_a_normal_files_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(&key, "## 1 (2 points)\nA stack is last in, first out.\n").unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &[]);
+    // A file created the ordinary way under the same umask (the child inherits this one).
+    let normal = dir.path().join("normal.toml");
+    fs::write(&normal, "").unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&rubric), mode(&normal));
+    // And again when replacing a file.
+    draft_into(&key, &rubric, &["--force"]);
+    assert_eq!(mode(&rubric), mode(&normal));
 }

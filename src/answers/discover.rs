@@ -15,8 +15,9 @@ pub struct LabelLine {
     pub text: String,
 }
 
-/// Words that follow a number that is a count of points, not a label (`1 pt: ...`).
-const POINT_WORDS: &[&str] = &["pt", "pts", "point", "points", "mark", "marks"];
+/// Words that follow a number that is a count of points, not a label (`1 pt: ...`); also
+/// the words of `(5 points)` on an answer key's label line.
+pub const POINT_WORDS: &[&str] = &["pt", "pts", "point", "points", "mark", "marks"];
 
 /// The labels of a document, in order. A number followed by a point word (`- 1 pt: No`) is a
 /// statement of points, not a label.

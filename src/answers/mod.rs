@@ -7,7 +7,7 @@ mod path;
 mod recognize;
 mod split;
 
-pub use discover::{label_id, label_lines, LabelLine};
+pub use discover::{label_id, label_lines, LabelLine, POINT_WORDS};
 pub use labels::LabelIndex;
 pub use path::Part;
 

@@ -15,9 +15,10 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use crate::answers::label_lines;
+use crate::answers::{label_lines, POINT_WORDS};
 use crate::ids::Points;
 use crate::matching::cues::is_negator;
+use crate::matching::pattern;
 use crate::matching::text::AnalyzedText;
 use crate::submission::SourceLine;
 
@@ -35,6 +36,16 @@ pub enum DraftError {
          (`## {id} (5 points)`) or give `--points`"
     )]
     NoPoints { path: String, line: usize, id: String },
+    #[error(
+        "{path}:{line}: question `{id}` is labelled again (first on line {first}); \
+         a key labels each question once"
+    )]
+    RepeatedLabel {
+        path: String,
+        line: usize,
+        first: usize,
+        id: String,
+    },
 }
 
 /// One question of an answer key.
@@ -88,7 +99,7 @@ pub fn parse_key(path: &Path, text: &str) -> Result<AnswerKey, DraftError> {
         .enumerate()
         .map(|(i, l)| SourceLine::new(i + 1, l))
         .collect();
-    let labels = label_lines(&lines);
+    let labels = question_labels(&lines, label_lines(&lines));
     if labels.is_empty() {
         return Err(DraftError::NoLabels { path: shown });
     }
@@ -115,8 +126,14 @@ pub fn parse_key(path: &Path, text: &str) -> Result<AnswerKey, DraftError> {
                 id: label.id.clone(),
             });
         }
-        // A question labelled twice: the later text is its answer, as for a submission.
-        questions.retain(|q| q.id != question.id);
+        if let Some(first) = questions.iter().find(|q| q.id == question.id) {
+            return Err(DraftError::RepeatedLabel {
+                path: shown,
+                line: label.line,
+                first: first.line,
+                id: label.id.clone(),
+            });
+        }
         questions.push(question);
     }
     if questions.is_empty() {
@@ -126,6 +143,80 @@ pub fn parse_key(path: &Path, text: &str) -> Result<AnswerKey, DraftError> {
         path: shown,
         questions,
     })
+}
+
+/// The form a label is written in: on a Markdown heading or not, the word before its number
+/// (`q`, `question`, none) and the mark after it (`.`, `)`, `:`, none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LabelForm {
+    heading: bool,
+    word: String,
+    mark: Option<char>,
+}
+
+fn label_form(line: &str, rest: &str) -> LabelForm {
+    let trimmed = line.trim_start();
+    let head = match rest.is_empty() {
+        true => trimmed,
+        false => trimmed.rfind(rest).map_or(trimmed, |i| &trimmed[..i]),
+    };
+    let body = head.trim_start_matches(['#', '-', '*', '+', '_', ' ', '\t']);
+    let word: String = body
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    let mark = head
+        .trim_end_matches(['*', '_', ' ', '\t'])
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '.' | ')' | ':'));
+    LabelForm {
+        heading: trimmed.starts_with('#'),
+        word,
+        mark,
+    }
+}
+
+/// The label lines that start questions. A reference answer may hold lines shaped like labels
+/// (a numbered list `1. push ...`, a line opening `3 threads share ...`), so after the start
+/// of the key or a Markdown heading that is not a label, the first label sets the form the
+/// questions are labelled in, and until the next such heading only labels of that form start
+/// a question; the others are answer text. A heading label always starts a question.
+fn question_labels(
+    lines: &[SourceLine],
+    labels: Vec<crate::answers::LabelLine>,
+) -> Vec<crate::answers::LabelLine> {
+    let label_at: BTreeSet<usize> = labels.iter().map(|l| l.line).collect();
+    let mut labels = labels.into_iter().peekable();
+    let mut form: Option<LabelForm> = None;
+    let mut kept = Vec::new();
+    for line in lines {
+        if !label_at.contains(&line.number) {
+            if line.text.trim_start().starts_with('#') {
+                form = None;
+            }
+            continue;
+        }
+        let Some(label) = labels.next_if(|l| l.line == line.number) else {
+            continue;
+        };
+        let this = label_form(&line.text, &label.text);
+        match &form {
+            // A heading label always starts a question (`## 2` after `1. ...` items).
+            _ if this.heading => {
+                form = Some(this);
+                kept.push(label);
+            }
+            Some(f) if *f != this => {}
+            Some(_) => kept.push(label),
+            None => {
+                form = Some(this);
+                kept.push(label);
+            }
+        }
+    }
+    kept
 }
 
 /// For each label line, the `(N pts each)` of the last heading above it that is not a label
@@ -192,7 +283,7 @@ fn leading_points(text: &str) -> Option<Points> {
         .take_while(|c| c.is_alphabetic())
         .collect::<String>()
         .to_lowercase();
-    ["pt", "pts", "point", "points", "mark", "marks"]
+    POINT_WORDS
         .contains(&word.as_str())
         .then(|| Points::from_f64(value))
 }
@@ -645,11 +736,13 @@ const CONNECTIVES: &[&str] = &[
 /// Words an answer key uses about answers, not in them.
 const KEY_WORDS: &[&str] = &[
     "accept", "accepted", "answer", "answers", "count", "counts", "credit", "example", "examples", "reason",
-    "pt", "pts", "point", "points",
 ];
 
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word) || CONNECTIVES.contains(&word) || KEY_WORDS.contains(&word)
+    STOP_WORDS.contains(&word)
+        || CONNECTIVES.contains(&word)
+        || KEY_WORDS.contains(&word)
+        || POINT_WORDS.contains(&word)
 }
 
 /// The ideas of a reference text: its key terms, clause by clause, each once (by stem, across
@@ -668,7 +761,12 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
         // they are one idea, covered by denying them ("does not need a fixed size").
         let mut denied: Option<Vec<String>> = None;
         for token in tokens {
+            // A possessive is its word: `object's` is the idea `object`.
             let lower = token.lower.as_str();
+            let lower = lower
+                .strip_suffix("'s")
+                .or_else(|| lower.strip_suffix("\u{2019}s"))
+                .unwrap_or(lower);
             if is_negator(lower) || lower.ends_with("n't") {
                 denied.get_or_insert_with(Vec::new);
                 continue;
@@ -680,7 +778,7 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
                 continue;
             }
             match denied.as_mut() {
-                Some(words) => words.push(lower.to_owned()),
+                Some(words) => words.push(code_exact(lower)),
                 None => ideas.push(Idea {
                     id: idea_id(lower, &ideas),
                     clause: clause_text.clone(),
@@ -718,13 +816,21 @@ fn is_term(word: &str) -> bool {
         && word.chars().all(|c| c.is_alphanumeric() || c == '-')
 }
 
-/// A code token: more than one character, some of them neither letters, digits, hyphens nor
-/// apostrophes (the tokenizer keeps only code whole that way).
+/// A code token, as the matcher tells code ([`pattern::is_code`]), of more than one character
+/// (a lone `-` or `+` is punctuation, not a term) and not a hyphenated word.
 fn is_code(word: &str) -> bool {
-    word.chars().count() > 1
-        && word
-            .chars()
-            .any(|c| !(c.is_alphanumeric() || c == '-' || c == '\''))
+    word.chars().count() > 1 && pattern::is_code(&word.replace('-', ""))
+}
+
+/// A code word as a phrase word that matches it exactly: `int*` bare would be the prefix
+/// `int` (any word starting with it), so it is written `=int*`; other code is matched as
+/// written already. Other words are returned as they are.
+fn code_exact(word: &str) -> String {
+    if is_code(word) && word.ends_with('*') && !word.starts_with('=') {
+        format!("={word}")
+    } else {
+        word.to_owned()
+    }
 }
 
 /// The phrase for one term: the word with its thesaurus synonyms (`{~word}`) when it has any,
@@ -741,9 +847,10 @@ fn term_pattern(word: &str) -> String {
         }
     }
     if is_code(word) {
-        return word.to_owned();
+        return code_exact(word);
     }
-    if !crate::matching::thesaurus::synonyms(word).is_empty() {
+    // The synonyms lint counts (negators left out): `habit`'s only one, `wont`, is not one.
+    if !pattern::thesaurus_synonyms(word).is_empty() {
         return format!("{{~{word}}}");
     }
     if word.chars().count() == 5 {
@@ -1015,7 +1122,7 @@ mod tests {
     #[test]
     fn points_come_from_the_label_line() {
         let k = key(
-            "## 1 (5 points)\nA stack is last in, first out.\n\n3. [2 pts] A queue is first in, first out.\n",
+            "## 1 (5 points)\nA stack is last in, first out.\n\n## 3 [2 pts]\nA queue is first in, first out.\n",
         );
         assert_eq!(k.questions.len(), 2);
         assert_eq!(k.questions[0].points, Some(Points::whole(5)));
@@ -1051,6 +1158,73 @@ mod tests {
         assert_eq!(ids, ["1", "2", "3"]);
         assert_eq!(k.questions[0].parts[0].text, "yes");
         assert_eq!(k.questions[1].heading_points, Some(Points::whole(1)));
+    }
+
+    #[test]
+    fn numbered_lists_in_answers_are_answer_text() {
+        let k = key("## 1 (4 pts) Stack operations\n1. push adds on top\n2. pop removes the top\n\n## 2 (2 pts) Threads\n3 threads share memory.\n");
+        let ids: Vec<_> = k.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert!(k.questions[0].parts[0].text.contains("pop removes"), "{k:?}");
+        assert!(k.questions[1].parts[0].text.contains("threads share"), "{k:?}");
+        // In the `N.` form, a line opening with a bare number is text too.
+        let k = key("1. Threads:\n3 threads share memory.\n2. Processes do not.\n");
+        let ids: Vec<_> = k.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+    }
+
+    #[test]
+    fn a_question_labelled_twice_is_an_error_naming_both_lines() {
+        let e = parse_key(Path::new("k.md"), "1. a stack\n2. a queue\n1. a heap\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.md:3: question `1` is labelled again (first on line 1); a key labels each question once"
+        );
+    }
+
+    #[test]
+    fn code_terms_match_exactly_and_possessives_are_words() {
+        assert_eq!(term_pattern("char*"), "=char*");
+        assert_eq!(term_pattern("i++"), "i++");
+        let k = key("## 1 (3 pts)\nUse a char* pointer, i++ and an O(n log n) sort; the object's field.\n");
+        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let toml = d.to_toml();
+        crate::rubric::parse(Path::new("d.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+        let ideas = &d.questions[0].parts[0].ideas;
+        let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
+        assert!(ids.contains(&"object"), "{ids:?}");
+        let patterns: Vec<_> = ideas
+            .iter()
+            .flat_map(|i| i.matches.iter().map(String::as_str))
+            .collect();
+        assert!(patterns.contains(&"=char*"), "{patterns:?}");
+        assert!(patterns.contains(&"i++"), "{patterns:?}");
+        assert!(patterns.iter().any(|p| p.starts_with("o(n")), "{patterns:?}");
+        // Each code term matches itself as written, not a word that merely starts like it.
+        let found = |phrase: &str, answer: &str| {
+            let p = pattern::Phrase::parse(phrase, &Default::default()).unwrap();
+            let t = AnalyzedText::new(answer);
+            !pattern::find_phrase(&p, &t, std::slice::from_ref(&(0..t.tokens.len()))).is_empty()
+        };
+        let char_pointer = term_pattern("char*");
+        assert!(found(&char_pointer, "a char* points at text"));
+        assert!(!found(&char_pointer, "a character array"));
+        assert!(!found(&term_pattern("i++"), "i+ once"));
+        let big_o = patterns.iter().find(|p| p.starts_with("o(n")).unwrap();
+        assert!(found(big_o, "it sorts in O(n log n) time"));
+        assert!(!found(big_o, "it sorts in O(n^2) time"));
+    }
+
+    #[test]
+    fn words_whose_only_synonyms_are_negators_are_not_thesaurus_words() {
+        assert_eq!(term_pattern("habit"), "+habit");
+        assert_eq!(term_pattern("buzzword"), "buzzword");
+        let k = key("## 1 (2 pts)\nA habit is not a buzzword.\n");
+        let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
+        let rubric =
+            crate::rubric::parse(Path::new("d.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+        let warnings = rubric.warning_diagnostics();
+        assert_eq!(warnings.warnings(), 0, "{}\n{toml}", warnings.render());
     }
 
     #[test]

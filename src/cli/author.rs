@@ -18,7 +18,8 @@ pub struct DraftArgs {
     /// Write the rubric here (default: print it).
     #[arg(short, long, value_name = "RUBRIC")]
     output: Option<PathBuf>,
-    /// Points for each question whose label line gives none.
+    /// Points for each question whose label line and heading (`(N pts each)`) give none;
+    /// without it, such a question is worth its `N pt:` items added up.
     #[arg(long, value_name = "N")]
     points: Option<f64>,
     /// Replace the output file if it exists.
@@ -43,8 +44,11 @@ pub fn draft(args: DraftArgs) -> u8 {
     };
     let toml = drafted.to_toml();
     let Some(output) = args.output else {
-        let _ = std::io::stdout().lock().write_all(toml.as_bytes());
-        return exit::OK;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(toml.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => exit::OK,
+            Err(e) => fail(&format!("cannot write the rubric to standard output: {e}")),
+        };
     };
     match write_atomically(&output, &toml, args.force) {
         Ok(()) => {
@@ -61,28 +65,26 @@ pub fn draft(args: DraftArgs) -> u8 {
     }
 }
 
-/// Write `text` to `path` through a temporary file in the same folder, renamed into place, so
-/// the file is never seen half-written; an existing file is kept unless `force`.
+/// Write `text` to `path` through a temporary file in the same folder, renamed into place
+/// ([`rubricate::report::stage`]: a normal file's permissions), so the file is never seen
+/// half-written; an existing file is kept unless `force`.
 fn write_atomically(path: &std::path::Path, text: &str, force: bool) -> Result<(), String> {
     if path.exists() && !force {
         return Err(format!("`{}` exists; pass --force to replace it", path.display()));
     }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(folder)
-        .map_err(|e| format!("cannot write in `{}`: {e}", folder.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    let persisted = if force {
-        file.persist(path).map(|_| ())
-    } else {
-        // Refuses a file created meanwhile, too.
-        file.persist_noclobber(path).map(|_| ())
-    };
-    persisted.map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))
+    let staged = rubricate::report::stage(path, |out| {
+        out.write_all(text.as_bytes())
+            .map_err(rubricate::report::ReportError::Io)
+    });
+    let written = staged.and_then(|staged| {
+        if force {
+            staged.commit()
+        } else {
+            // Refuses a file created meanwhile, too.
+            staged.commit_new()
+        }
+    });
+    written.map_err(|e| error_chain(&e))
 }
 
 #[derive(clap::Args)]

@@ -191,6 +191,18 @@ impl Staged {
             source: Box::new(ReportError::Io(e.error)),
         })
     }
+
+    /// Put the temporary file in place only if the target does not exist (checked by the
+    /// rename itself, so a file created meanwhile is kept too).
+    pub fn commit_new(self) -> Result<(), ReportError> {
+        let target = self.target;
+        self.temp
+            .persist_noclobber(&target)
+            .map_err(|e| ReportError::File {
+                path: target.clone(),
+                source: Box::new(ReportError::Io(e.error)),
+            })
+    }
 }
 
 /// Render `path`'s content into a synced temporary file in the same folder. Dropping the
