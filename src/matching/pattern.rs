@@ -475,18 +475,19 @@ fn unordered_source(source: &str) -> Result<Option<UnorderedSource<'_>>, PhraseE
         return Ok(None); // `[CLS] token`, `[CLS] [SEP]`
     }
     let after = trimmed[close + 1..].trim_start();
+    // Where `after` starts: an error about it points at its first character, not at a space.
+    let after_at = lead + close + 1 + (trimmed[close + 1..].len() - after.len());
     if !after.is_empty() && !after.starts_with('~') {
         if is_bracketed_word(first) {
             return Ok(None); // `[CLS] token`
         }
-        let at = lead + close + 1 + (trimmed[close + 1..].len() - after.len());
-        return error(at, UnorderedError::TextAfter);
+        return error(after_at, UnorderedError::TextAfter);
     }
     let window = match after.strip_prefix('~') {
         None => None,
         Some(n) => match n.parse::<usize>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return error(lead + close + 1, UnorderedError::BadWindow(n.to_string())),
+            _ => return error(after_at, UnorderedError::BadWindow(n.to_string())),
         },
     };
     let body = &trimmed[1..close];
@@ -668,7 +669,7 @@ pub fn thesaurus_synonyms(word: &str) -> Vec<&'static str> {
 /// (`{~frobnicate}`): they match only the word itself, which a rubric linter reports.
 pub fn words_without_synonyms(source: &str) -> Vec<&str> {
     source
-        .split(|c: char| c.is_whitespace() || c == '|' || c == '(' || c == ')')
+        .split(|c: char| c.is_whitespace() || "|()[]".contains(c))
         .filter(|part| {
             part.strip_prefix("{~")
                 .and_then(|w| w.strip_suffix('}'))
@@ -1693,6 +1694,11 @@ mod tests {
             words_without_synonyms("{~big} {~frobnicate}|x ({~qwzx} y)"),
             ["{~frobnicate}", "{~qwzx}"]
         );
+        // In unordered phrases too, next to a bracket or its window.
+        assert_eq!(
+            words_without_synonyms("[{~frobnicate} x] [x {~qwzx}]~5 [{~big} y]"),
+            ["{~frobnicate}", "{~qwzx}"]
+        );
     }
 
     #[test]
@@ -2197,6 +2203,12 @@ mod tests {
             PhraseError::Unordered(5, UnorderedError::BadWindow("x".into()))
         );
         assert_eq!(at("[a b]~0"), Some(5));
+        // Past the spaces after `]`, at `~x` itself.
+        assert_eq!(
+            error("[a b]  ~x"),
+            PhraseError::Unordered(7, UnorderedError::BadWindow("x".into()))
+        );
+        assert_eq!(at(" [a b] ~0"), Some(7));
         assert_eq!(at("[a .. b]"), Some(3));
         assert_eq!(
             error("[a b] c"),
