@@ -1848,27 +1848,14 @@ mod tests {
     /// bundled rubric against answers built from the rubric's own words, misspelt and glued.
     #[test]
     fn prefilter_never_drops_a_match() {
-        use crate::rubric::{ConceptRule, Pattern};
+        use crate::rubric::Pattern;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let rubric = crate::rubric::load(&root.join("rubrics/finetuning-review.toml")).unwrap();
         let mut phrases: Vec<&Phrase> = Vec::new();
         for q in &rubric.questions {
             let mut patterns: Vec<&Pattern> = q.subjects.iter().flat_map(|s| &s.names).collect();
             for c in &q.concepts {
-                match &c.rule {
-                    ConceptRule::Patterns(set) => patterns.extend(set.asserted.iter().chain(&set.negated)),
-                    ConceptRule::Choice(choice) => {
-                        patterns.extend(choice.options.iter().flat_map(|o| &o.patterns));
-                        patterns.extend(&choice.accept);
-                    }
-                    ConceptRule::Coverage(coverage) => patterns.extend(
-                        coverage
-                            .ideas
-                            .iter()
-                            .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated)),
-                    ),
-                }
-                patterns.extend(c.partial.iter().flat_map(|p| &p.patterns));
+                patterns.extend(c.patterns());
             }
             patterns.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
             phrases.extend(patterns.into_iter().filter_map(|p| match p {

@@ -1226,7 +1226,14 @@ mod tests {
     }
 
     /// A coverage concept `id` of 1 point with one covered idea quoting `text[start..end]`.
-    fn covering(id: &str, outcome: Outcome, points: Points, start: usize, end: usize, text: &str) -> ConceptResult {
+    fn covering(
+        id: &str,
+        outcome: Outcome,
+        points: Points,
+        start: usize,
+        end: usize,
+        text: &str,
+    ) -> ConceptResult {
         let mut c = concept(id, outcome, start, end, text);
         c.points = points;
         c.ideas = vec![IdeaResult {
