@@ -365,14 +365,35 @@ impl Phrase {
 impl Phrase {
     /// The phrase as an ordinary regular expression (exact words in order, the same gaps, no
     /// stems or misspellings): what a plain-text search for it would look for. Word classes are
-    /// ASCII, as a search tool's would be with Unicode off.
+    /// ASCII, as a search tool's would be with Unicode off; words are lower case (search with
+    /// `-i`). A word is bounded by `\b` only on an edge that is a word character, so code that
+    /// starts or ends with punctuation (`c++`, `++i`, `->`) is found; big-O notation takes any
+    /// spacing, `*` and inner brackets (`O(n log n)`, `O(nlogn)`, `O(n * log(n))`), as the
+    /// matcher does. It stays an approximation: an unordered phrase's window bounds each gap
+    /// between its words, not their whole span, and `a->b` needs no spaces only in the answer.
     pub fn to_regex(&self) -> String {
         const WORD: &str = "[A-Za-z0-9_]";
         const GAP: &str = "[^A-Za-z0-9_]";
-        let word = |w: &Word| match w {
-            Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => regex::escape(lower),
-            Word::Prefix(p) => format!("{}{WORD}*", regex::escape(p)),
-            Word::Negation => format!("(?:not|no|never|{WORD}+n't)"),
+        let word = |w: &Word| {
+            // The body, and the characters its matches start and end with (any word
+            // character is as good as another).
+            let (body, first, last) = match w {
+                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                    let body = big_o_regex(lower).unwrap_or_else(|| regex::escape(lower));
+                    (body, lower.chars().next(), lower.chars().last())
+                }
+                Word::Prefix(p) => (
+                    format!("{}{WORD}*", regex::escape(p)),
+                    p.chars().next(),
+                    Some('a'),
+                ),
+                Word::Negation => (format!("(?:not|no|never|{WORD}+n't)"), Some('a'), Some('a')),
+            };
+            let boundary = |c: Option<char>| match c {
+                Some(c) if c.is_ascii_alphanumeric() || c == '_' => r"\b",
+                _ => "",
+            };
+            format!("{}{body}{}", boundary(first), boundary(last))
         };
         let place = |slot: &Slot| {
             let alternatives: Vec<String> = slot
@@ -394,7 +415,7 @@ impl Phrase {
                 }
                 out.push_str(&place(slot));
             }
-            return format!(r"\b{out}\b");
+            return out;
         };
         // Any order: every order of the required places (written order past four of them),
         // with the window's words, or anything but a full stop, between them.
@@ -418,8 +439,27 @@ impl Phrase {
                     .join(&gap)
             })
             .collect();
-        format!(r"\b(?:{})\b", each.join("|"))
+        format!("(?:{})", each.join("|"))
     }
+}
+
+/// Big-O notation in its matched form (`o(nlogn)`) as a regular expression for it as written,
+/// with any spaces, `*` and brackets between its characters (`O(n log n)`, `O(n * log(n))`);
+/// `None` for a word that is not big-O notation.
+fn big_o_regex(lower: &str) -> Option<String> {
+    if !super::text::opens_big_o(lower) {
+        return None;
+    }
+    let mut chars = lower.chars();
+    let letter = chars.next()?;
+    let inner = chars.as_str().strip_prefix('(')?.strip_suffix(')')?;
+    let loose = r"[\s*()]*";
+    let inner: Vec<String> = inner.chars().map(|c| regex::escape(&c.to_string())).collect();
+    Some(format!(
+        r"{}\({loose}{}{loose}\)",
+        regex::escape(&letter.to_string()),
+        inner.join(loose)
+    ))
 }
 
 /// Every order of `0..n`.
@@ -2234,6 +2274,33 @@ mod tests {
         assert!(!lifo.is_match("last in. first out"));
         let near = regex("[push pop]~3");
         assert!(near.is_match("pop and push") && !near.is_match("push a b c d pop"));
+    }
+
+    #[test]
+    fn code_and_big_o_as_regular_expressions() {
+        // Searched case-insensitively, as `rg -i -f` does.
+        let regex = |s: &str| {
+            let source = Phrase::parse(s, &groups()).unwrap().to_regex();
+            Regex::new(&format!("(?i){source}")).unwrap_or_else(|e| panic!("{source}: {e}"))
+        };
+        let cpp = regex("C++ templates");
+        assert!(cpp.is_match("in C++ templates are") && cpp.is_match("C++ templates"));
+        assert!(!cpp.is_match("xc++ templates"));
+        assert!(regex("C++").is_match("I use C++ daily") && regex("C++").is_match("C++."));
+        assert!(regex("++i").is_match("write ++i here") && regex("++i").is_match("++i"));
+        assert!(!regex("++i").is_match("++if"));
+        let arrow = regex("->");
+        assert!(arrow.is_match("p -> next") && arrow.is_match("p->next"));
+        assert!(regex("a -> b").is_match("a -> b"));
+        let nlogn = regex("O(n log n)");
+        for written in ["O(n log n)", "O(nlogn)", "O(n * log(n))", "is O( n log n ) time"] {
+            assert!(nlogn.is_match(written), "{written}");
+        }
+        assert!(!nlogn.is_match("O(n)") && !nlogn.is_match("O(n^2)"));
+        assert!(regex("O(n^2) time").is_match("takes O(n^2) time"));
+        // Words keep their boundaries.
+        assert!(!regex("stack").is_match("stacks") && regex("stack*").is_match("stacks"));
+        assert!(regex("not masked").is_match("it is not masked"));
     }
 
     #[test]
