@@ -87,8 +87,8 @@ fn run_example(question: &Question, number: usize, example: &Example, file: &str
 }
 
 /// `Some(evidence)` when the concept earned points (or the misconception fired); a coverage
-/// concept counts as found when at least one idea is covered, and `concept.idea` names one
-/// idea, found when covered.
+/// concept counts as found when its covered ideas earn points (one covered idea below every
+/// credit threshold earns nothing), and `concept.idea` names one idea, found when covered.
 fn found<'g>(grade: &'g QuestionGrade, id: &str) -> Option<Option<&'g Evidence>> {
     if let Some(c) = grade.concepts.iter().find(|c| c.id == id) {
         return matches!(
@@ -123,6 +123,36 @@ mod tests {
 
     use super::*;
     use crate::rubric::parse;
+
+    #[test]
+    fn a_coverage_concept_below_every_threshold_is_not_found() {
+        let toml = r#"
+[assignment]
+id = "t"
+title = "T"
+[[question]]
+id = "4"
+points = 1
+  [[question.concept]]
+  id = "queue"
+  points = 1
+  credit = { 2 = 1 }
+  ideas = [{ id = "fifo", match = ["first in first out"] }, { id = "ends", match = ["both ends"] }]
+  [[question.example]]
+  answer = "A queue is first in first out."
+  score = 0
+  hits = ["queue.fifo"]
+  misses = ["queue"]
+  [[question.example]]
+  answer = "A queue is first in first out."
+  score = 0
+  hits = ["queue"]
+"#;
+        let rubric = parse(Path::new("t.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
+        let results = run_examples(&rubric);
+        assert!(results[0].passed(), "{:?}", results[0].failures);
+        assert_eq!(results[1].failures, ["`queue` should be found, but was missed"]);
+    }
 
     #[test]
     fn examples_pass_and_fail_with_reasons() {

@@ -428,9 +428,11 @@ impl<'q> Scored<'q> {
 }
 
 /// A coverage concept's result: each idea's outcome, and the points `credit` gives for the
-/// ideas covered. Its outcome is `hit` when every idea is covered, `partial` when some are,
-/// and otherwise what became of the ideas that were found (negated, hedged, echoed) or
-/// `missed`.
+/// ideas covered. Its outcome is `hit` when every idea is covered, `partial` when some are
+/// and they earn points, and otherwise what became of the ideas that were found (negated,
+/// hedged, echoed) or `missed`: covered ideas below every threshold earn nothing, and a
+/// concept that earns nothing is not credited (class rates, answer groups and worked
+/// examples count `hit` and `partial` as credited). The ideas keep their own outcomes.
 fn covered(
     concept: &Concept,
     coverage: &Coverage,
@@ -478,7 +480,7 @@ fn covered(
     let points = coverage.earned(count, concept.points);
     let outcome = if count == ideas.len() {
         Outcome::Hit
-    } else if count > 0 {
+    } else if count > 0 && !points.is_zero() {
         Outcome::Partial
     } else if ideas.iter().any(|i| i.outcome == IdeaOutcome::Negated) {
         Outcome::Negated
@@ -887,8 +889,9 @@ exclusive = [["stack-ideas", "stack-is-fifo"]]
         assert_eq!(top.feedback.as_deref(), Some("Push and pop act on the top."));
         assert_eq!(top.evidence.as_ref().unwrap().quote, "top of the stack");
         // One of two ideas reaches no threshold: nothing, though the idea is covered.
+        // It is not credited: it gets the outcome of a concept with no idea covered.
         assert_eq!(ideas(&g, "queue-ideas"), [Missed, Covered]);
-        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Partial);
+        assert_eq!(outcome(&g, "queue-ideas"), Outcome::Missed);
         assert_eq!(g.concepts[2].points, Points::ZERO);
         // The queue's words are not looked for in the stack's part, and the other way round.
         let g = grade(

@@ -159,39 +159,10 @@ pub fn trace(question: &Question, answer: &AnalyzedText) -> (Vec<Vec<PatternTrac
         .iter()
         .map(|c| {
             let scope = scopes.get(c.subject);
-            let mut traces = match &c.rule {
-                ConceptRule::Patterns(set) => {
-                    let mut t = each("match", &set.asserted, scope);
-                    t.extend(each("negated", &set.negated, scope));
-                    t
-                }
-                ConceptRule::Choice(choice) => {
-                    let mut t: Vec<PatternTrace> = choice
-                        .options
-                        .iter()
-                        .flat_map(|o| each(&format!("option {}", o.key), &o.patterns, scope))
-                        .collect();
-                    t.extend(each("accept", &choice.accept, scope));
-                    t
-                }
-                ConceptRule::Coverage(coverage) => coverage
-                    .ideas
-                    .iter()
-                    .flat_map(|idea| {
-                        let mut t = each(&format!("idea {}", idea.id), &idea.patterns.asserted, scope);
-                        t.extend(each(
-                            &format!("idea {}, negated", idea.id),
-                            &idea.patterns.negated,
-                            scope,
-                        ));
-                        t
-                    })
-                    .collect(),
-            };
-            if let Some(partial) = &c.partial {
-                traces.extend(each("partial", &partial.patterns, scope));
-            }
-            traces
+            c.pattern_lists()
+                .into_iter()
+                .flat_map(|(role, patterns)| each(&role, patterns, scope))
+                .collect()
         })
         .collect();
     let misconceptions = question

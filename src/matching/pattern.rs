@@ -365,14 +365,35 @@ impl Phrase {
 impl Phrase {
     /// The phrase as an ordinary regular expression (exact words in order, the same gaps, no
     /// stems or misspellings): what a plain-text search for it would look for. Word classes are
-    /// ASCII, as a search tool's would be with Unicode off.
+    /// ASCII, as a search tool's would be with Unicode off; words are lower case (search with
+    /// `-i`). A word is bounded by `\b` only on an edge that is a word character, so code that
+    /// starts or ends with punctuation (`c++`, `++i`, `->`) is found; big-O notation takes any
+    /// spacing, `*` and inner brackets (`O(n log n)`, `O(nlogn)`, `O(n * log(n))`), as the
+    /// matcher does. It stays an approximation: an unordered phrase's window bounds each gap
+    /// between its words, not their whole span, and `a->b` needs no spaces only in the answer.
     pub fn to_regex(&self) -> String {
         const WORD: &str = "[A-Za-z0-9_]";
         const GAP: &str = "[^A-Za-z0-9_]";
-        let word = |w: &Word| match w {
-            Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => regex::escape(lower),
-            Word::Prefix(p) => format!("{}{WORD}*", regex::escape(p)),
-            Word::Negation => format!("(?:not|no|never|{WORD}+n't)"),
+        let word = |w: &Word| {
+            // The body, and the characters its matches start and end with (any word
+            // character is as good as another).
+            let (body, first, last) = match w {
+                Word::Fuzzy { lower, .. } | Word::Stem { lower, .. } | Word::Exact(lower) => {
+                    let body = big_o_regex(lower).unwrap_or_else(|| regex::escape(lower));
+                    (body, lower.chars().next(), lower.chars().last())
+                }
+                Word::Prefix(p) => (
+                    format!("{}{WORD}*", regex::escape(p)),
+                    p.chars().next(),
+                    Some('a'),
+                ),
+                Word::Negation => (format!("(?:not|no|never|{WORD}+n't)"), Some('a'), Some('a')),
+            };
+            let boundary = |c: Option<char>| match c {
+                Some(c) if c.is_ascii_alphanumeric() || c == '_' => r"\b",
+                _ => "",
+            };
+            format!("{}{body}{}", boundary(first), boundary(last))
         };
         let place = |slot: &Slot| {
             let alternatives: Vec<String> = slot
@@ -394,7 +415,7 @@ impl Phrase {
                 }
                 out.push_str(&place(slot));
             }
-            return format!(r"\b{out}\b");
+            return out;
         };
         // Any order: every order of the required places (written order past four of them),
         // with the window's words, or anything but a full stop, between them.
@@ -418,8 +439,27 @@ impl Phrase {
                     .join(&gap)
             })
             .collect();
-        format!(r"\b(?:{})\b", each.join("|"))
+        format!("(?:{})", each.join("|"))
     }
+}
+
+/// Big-O notation in its matched form (`o(nlogn)`) as a regular expression for it as written,
+/// with any spaces, `*` and brackets between its characters (`O(n log n)`, `O(n * log(n))`);
+/// `None` for a word that is not big-O notation.
+fn big_o_regex(lower: &str) -> Option<String> {
+    if !super::text::opens_big_o(lower) {
+        return None;
+    }
+    let mut chars = lower.chars();
+    let letter = chars.next()?;
+    let inner = chars.as_str().strip_prefix('(')?.strip_suffix(')')?;
+    let loose = r"[\s*()]*";
+    let inner: Vec<String> = inner.chars().map(|c| regex::escape(&c.to_string())).collect();
+    Some(format!(
+        r"{}\({loose}{}{loose}\)",
+        regex::escape(&letter.to_string()),
+        inner.join(loose)
+    ))
 }
 
 /// Every order of `0..n`.
@@ -475,18 +515,19 @@ fn unordered_source(source: &str) -> Result<Option<UnorderedSource<'_>>, PhraseE
         return Ok(None); // `[CLS] token`, `[CLS] [SEP]`
     }
     let after = trimmed[close + 1..].trim_start();
+    // Where `after` starts: an error about it points at its first character, not at a space.
+    let after_at = lead + close + 1 + (trimmed[close + 1..].len() - after.len());
     if !after.is_empty() && !after.starts_with('~') {
         if is_bracketed_word(first) {
             return Ok(None); // `[CLS] token`
         }
-        let at = lead + close + 1 + (trimmed[close + 1..].len() - after.len());
-        return error(at, UnorderedError::TextAfter);
+        return error(after_at, UnorderedError::TextAfter);
     }
     let window = match after.strip_prefix('~') {
         None => None,
         Some(n) => match n.parse::<usize>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return error(lead + close + 1, UnorderedError::BadWindow(n.to_string())),
+            _ => return error(after_at, UnorderedError::BadWindow(n.to_string())),
         },
     };
     let body = &trimmed[1..close];
@@ -668,7 +709,7 @@ pub fn thesaurus_synonyms(word: &str) -> Vec<&'static str> {
 /// (`{~frobnicate}`): they match only the word itself, which a rubric linter reports.
 pub fn words_without_synonyms(source: &str) -> Vec<&str> {
     source
-        .split(|c: char| c.is_whitespace() || c == '|' || c == '(' || c == ')')
+        .split(|c: char| c.is_whitespace() || "|()[]".contains(c))
         .filter(|part| {
             part.strip_prefix("{~")
                 .and_then(|w| w.strip_suffix('}'))
@@ -1693,6 +1734,11 @@ mod tests {
             words_without_synonyms("{~big} {~frobnicate}|x ({~qwzx} y)"),
             ["{~frobnicate}", "{~qwzx}"]
         );
+        // In unordered phrases too, next to a bracket or its window.
+        assert_eq!(
+            words_without_synonyms("[{~frobnicate} x] [x {~qwzx}]~5 [{~big} y]"),
+            ["{~frobnicate}", "{~qwzx}"]
+        );
     }
 
     #[test]
@@ -1842,27 +1888,14 @@ mod tests {
     /// bundled rubric against answers built from the rubric's own words, misspelt and glued.
     #[test]
     fn prefilter_never_drops_a_match() {
-        use crate::rubric::{ConceptRule, Pattern};
+        use crate::rubric::Pattern;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let rubric = crate::rubric::load(&root.join("rubrics/finetuning-review.toml")).unwrap();
         let mut phrases: Vec<&Phrase> = Vec::new();
         for q in &rubric.questions {
             let mut patterns: Vec<&Pattern> = q.subjects.iter().flat_map(|s| &s.names).collect();
             for c in &q.concepts {
-                match &c.rule {
-                    ConceptRule::Patterns(set) => patterns.extend(set.asserted.iter().chain(&set.negated)),
-                    ConceptRule::Choice(choice) => {
-                        patterns.extend(choice.options.iter().flat_map(|o| &o.patterns));
-                        patterns.extend(&choice.accept);
-                    }
-                    ConceptRule::Coverage(coverage) => patterns.extend(
-                        coverage
-                            .ideas
-                            .iter()
-                            .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated)),
-                    ),
-                }
-                patterns.extend(c.partial.iter().flat_map(|p| &p.patterns));
+                patterns.extend(c.patterns());
             }
             patterns.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
             phrases.extend(patterns.into_iter().filter_map(|p| match p {
@@ -2197,6 +2230,12 @@ mod tests {
             PhraseError::Unordered(5, UnorderedError::BadWindow("x".into()))
         );
         assert_eq!(at("[a b]~0"), Some(5));
+        // Past the spaces after `]`, at `~x` itself.
+        assert_eq!(
+            error("[a b]  ~x"),
+            PhraseError::Unordered(7, UnorderedError::BadWindow("x".into()))
+        );
+        assert_eq!(at(" [a b] ~0"), Some(7));
         assert_eq!(at("[a .. b]"), Some(3));
         assert_eq!(
             error("[a b] c"),
@@ -2235,6 +2274,33 @@ mod tests {
         assert!(!lifo.is_match("last in. first out"));
         let near = regex("[push pop]~3");
         assert!(near.is_match("pop and push") && !near.is_match("push a b c d pop"));
+    }
+
+    #[test]
+    fn code_and_big_o_as_regular_expressions() {
+        // Searched case-insensitively, as `rg -i -f` does.
+        let regex = |s: &str| {
+            let source = Phrase::parse(s, &groups()).unwrap().to_regex();
+            Regex::new(&format!("(?i){source}")).unwrap_or_else(|e| panic!("{source}: {e}"))
+        };
+        let cpp = regex("C++ templates");
+        assert!(cpp.is_match("in C++ templates are") && cpp.is_match("C++ templates"));
+        assert!(!cpp.is_match("xc++ templates"));
+        assert!(regex("C++").is_match("I use C++ daily") && regex("C++").is_match("C++."));
+        assert!(regex("++i").is_match("write ++i here") && regex("++i").is_match("++i"));
+        assert!(!regex("++i").is_match("++if"));
+        let arrow = regex("->");
+        assert!(arrow.is_match("p -> next") && arrow.is_match("p->next"));
+        assert!(regex("a -> b").is_match("a -> b"));
+        let nlogn = regex("O(n log n)");
+        for written in ["O(n log n)", "O(nlogn)", "O(n * log(n))", "is O( n log n ) time"] {
+            assert!(nlogn.is_match(written), "{written}");
+        }
+        assert!(!nlogn.is_match("O(n)") && !nlogn.is_match("O(n^2)"));
+        assert!(regex("O(n^2) time").is_match("takes O(n^2) time"));
+        // Words keep their boundaries.
+        assert!(!regex("stack").is_match("stacks") && regex("stack*").is_match("stacks"));
+        assert!(regex("not masked").is_match("it is not masked"));
     }
 
     #[test]

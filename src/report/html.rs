@@ -19,7 +19,8 @@ use crate::course::class::{ClassReport, ClassTally, ConceptRate, QuestionTally, 
 use crate::course::groups::GroupReview;
 use crate::course::review::{ReviewItem, REVIEW_BELOW};
 use crate::grading::grades::{
-    ConceptResult, Evidence, Flag, GradeReport, IdeaOutcome, Outcome, QuestionGrade, SubmissionStatus,
+    ConceptResult, Evidence, Flag, GradeReport, IdeaOutcome, IdeaResult, Outcome, QuestionGrade,
+    SubmissionStatus,
 };
 use crate::ids::{Points, QuestionId};
 
@@ -501,11 +502,7 @@ fn concept_line(c: &ConceptResult) -> ConceptLine {
             .map(|idea| IdeaLine {
                 id: idea.id.clone(),
                 outcome: idea.outcome.name(),
-                class: match idea.outcome {
-                    IdeaOutcome::Covered => "hit",
-                    IdeaOutcome::Missed => "missed",
-                    _ => "nocredit",
-                },
+                class: idea_class(c, idea),
                 feedback: idea.feedback.clone(),
                 quote: idea
                     .evidence
@@ -514,6 +511,19 @@ fn concept_line(c: &ConceptResult) -> ConceptLine {
                     .filter(|q| !q.trim().is_empty()),
             })
             .collect(),
+    }
+}
+
+/// How a coverage concept's idea is shown: `hit` only when it is covered and the concept was
+/// credited (a covered idea below every threshold, or in a cancelled or contradicted concept,
+/// earned nothing), `missed` when not found, `nocredit` otherwise.
+fn idea_class(concept: &ConceptResult, idea: &IdeaResult) -> &'static str {
+    let credited = matches!(concept.outcome, Outcome::Hit | Outcome::Partial)
+        && (!concept.points.is_zero() || concept.max.is_zero());
+    match idea.outcome {
+        IdeaOutcome::Covered if credited => "hit",
+        IdeaOutcome::Missed => "missed",
+        _ => "nocredit",
     }
 }
 
@@ -579,8 +589,8 @@ pub(crate) fn highlight(text: &str, concepts: &[ConceptResult]) -> Vec<Segment> 
             c.ideas
                 .iter()
                 .filter_map(|idea| {
-                    let class = match idea.outcome {
-                        IdeaOutcome::Covered if matches!(c.outcome, Outcome::Hit | Outcome::Partial) => "hit",
+                    let class = match idea_class(c, idea) {
+                        "hit" => "hit",
                         _ => "nocredit",
                     };
                     let label = format!("{}.{}: {}", c.id, idea.id, idea.outcome.name());
@@ -1213,6 +1223,46 @@ mod tests {
                 seg(" the output", None, None),
             ]
         );
+    }
+
+    /// A coverage concept `id` of 1 point with one covered idea quoting `text[start..end]`.
+    fn covering(
+        id: &str,
+        outcome: Outcome,
+        points: Points,
+        start: usize,
+        end: usize,
+        text: &str,
+    ) -> ConceptResult {
+        let mut c = concept(id, outcome, start, end, text);
+        c.points = points;
+        c.ideas = vec![IdeaResult {
+            id: "idea".to_string(),
+            outcome: IdeaOutcome::Covered,
+            evidence: c.evidence.clone(),
+            feedback: None,
+            cause: None,
+        }];
+        c
+    }
+
+    #[test]
+    fn a_covered_idea_is_shown_credited_only_when_its_concept_earned() {
+        let text = "first in first out";
+        for (outcome, points, class) in [
+            (Outcome::Partial, Points::from_f64(0.5), "hit"),
+            // Below every threshold (grades.json from before the outcome said so), cancelled,
+            // contradicted: the idea is covered but earned nothing.
+            (Outcome::Partial, Points::ZERO, "nocredit"),
+            (Outcome::Missed, Points::ZERO, "nocredit"),
+            (Outcome::Cancelled, Points::ZERO, "nocredit"),
+            (Outcome::Contradicted, Points::ZERO, "nocredit"),
+        ] {
+            let c = covering("ideas", outcome, points, 0, text.len(), text);
+            assert_eq!(concept_line(&c).ideas[0].class, class, "{outcome:?} {points}");
+            let segments = highlight(text, std::slice::from_ref(&c));
+            assert_eq!(segments[0].class, Some(class), "{outcome:?} {points}");
+        }
     }
 
     #[test]

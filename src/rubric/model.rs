@@ -148,6 +148,65 @@ impl Concept {
             _ => self.points,
         }
     }
+
+    /// Every pattern of the concept, its `partial` ones last, in the order of
+    /// [`Concept::pattern_lists`].
+    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> + '_ {
+        self.pattern_lists()
+            .into_iter()
+            .flat_map(|(_, patterns)| patterns)
+    }
+
+    /// The concept's pattern lists, each with its role as `explain` names it: `match` and
+    /// `negated`; `option KEY` and `accept`; `idea ID` and `idea ID, negated` for each idea of
+    /// a coverage concept; then `partial`.
+    pub fn pattern_lists(&self) -> Vec<(String, &[Pattern])> {
+        let mut lists = self.rule.pattern_lists();
+        if let Some(partial) = &self.partial {
+            lists.push(("partial".to_string(), partial.patterns.as_slice()));
+        }
+        lists
+    }
+}
+
+impl ConceptRule {
+    /// Every pattern of the rule: asserted and negated, every option's and `accept`, every
+    /// idea's asserted and negated (not the concept's `partial` ones: see [`Concept::patterns`]).
+    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> + '_ {
+        self.pattern_lists()
+            .into_iter()
+            .flat_map(|(_, patterns)| patterns)
+    }
+
+    /// The rule's pattern lists with their roles (see [`Concept::pattern_lists`]).
+    pub fn pattern_lists(&self) -> Vec<(String, &[Pattern])> {
+        fn set(asserted: String, negated: String, set: &PatternSet) -> [(String, &[Pattern]); 2] {
+            [
+                (asserted, set.asserted.as_slice()),
+                (negated, set.negated.as_slice()),
+            ]
+        }
+        match self {
+            ConceptRule::Patterns(patterns) => {
+                set("match".to_string(), "negated".to_string(), patterns).into()
+            }
+            ConceptRule::Choice(choice) => choice
+                .options
+                .iter()
+                .map(|o| (format!("option {}", o.key), o.patterns.as_slice()))
+                .chain([("accept".to_string(), choice.accept.as_slice())])
+                .collect(),
+            ConceptRule::Coverage(coverage) => coverage
+                .ideas
+                .iter()
+                .flat_map(|idea| {
+                    let asserted = format!("idea {}", idea.id);
+                    let negated = format!("idea {}, negated", idea.id);
+                    set(asserted, negated, &idea.patterns)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What happens to an answer longer than the question's `max_words`.
@@ -456,6 +515,62 @@ mod tests {
             ideas: (1..=ideas).map(idea).collect(),
             credit,
         }
+    }
+
+    #[test]
+    fn a_concepts_patterns_are_every_list_of_it_with_their_roles() {
+        let rubric = crate::rubric::parse(
+            std::path::Path::new("r.toml"),
+            r#"
+[assignment]
+id = "a"
+title = "A"
+[[question]]
+id = "1"
+points = 3
+  [[question.concept]]
+  id = "ideas"
+  points = 1
+  ideas = [
+    { id = "lifo", match = ["last in first out"], negated = ["random access"] },
+    { id = "top", match = ["top of the stack", "push at the top"] },
+  ]
+  [[question.concept]]
+  id = "objective"
+  points = 2
+  match = ["language model"]
+  negated = ["masking"]
+    [question.concept.partial]
+    points = 1
+    match = ["back translation"]
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let concepts = &rubric.questions[0].concepts;
+        fn sources(c: &Concept) -> Vec<&str> {
+            c.patterns().map(Pattern::source).collect()
+        }
+        assert_eq!(
+            sources(&concepts[0]),
+            [
+                "last in first out",
+                "random access",
+                "top of the stack",
+                "push at the top"
+            ]
+        );
+        let roles: Vec<String> = concepts[0].pattern_lists().into_iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            roles,
+            ["idea lifo", "idea lifo, negated", "idea top", "idea top, negated"]
+        );
+        assert_eq!(
+            sources(&concepts[1]),
+            ["language model", "masking", "back translation"]
+        );
+        // The rule's own patterns leave out `partial`.
+        let rule: Vec<&str> = concepts[1].rule.patterns().map(Pattern::source).collect();
+        assert_eq!(rule, ["language model", "masking"]);
     }
 
     #[test]

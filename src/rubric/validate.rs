@@ -786,6 +786,14 @@ impl Validator<'_> {
                 ));
                 continue;
             };
+            // `1` and `01` are one threshold: two would break the strictly rising steps.
+            if let Some((_, _, _, same)) = steps.iter().find(|(k0, _, _, _)| *k0 == k) {
+                self.problems.push(Problem::error(
+                    Some(at),
+                    format!("credit threshold `{key}` is the same number of ideas as `{same}`"),
+                ));
+                continue;
+            }
             let earned = if !value.is_finite() || *value < 0.0 {
                 self.problems.push(Problem::error(
                     Some(at.clone()),
@@ -801,11 +809,11 @@ impl Validator<'_> {
                     format!("covering {k} ideas earns {earned} points, more than concept `{id}`'s {points}"),
                 ));
             }
-            steps.push((k, earned, at));
+            steps.push((k, earned, at, key));
         }
-        steps.sort_by_key(|(k, _, _)| *k);
+        steps.sort_by_key(|(k, _, _, _)| *k);
         for pair in steps.windows(2) {
-            let ((k0, p0, _), (k1, p1, at)) = (&pair[0], &pair[1]);
+            let ((k0, p0, _, _), (k1, p1, at, _)) = (&pair[0], &pair[1]);
             if p1 <= p0 {
                 self.problems.push(Problem::error(
                     Some(at.clone()),
@@ -816,7 +824,7 @@ impl Validator<'_> {
                 ));
             }
         }
-        Credit::Thresholds(steps.into_iter().map(|(k, p, _)| (k, p)).collect())
+        Credit::Thresholds(steps.into_iter().map(|(k, p, _, _)| (k, p)).collect())
     }
 
     /// Where key `key` stands inside the table written at `span` (TOML keys carry no span of
@@ -1461,6 +1469,18 @@ mod tests {
                 && problems(&unknown)[0].contains("unknown field `points`"),
             "{:?}",
             problems(&unknown)
+        );
+    }
+
+    #[test]
+    fn a_credit_threshold_written_twice_is_an_error_where_it_stands() {
+        let toml = format!(
+            "{HEAD}{COVERAGE}ideas = [{{ id = \"a\", match = [\"top of stack\"] }}, {{ id = \"b\", match = [\"last in first out\"] }}]\ncredit = {{ 1 = 1, 01 = 2 }}\n"
+        );
+        // Keys come in text order (`01` before `1`): the second is the repeat.
+        assert_eq!(
+            problems(&toml),
+            ["r.toml:11:12: error: credit threshold `1` is the same number of ideas as `01`"]
         );
     }
 
