@@ -402,7 +402,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
 }
 
 pub fn patterns(args: PatternsArgs) -> u8 {
-    use rubricate::rubric::{ConceptRule, Pattern};
+    use rubricate::rubric::Pattern;
     let rubric = match rubric::load(&args.rubric) {
         Ok(r) => r,
         Err(e) => return rubric_failure(&e),
@@ -415,25 +415,7 @@ pub fn patterns(args: PatternsArgs) -> u8 {
     let mut seen = std::collections::BTreeSet::new();
     for q in &rubric.questions {
         let mut all: Vec<&Pattern> = Vec::new();
-        for c in &q.concepts {
-            match &c.rule {
-                ConceptRule::Patterns(set) => all.extend(set.asserted.iter().chain(&set.negated)),
-                ConceptRule::Choice(choice) => all.extend(
-                    choice
-                        .options
-                        .iter()
-                        .flat_map(|o| &o.patterns)
-                        .chain(&choice.accept),
-                ),
-                ConceptRule::Coverage(coverage) => all.extend(
-                    coverage
-                        .ideas
-                        .iter()
-                        .flat_map(|i| i.patterns.asserted.iter().chain(&i.patterns.negated)),
-                ),
-            }
-            all.extend(c.partial.iter().flat_map(|p| &p.patterns));
-        }
+        all.extend(q.concepts.iter().flat_map(|c| c.patterns()));
         all.extend(q.misconceptions.iter().flat_map(|m| &m.patterns));
         for p in all {
             let line = as_regex(p);
