@@ -848,6 +848,7 @@ pub struct GroupTally {
 impl GroupTally {
     pub fn new(questions: impl IntoIterator<Item = (QuestionId, Points)>) -> io::Result<GroupTally> {
         let questions: Vec<(QuestionId, Points)> = questions.into_iter().collect();
+        let n = questions.len();
         Ok(GroupTally {
             counts: Vec::new(),
             index: HashMap::new(),
@@ -858,7 +859,7 @@ impl GroupTally {
             members: Spill::new()?,
             singles: Spill::new()?,
             single_keys: SortedRuns::new(single_order)?,
-            single_counts: Vec::new(),
+            single_counts: vec![0; n],
         })
     }
 
@@ -884,9 +885,6 @@ impl GroupTally {
                     at: self.singles.push(&review)?,
                 };
                 self.single_keys.push(key)?;
-                if self.single_counts.len() <= at {
-                    self.single_counts.resize(at + 1, 0);
-                }
                 self.single_counts[at] += 1;
                 continue;
             }
@@ -926,10 +924,8 @@ impl GroupTally {
                 .then(a.question.cmp(&b.question))
                 .then(a.group.cmp(&b.group))
         });
-        let mut per_question = vec![0; names.questions.len()];
-        for (q, n) in single_counts.into_iter().enumerate() {
-            per_question[q] += n;
-        }
+        // Groups per question: those of one answer, counted as they came, and the others.
+        let mut per_question = single_counts;
         for count in &counts {
             per_question[count.question as usize] += 1;
         }
