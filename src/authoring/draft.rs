@@ -20,6 +20,7 @@ use crate::ids::Points;
 use crate::matching::cues::is_negator;
 use crate::matching::pattern;
 use crate::matching::text::AnalyzedText;
+use crate::rubric::Alternatives;
 use crate::submission::SourceLine;
 
 /// Why a key could not be drafted from; each names the file (and line, where there is one).
@@ -498,6 +499,8 @@ pub struct DraftQuestion {
     /// The prompt's own key terms, for a question answered in free text (one part): naming
     /// the question's subject in the answer's own words opens the first idea's share.
     pub subject: Vec<String>,
+    /// What "either X or Y" says in an answer: see [`alternatives_for`].
+    pub alternatives: Alternatives,
     pub notes: Vec<String>,
 }
 
@@ -634,7 +637,45 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         prompt: q.prompt.clone(),
         parts,
         subject,
+        alternatives: alternatives_for(q.prompt.as_deref().unwrap_or("")),
         notes: q.notes.clone(),
+    }
+}
+
+/// How a prompt reads "either X or Y" in its answers. A prompt that asks what something is,
+/// or where, when, how or why, is answered by facts, and "declared either inside a function or
+/// outside it" states both; one that asks the student to choose (a yes/no question, "which",
+/// alternatives offered with "or") is answered by a choice, which "either ... or" leaves open.
+/// A prompt that is neither, or none, keeps the default (open).
+pub fn alternatives_for(prompt: &str) -> Alternatives {
+    const DESCRIBING: &[&str] = &[
+        "what", "where", "when", "how", "why", "who", "describe", "explain", "define", "name", "list",
+        "give", "state", "outline", "compare",
+    ];
+    const CHOOSING: &[&str] = &[
+        "which",
+        "whether",
+        "or",
+        "choose",
+        "pick",
+        "prefer",
+        "recommend",
+        "versus",
+        "vs",
+    ];
+    const AUXILIARIES: &[&str] = &[
+        "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "has",
+        "have", "may", "must", "shall",
+    ];
+    let text = AnalyzedText::new(prompt);
+    let words: Vec<&str> = text.tokens.iter().map(|t| t.lower.as_str()).collect();
+    let opens_with_auxiliary = words.first().is_some_and(|w| AUXILIARIES.contains(w));
+    let describes = words.iter().any(|w| DESCRIBING.contains(w));
+    let chooses = words.iter().any(|w| CHOOSING.contains(w));
+    if describes && !chooses && !opens_with_auxiliary {
+        Alternatives::Stated
+    } else {
+        Alternatives::Open
     }
 }
 
@@ -943,6 +984,16 @@ impl DraftRubric {
                 table.insert("prompt", value(prompt.as_str()));
             }
             let mut head = Vec::new();
+            if q.alternatives == Alternatives::Stated {
+                let mut policy = toml_edit::InlineTable::new();
+                policy.insert("alternatives", Alternatives::Stated.name().into());
+                table.insert("policy", value(policy));
+                head.push(
+                    "drafted: the prompt asks what, how or why, so \"either X or Y\" states both \
+                     (`alternatives = \"stated\"`); make it \"open\" if it asks for one choice"
+                        .to_owned(),
+                );
+            }
             for note in &q.notes {
                 head.push(format!("key note (not drafted): {note}"));
             }
@@ -1280,6 +1331,40 @@ mod tests {
         let prompt = PromptWords::of("What is in a class definition?");
         assert!(prompt.gives("defintion", &stem("defintion")));
         assert!(!prompt.gives("member", &stem("member")));
+    }
+
+    #[test]
+    fn either_or_states_both_where_the_prompt_asks_for_facts() {
+        for prompt in [
+            "Where are variables declared in a C++ program?",
+            "What is a binary tree?",
+            "Briefly describe how merge sort works.",
+            "How can an array be addressed in pointer/offset notation?",
+        ] {
+            assert_eq!(alternatives_for(prompt), Alternatives::Stated, "{prompt}");
+        }
+        for prompt in [
+            "Do you still mask the inputs?",
+            "(a) feature extraction, (b) full finetuning or (c) soft prompting?",
+            "Which sort would you use for nearly sorted data?",
+            "1B parameter conv net, wildlife classification, 100 examples.",
+            "",
+        ] {
+            assert_eq!(alternatives_for(prompt), Alternatives::Open, "{prompt}");
+        }
+        let drafted = draft(
+            &key("## 1 (5 pts)\nQuestion: Where are variables declared?\nAnswer: Inside or outside a function.\n\n## 2 (5 pts)\nQuestion: Do you mask?\nAnswer: No.\n"),
+            DraftOptions { points: None },
+        )
+        .unwrap()
+        .to_toml();
+        let rubric: toml::Value = toml::from_str(&drafted).unwrap();
+        let policy = |i: usize| rubric["question"][i].get("policy").cloned();
+        assert_eq!(
+            policy(0).and_then(|p| p.get("alternatives").cloned()),
+            Some(toml::Value::from("stated"))
+        );
+        assert_eq!(policy(1), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::lexicon::hash;
 use super::text::AnalyzedText;
 use crate::matching::fnv::Fnv;
-use crate::rubric::{Hedging, Policy};
+use crate::rubric::{Alternatives, Hedging, Policy};
 
 /// Single words that negate what follows them in the clause.
 const NEGATORS: &[&str] = &[
@@ -391,7 +391,7 @@ pub fn stance(
     let hedge = if policy.hedging == Hedging::Off {
         None
     } else {
-        hedge_at(text, span.start)
+        hedge_under(text, span.start, policy.alternatives)
     };
     match hedge {
         Some(h) if h.kind == HedgeKind::Uncertainty && policy.hedging == Hedging::Lenient => {
@@ -496,6 +496,18 @@ fn is_emphatic_not(text: &AnalyzedText, i: usize) -> bool {
 /// The hedge over token `at`, if any: its sentence's question mark, a sentence hedge that
 /// reaches it, or a hedge in its clause.
 pub fn hedge_at(text: &AnalyzedText, at: usize) -> Option<Hedge> {
+    hedge_under(text, at, Alternatives::Open)
+}
+
+/// Cues that state alternatives rather than leave them open under `alternatives = "stated"`:
+/// "declared either inside a function or outside it", "a value that may or may not change".
+const STATED_ALTERNATIVES: &[&[&str]] = &[&["either"], &["may", "or", "may", "not"]];
+
+/// [`hedge_at`] under a question's reading of "either ... or" (see [`Alternatives`]).
+fn hedge_under(text: &AnalyzedText, at: usize, alternatives: Alternatives) -> Option<Hedge> {
+    let counts = |cue: &std::ops::Range<usize>| {
+        alternatives == Alternatives::Open || !is_cue(text, cue.clone(), STATED_ALTERNATIVES)
+    };
     let sentence_index = text.tokens[at].sentence;
     let sentence = text.sentence_of(at);
     if text.questions.get(sentence_index).copied().unwrap_or(false) {
@@ -510,12 +522,25 @@ pub fn hedge_at(text: &AnalyzedText, at: usize) -> Option<Hedge> {
         });
     }
     let index = text.cue_index();
+    let clause = text.tokens[at].clause;
     index
-        .sentence_hedge_reaching(sentence.clone(), at)
-        .or_else(|| index.elliptical[sentence_index].clone())
-        .or_else(|| index.first_clause_hedge[text.tokens[at].clause].clone())
+        .sentence_hedge_reaching(sentence.clone(), at, &counts)
+        .or_else(|| index.elliptical[sentence_index].clone().filter(counts))
+        .or_else(|| match index.first_clause_hedge[clause].clone() {
+            // The clause's first hedge states alternatives: a later one may still hedge.
+            Some(cue) if !counts(&cue) => {
+                find_cues(text, text.clauses[clause].clone(), CLAUSE_HEDGES).find(counts)
+            }
+            first => first,
+        })
         .or_else(|| index.standalone_doubt.clone())
         .map(|cue| hedge_of(text, cue))
+}
+
+/// Whether tokens `cue` are one of `cues`' word sequences.
+fn is_cue(text: &AnalyzedText, cue: std::ops::Range<usize>, cues: &[&[&str]]) -> bool {
+    let words: Vec<&str> = text.tokens[cue].iter().map(|t| t.lower.as_str()).collect();
+    cues.contains(&words.as_slice())
 }
 
 /// Where one answer's cues stand, found in one pass over it. Looking for them again around
@@ -576,6 +601,7 @@ impl CueIndex {
         &self,
         sentence: std::ops::Range<usize>,
         at: usize,
+        counts: &dyn Fn(&std::ops::Range<usize>) -> bool,
     ) -> Option<std::ops::Range<usize>> {
         let longest = SENTENCE_HEDGES.iter().map(|c| c.len()).max().unwrap_or(1);
         let last_turn = self.turns[..self.turns.partition_point(|&t| t < at)]
@@ -594,7 +620,7 @@ impl CueIndex {
         self.sentence_hedges[first..]
             .iter()
             .take_while(|c| c.start < sentence.end)
-            .find(|c| reaches(c))
+            .find(|c| reaches(c) && counts(c))
             .cloned()
     }
 
@@ -885,6 +911,10 @@ mod tests {
             hedging,
             ..Policy::default()
         };
+        stance_with(&policy, answer, word)
+    }
+
+    fn stance_with(policy: &Policy, answer: &str, word: &str) -> (Stance, Option<Hedge>) {
         let text = AnalyzedText::new(answer);
         let words: Vec<&str> = word.split(' ').collect();
         let at = text
@@ -892,7 +922,7 @@ mod tests {
             .windows(words.len())
             .position(|w| w.iter().zip(&words).all(|(t, w)| t.lower == *w))
             .unwrap_or_else(|| panic!("{word} not in {answer}"));
-        stance(&text, at..at + words.len(), OwnNegation::None, &policy)
+        stance(&text, at..at + words.len(), OwnNegation::None, policy)
     }
 
     #[test]
@@ -1137,6 +1167,36 @@ mod tests {
             stance_of("either linear probing or finetuning", "linear probing"),
             Stance::Hedged
         );
+    }
+
+    #[test]
+    fn stated_alternatives_assert_each_one_and_leave_other_hedges_in_place() {
+        let stated = |answer: &str, word: &str| {
+            let policy = Policy {
+                hedging: Hedging::Strict,
+                alternatives: Alternatives::Stated,
+                ..Policy::default()
+            };
+            stance_with(&policy, answer, word)
+        };
+        let answer = "They are declared either inside a block locally or outside a block globally.";
+        assert_eq!(stance_of(answer, "outside"), Stance::Hedged);
+        assert_eq!(stated(answer, "inside").0, Stance::Asserted);
+        assert_eq!(stated(answer, "outside").0, Stance::Asserted);
+        let answer = "a symbol that stands for a value that may or may not change";
+        assert_eq!(stance_of(answer, "value"), Stance::Hedged);
+        assert_eq!(stated(answer, "value").0, Stance::Asserted);
+        // Doubt is still doubt, in the sentence or in the clause.
+        let answer = "GPT: either next token prediction or masked LM, I don't remember which.";
+        assert_eq!(
+            stated(answer, "masked").1.map(|h| h.cue),
+            Some("don't remember".into())
+        );
+        let answer = "either maybe a tree or a graph";
+        assert_eq!(stated(answer, "tree").1.map(|h| h.cue), Some("maybe".into()));
+        // So are alternatives left open in so many words.
+        let answer = "either one works, it depends";
+        assert_eq!(stated(answer, "works").1.map(|h| h.cue), Some("depends".into()));
     }
 
     #[test]

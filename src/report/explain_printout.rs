@@ -47,10 +47,11 @@ pub fn write_explanation(e: &Explanation<'_>, out: &mut dyn Write) -> Result<(),
         paint(
             DIM,
             format!(
-                "policy: hedging = \"{}\", keyword_lists = \"{}\", echo = \"{}\", terms = [{}]",
+                "policy: hedging = \"{}\", keyword_lists = \"{}\", echo = \"{}\", alternatives = \"{}\", terms = [{}]",
                 q.policy.hedging.name(),
                 q.policy.keyword_lists.name(),
                 q.policy.echo.name(),
+                q.policy.alternatives.name(),
                 terms.join(", ")
             )
         )

@@ -393,6 +393,7 @@ pub struct Policy {
     pub hedging: Hedging,
     pub keyword_lists: KeywordLists,
     pub echo: Echo,
+    pub alternatives: Alternatives,
     /// Word sequences (lower case) that hold a negation word but are not negations
     /// ("no preemption", "non-blocking"): they neither negate nor are negated.
     pub terms: Vec<Vec<String>>,
@@ -425,6 +426,19 @@ pub enum KeywordLists {
     Flag,
     /// Graded like any answer (a list is the answer to "name the operations").
     Grade,
+}
+
+/// What "either X or Y" and "may or may not" say. Where the question asks the student to
+/// choose ("Do you still mask?", "Which method?"), they leave the choice open; where it asks
+/// what something is or how it works ("Where are variables declared?"), they state both
+/// alternatives as true ("either inside a function or outside it").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Alternatives {
+    /// A hedge: the alternatives are left open and earn nothing.
+    #[default]
+    Open,
+    /// A statement: each alternative counts as asserted.
+    Stated,
 }
 
 /// What words copied from the question's `prompt` earn.
@@ -467,6 +481,20 @@ impl KeywordLists {
     }
 }
 
+impl Alternatives {
+    pub const NAMES: &'static [&'static str] = &["open", "stated"];
+    pub fn parse(word: &str) -> Option<Alternatives> {
+        match word {
+            "open" => Some(Alternatives::Open),
+            "stated" => Some(Alternatives::Stated),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
 impl Echo {
     pub const NAMES: &'static [&'static str] = &["discount", "credit"];
     pub fn parse(word: &str) -> Option<Echo> {
@@ -492,6 +520,7 @@ impl Default for Policy {
             hedging: Hedging::default(),
             keyword_lists: KeywordLists::default(),
             echo: Echo::default(),
+            alternatives: Alternatives::default(),
             terms: BUILTIN_TERMS
                 .iter()
                 .map(|t| crate::matching::cues::term_words(t))

@@ -40,6 +40,9 @@ pub struct RawPolicy {
     /// `discount` (default) or `credit`.
     #[serde(default)]
     pub echo: Option<Spanned<String>>,
+    /// `open` (default) or `stated`.
+    #[serde(default)]
+    pub alternatives: Option<Spanned<String>>,
     /// Phrases holding a negation word that are not negations; a question's add to the
     /// assignment's.
     #[serde(default)]

@@ -369,6 +369,15 @@ impl Validator<'_> {
         if let Some(word) = &raw.echo {
             policy.echo = self.setting(word, "echo", Echo::NAMES, Echo::parse, base.echo);
         }
+        if let Some(word) = &raw.alternatives {
+            policy.alternatives = self.setting(
+                word,
+                "alternatives",
+                Alternatives::NAMES,
+                Alternatives::parse,
+                base.alternatives,
+            );
+        }
         for term in &raw.terms {
             let words = crate::matching::cues::term_words(term.get_ref());
             if words.is_empty() {

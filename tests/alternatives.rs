@@ -1,0 +1,167 @@
+//! `alternatives`: whether "either X or Y" in an answer leaves the choice open (a hedge, the
+//! default) or states both as facts, per question; a bad value is an error at its line and
+//! column; `rubricate draft` sets `stated` where the prompt asks for facts.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const RUBRIC: &str = r#"[assignment]
+id = "cpp"
+title = "C++ basics"
+
+[[question]]
+id = "1"
+points = 2
+prompt = "Where are variables declared in a C++ program?"
+policy = { alternatives = "stated" }
+  [[question.concept]]
+  id = "local"
+  points = 1
+  match = ["inside a function", "locally"]
+  [[question.concept]]
+  id = "global"
+  points = 1
+  match = ["outside a function", "globally"]
+
+[[question]]
+id = "2"
+points = 2
+prompt = "Where are variables declared in a C++ program?"
+  [[question.concept]]
+  id = "local"
+  points = 1
+  match = ["inside a function", "locally"]
+  [[question.concept]]
+  id = "global"
+  points = 1
+  match = ["outside a function", "globally"]
+"#;
+
+const ANSWER: &str = "either inside a function or outside a function";
+
+fn rubricate() -> Command {
+    Command::cargo_bin("rubricate").unwrap()
+}
+
+fn course(rubric: &str, students: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("rubric.toml"), rubric).unwrap();
+    fs::create_dir(dir.path().join("subs")).unwrap();
+    for (id, text) in students {
+        fs::write(dir.path().join("subs").join(format!("{id}.md")), text).unwrap();
+    }
+    dir
+}
+
+fn grade(dir: &Path) -> Value {
+    rubricate()
+        .current_dir(dir)
+        .args([
+            "grade",
+            "--rubric",
+            "rubric.toml",
+            "--submissions",
+            "subs",
+            "--out",
+            "out",
+            "-q",
+        ])
+        .assert()
+        .success();
+    serde_json::from_str(&fs::read_to_string(dir.join("out/grades.json")).unwrap()).unwrap()
+}
+
+/// (score, [concept outcomes]) of question `id` of the only student.
+fn graded(grades: &Value, id: &str) -> (f64, Vec<String>) {
+    let q = grades["students"][0]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == id)
+        .unwrap();
+    let outcomes = q["concepts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap().to_owned())
+        .collect();
+    (q["score"].as_f64().unwrap(), outcomes)
+}
+
+#[test]
+fn stated_alternatives_earn_both_and_open_ones_earn_nothing() {
+    let answers = format!("1. {ANSWER}\n\n2. {ANSWER}\n");
+    let dir = course(RUBRIC, &[("ana", &answers)]);
+    let grades = grade(dir.path());
+    assert_eq!(graded(&grades, "1"), (2.0, vec!["hit".into(), "hit".into()]));
+    assert_eq!(
+        graded(&grades, "2"),
+        (0.0, vec!["hedged".into(), "hedged".into()])
+    );
+}
+
+#[test]
+fn doubt_still_hedges_under_stated_alternatives() {
+    let dir = course(
+        RUBRIC,
+        &[(
+            "ben",
+            "1. either inside a function or outside one, I don't remember which\n",
+        )],
+    );
+    let grades = grade(dir.path());
+    let (_, outcomes) = graded(&grades, "1");
+    assert_eq!(outcomes[0], "hit", "lenient hedging credits doubt, flagged");
+    let flags = grades["students"][0]["questions"][0]["flags"].to_string();
+    assert!(flags.contains("uncertain"), "{flags}");
+}
+
+#[test]
+fn a_bad_value_is_an_error_at_its_line_and_column() {
+    let dir = course(&RUBRIC.replace("\"stated\"", "\"both\""), &[]);
+    let output = rubricate()
+        .current_dir(dir.path())
+        .args(["lint", "rubric.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("rubric.toml:9:27"), "{stderr}");
+    assert!(
+        stderr.contains("alternatives `both` is not one of `open`, `stated`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn draft_states_alternatives_where_the_prompt_asks_for_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1 (2 pts)\nQuestion: Where are variables declared?\nAnswer: Inside a function (locally) or outside one (globally).\n\n## 2 (2 pts)\nQuestion: Do you still mask the inputs?\nAnswer: No, the full input is used.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("rubric.toml");
+    rubricate()
+        .arg("draft")
+        .arg(&key)
+        .arg("-o")
+        .arg(&rubric)
+        .assert()
+        .success();
+    let drafted: toml::Value = toml::from_str(&fs::read_to_string(&rubric).unwrap()).unwrap();
+    assert_eq!(
+        drafted["question"][0]["policy"]["alternatives"].as_str(),
+        Some("stated")
+    );
+    assert!(drafted["question"][1].get("policy").is_none());
+    rubricate()
+        .args(["lint", "--deny-warnings"])
+        .arg(&rubric)
+        .assert()
+        .success();
+}
