@@ -463,12 +463,128 @@ pub fn is_negated(
             if NEW_STATEMENT.contains(&token.lower.as_str()) {
                 break;
             }
-            if token.lower != "no" && negates_at(text, i, terms) {
-                return true;
+            if !matches!(token.lower.as_str(), "no" | "without") && negates_at(text, i, terms) {
+                return denies_its_subject(text, i, clause.end);
             }
         }
     }
     false
+}
+
+/// Predicates that, negated, judge their subject rather than describe it: "hard prompting
+/// would not *work*", "masking is not *needed*". Any other negated verb describes what the
+/// subject does: "constructors cannot *return* values", "a static array is not *reinitialized*".
+const JUDGEMENTS: &[&str] = &[
+    "work",
+    "works",
+    "worked",
+    "working",
+    "help",
+    "helps",
+    "matter",
+    "matters",
+    "apply",
+    "applies",
+    "fit",
+    "fits",
+    "scale",
+    "scales",
+    "suffice",
+    "suffices",
+    "succeed",
+    "succeeds",
+    "improve",
+    "improves",
+    "perform",
+    "performs",
+    "generalize",
+    "generalizes",
+    "generalise",
+    "generalises",
+    "converge",
+    "converges",
+    "needed",
+    "necessary",
+    "required",
+    "used",
+    "useful",
+    "helpful",
+    "good",
+    "bad",
+    "correct",
+    "right",
+    "true",
+    "enough",
+    "sufficient",
+    "possible",
+    "feasible",
+    "suitable",
+    "appropriate",
+    "ideal",
+    "best",
+    "better",
+    "recommended",
+    "advisable",
+    "effective",
+    "efficient",
+    "relevant",
+    "valid",
+    "worth",
+    "option",
+    "answer",
+    "choice",
+    "way",
+    "it",
+    "make",
+    "makes",
+    "do",
+    "does",
+];
+
+/// Words between a negator and its predicate: "would not *be really* needed".
+const BEFORE_PREDICATE: &[&str] = &[
+    "be",
+    "been",
+    "being",
+    "really",
+    "actually",
+    "always",
+    "necessarily",
+    "even",
+    "quite",
+    "very",
+];
+
+/// Verbs that make what follows a predicate noun or adjective: "BERT is not an autoencoder".
+const COPULAS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt",
+    "weren't",
+];
+
+/// Whether the negation at token `negator`, after its clause's subject, denies the subject
+/// ("hard prompting would not work", "BERT is not an autoencoder") rather than says what the
+/// subject does not do ("constructors cannot return values", "static arrays cannot be
+/// changed"): the negated predicate judges, is a noun or adjective after a copula, or is
+/// missing.
+fn denies_its_subject(text: &AnalyzedText, negator: usize, clause_end: usize) -> bool {
+    let tokens = &text.tokens;
+    let mut copula = COPULAS.contains(&tokens[negator].lower.as_str())
+        || negator > 0 && COPULAS.contains(&tokens[negator - 1].lower.as_str());
+    let mut at = negator + 1;
+    while at < clause_end && BEFORE_PREDICATE.contains(&tokens[at].lower.as_str()) {
+        copula |= COPULAS.contains(&tokens[at].lower.as_str());
+        at += 1;
+    }
+    let Some(predicate) = tokens.get(at).filter(|_| at < clause_end) else {
+        return true;
+    };
+    let word = predicate.lower.as_str();
+    if JUDGEMENTS.contains(&word) {
+        return true;
+    }
+    // After a copula a participle is passive, a description ("is not changed"); a noun or an
+    // adjective classifies the subject.
+    copula && !(word.ends_with("ed") || word.ends_with("en"))
 }
 
 /// The negation word that denies tokens `span` from before them in their clause, if any: a
@@ -1112,6 +1228,28 @@ mod tests {
             stance_of("not mutual exclusion", "mutual exclusion"),
             Stance::Negated
         );
+    }
+
+    #[test]
+    fn a_negated_predicate_judges_or_describes_its_subject() {
+        // Judged: the subject is denied.
+        for (answer, subject) in [
+            ("hard prompting would not work", "hard prompting"),
+            ("masking is not really needed here", "masking"),
+            ("BERT is not an autoencoder", "bert"),
+            ("soft prompting would not be the answer", "soft prompting"),
+        ] {
+            assert_eq!(stance_of(answer, subject), Stance::Negated, "{answer}");
+        }
+        // Described: what the subject does not do is said of it.
+        for (answer, subject) in [
+            ("constructors cannot return values", "constructors"),
+            ("a constructor does not need a type", "constructor"),
+            ("static arrays cannot be changed", "static arrays"),
+            ("the array name without brackets", "array"),
+        ] {
+            assert_eq!(stance_of(answer, subject), Stance::Asserted, "{answer}");
+        }
     }
 
     #[test]
