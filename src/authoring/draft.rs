@@ -488,7 +488,12 @@ pub struct DraftRubric {
     pub key: String,
     pub assignment: String,
     pub questions: Vec<DraftQuestion>,
+    /// Every question's key terms, as the synonym group `{key-terms}`: see [`key_terms`].
+    pub key_terms: Vec<String>,
 }
+
+/// The synonym group of the key's terms.
+const KEY_TERMS: &str = "key-terms";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftQuestion {
@@ -501,6 +506,9 @@ pub struct DraftQuestion {
     pub subject: Vec<String>,
     /// What "either X or Y" says in an answer: see [`alternatives_for`].
     pub alternatives: Alternatives,
+    /// Answered in free text (no items with points of their own): naming the question's
+    /// subject, or any of the key's terms, opens the first idea's share.
+    pub free_text: bool,
     pub notes: Vec<String>,
 }
 
@@ -551,8 +559,47 @@ pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, Draf
     Ok(DraftRubric {
         key: key.path.clone(),
         assignment: assignment_id(&key.path),
+        key_terms: key_terms(&questions),
         questions,
     })
+}
+
+/// The words of every question's ideas, as members of one synonym group: an answer that uses
+/// the course's words but none of its own question's is an attempt in the right field, and
+/// earns the first idea's share as the question's subject does ("a connected graph without
+/// cycles" for "What is a tree?"). Numbers and code are left out (any answer to "how many"
+/// has a number), as are the thesaurus's synonyms; a key of one question has no others.
+fn key_terms(questions: &[DraftQuestion]) -> Vec<String> {
+    if questions.len() < 2 {
+        return Vec::new();
+    }
+    let mut seen = BTreeSet::new();
+    let mut terms = Vec::new();
+    let patterns = questions
+        .iter()
+        .flat_map(|q| &q.parts)
+        .flat_map(|p| &p.ideas)
+        .flat_map(|i| &i.matches);
+    for pattern in patterns {
+        let word = pattern
+            .strip_prefix("{~")
+            .and_then(|w| w.strip_suffix('}'))
+            .or_else(|| pattern.strip_prefix('+'))
+            .unwrap_or(pattern);
+        if is_code(word) || !word.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        if !seen.insert(AnalyzedText::new(word).tokens.first().map_or_else(String::new, |t| t.stem.clone())) {
+            continue;
+        }
+        // A five-letter word's misspelling allowance matches many other words: stem-only.
+        terms.push(if word.chars().count() == 5 {
+            format!("+{word}")
+        } else {
+            word.to_owned()
+        });
+    }
+    terms
 }
 
 fn assignment_id(path: &str) -> String {
@@ -631,6 +678,7 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         }
         _ => Vec::new(),
     };
+    let free_text = parts.len() == 1 && q.parts.iter().all(|p| p.points.is_none());
     DraftQuestion {
         id: q.id.clone(),
         points,
@@ -638,6 +686,7 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         parts,
         subject,
         alternatives: alternatives_for(q.prompt.as_deref().unwrap_or("")),
+        free_text,
         notes: q.notes.clone(),
     }
 }
@@ -974,6 +1023,20 @@ impl DraftRubric {
             "",
         ));
         doc.insert("assignment", Item::Table(assignment));
+        if !self.key_terms.is_empty() {
+            let mut synonyms = Table::new();
+            synonyms.insert(KEY_TERMS, value(string_array(&self.key_terms)));
+            synonyms.decor_mut().set_prefix(format!(
+                "\n{}",
+                comment(
+                    &["drafted: every question's key terms; `{key-terms}` in a question's `any` \
+                       concept credits an answer in the course's words"
+                        .to_owned()],
+                    "",
+                )
+            ));
+            doc.insert("synonyms", Item::Table(synonyms));
+        }
 
         let mut questions = ArrayOfTables::new();
         for q in &self.questions {
@@ -1000,7 +1063,7 @@ impl DraftRubric {
             table.decor_mut().set_prefix(format!("\n{}", comment(&head, "")));
             let mut concepts = ArrayOfTables::new();
             for (p, part) in q.parts.iter().enumerate() {
-                concepts.extend(first_idea_concept(q, p, part));
+                concepts.extend(first_idea_concept(q, p, part, !self.key_terms.is_empty()));
                 concepts.push(coverage_concept(q, p, part));
             }
             if !concepts.is_empty() {
@@ -1101,7 +1164,12 @@ fn thresholds(points: Points, n: usize) -> Vec<(usize, Points)> {
 
 /// The concept that earns the first idea's share of a part: any of its ideas, or (for a
 /// free-text question) the question's subject in the answer's own words.
-fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> Option<toml_edit::Table> {
+fn first_idea_concept(
+    q: &DraftQuestion,
+    p: usize,
+    part: &DraftPart,
+    key_terms: bool,
+) -> Option<toml_edit::Table> {
     use toml_edit::value;
     let first = first_share(part.points);
     if first.is_zero() {
@@ -1118,6 +1186,10 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> Option<t
     let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
     let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
     matches.extend(q.subject.iter().cloned());
+    let key_terms = key_terms && q.free_text;
+    if key_terms {
+        matches.push(format!("{{{KEY_TERMS}}}"));
+    }
     if !matches.is_empty() {
         concept.insert("match", value(string_array(&matches)));
     }
@@ -1136,6 +1208,12 @@ fn first_idea_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> Option<t
             "drafted: so does the question's subject in the answer's own words ({}); \
              delete those for a stricter rubric",
             q.subject.join(", ")
+        ));
+    }
+    if key_terms {
+        lines.push(format!(
+            "drafted: and so does any term of the key ({{{KEY_TERMS}}}): an attempt in the course's \
+             words; delete it for a stricter rubric"
         ));
     }
     concept
