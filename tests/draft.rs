@@ -362,3 +362,54 @@ fn a_written_draft_has_a_normal_files_permissions() {
     draft_into(&key, &rubric, &["--force"]);
     assert_eq!(mode(&rubric), mode(&normal));
 }
+
+#[test]
+fn an_answer_in_the_courses_words_earns_the_first_share_and_one_off_topic_or_numeric_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1\nQuestion: What is a tree?\nAnswer: A collection of nodes with one root.\n\n\
+         ## 2\nQuestion: How many children does a binary tree node have?\nAnswer: At most two children.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &["--points", "5"]);
+    lint_clean(&rubric);
+    let table: toml::Table = fs::read_to_string(&rubric).unwrap().parse().unwrap();
+    let terms: Vec<&str> = table["synonyms"]["key-terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    // Every question's terms and subject, words only: the number two is left out.
+    assert_eq!(
+        terms,
+        ["collection", "+nodes", "root", "tree", "children", "binary"]
+    );
+
+    let subs = dir.path().join("subs");
+    fs::create_dir(&subs).unwrap();
+    // `children` is question 2's term: in question 1 it is an attempt in the course's words.
+    fs::write(
+        subs.join("attempt.txt"),
+        "Q1: something with children below it\nQ2: 2\n",
+    )
+    .unwrap();
+    fs::write(subs.join("off.txt"), "Q1: a tall plant\nQ2: three\n").unwrap();
+    let out = dir.path().join("out");
+    rubricate()
+        .args(["grade", "--quiet", "--rubric"])
+        .arg(&rubric)
+        .arg("--submissions")
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let got = scores(&out.join("grades.csv"));
+    assert_eq!(got["attempt"]["1"], 2.0, "{got:?}");
+    assert_eq!(got["off"]["1"], 0.0, "{got:?}");
+    assert_eq!(got["off"]["2"], 0.0, "{got:?}");
+}

@@ -564,7 +564,7 @@ pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, Draf
     })
 }
 
-/// The words of every question's ideas, as members of one synonym group: an answer that uses
+/// The words of every question's ideas and subject, as members of one synonym group: an answer that uses
 /// the course's words but none of its own question's is an attempt in the right field, and
 /// earns the first idea's share as the question's subject does ("a connected graph without
 /// cycles" for "What is a tree?"). Numbers and code are left out (any answer to "how many"
@@ -575,11 +575,13 @@ fn key_terms(questions: &[DraftQuestion]) -> Vec<String> {
     }
     let mut seen = BTreeSet::new();
     let mut terms = Vec::new();
-    let patterns = questions
-        .iter()
-        .flat_map(|q| &q.parts)
-        .flat_map(|p| &p.ideas)
-        .flat_map(|i| &i.matches);
+    let patterns = questions.iter().flat_map(|q| {
+        q.parts
+            .iter()
+            .flat_map(|p| &p.ideas)
+            .flat_map(|i| &i.matches)
+            .chain(&q.subject)
+    });
     for pattern in patterns {
         let word = pattern
             .strip_prefix("{~")
@@ -589,7 +591,12 @@ fn key_terms(questions: &[DraftQuestion]) -> Vec<String> {
         if is_code(word) || !word.chars().all(char::is_alphabetic) {
             continue;
         }
-        if !seen.insert(AnalyzedText::new(word).tokens.first().map_or_else(String::new, |t| t.stem.clone())) {
+        if !seen.insert(
+            AnalyzedText::new(word)
+                .tokens
+                .first()
+                .map_or_else(String::new, |t| t.stem.clone()),
+        ) {
             continue;
         }
         // A five-letter word's misspelling allowance matches many other words: stem-only.
@@ -1029,9 +1036,11 @@ impl DraftRubric {
             synonyms.decor_mut().set_prefix(format!(
                 "\n{}",
                 comment(
-                    &["drafted: every question's key terms; `{key-terms}` in a question's `any` \
+                    &[
+                        "drafted: every question's key terms; `{key-terms}` in a question's `any` \
                        concept credits an answer in the course's words"
-                        .to_owned()],
+                            .to_owned()
+                    ],
                     "",
                 )
             ));
