@@ -429,7 +429,7 @@ impl<'a> Tokenizer<'a> {
         }
         self.start_units(&lower);
         self.tokens.push(Token {
-            stem: stem(&lower),
+            stem: complexity_class(&lower).map_or_else(|| stem(&lower), stem),
             lower,
             start,
             end,
@@ -549,6 +549,26 @@ const POINTEE_TYPES: &[&str] = &[
 /// `-->` and `====` stay punctuation).
 const OPERATORS: &[&str] = &["->", "==", "!=", "&&", "||"];
 const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
+
+/// The word for the complexity class that big-O notation (in [`big_o_form`]) names, or that
+/// `logn` abbreviates, so that the notation meets the word: the token `O(log n)` takes the stem
+/// of `log`, and a rubric's `log` or `linear` matches `O(log n)` or `O(n)`. Code patterns
+/// still match the notation as written.
+fn complexity_class(lower: &str) -> Option<&'static str> {
+    let inner = match lower.split_once('(') {
+        Some((letter, inner)) if matches!(letter, "o" | "θ" | "ω") => inner.strip_suffix(')')?,
+        _ => lower,
+    };
+    Some(match inner {
+        "1" => "constant",
+        "logn" | "lgn" => "log",
+        "n" if inner != lower => "linear",
+        "n^2" => "quadratic",
+        "n^3" => "cubic",
+        "2^n" => "exponential",
+        _ => return None,
+    })
+}
 
 /// Whether `written` starts like big-O notation: `O(`, `Θ(`, ...
 pub fn opens_big_o(written: &str) -> bool {
@@ -918,6 +938,29 @@ mod tests {
         assert_eq!(lowers("O(n log n) or O(n^2)"), ["o(nlogn)", "or", "o(n^2)"]);
         assert_eq!(lowers("Θ(V + E)"), ["θ(v+e)"]);
         assert_eq!(stem("c++"), "c++");
+    }
+
+    #[test]
+    fn big_o_notation_takes_the_stem_of_its_complexity_class() {
+        let stems = |text: &str| -> Vec<String> {
+            AnalyzedText::new(text)
+                .tokens
+                .iter()
+                .map(|t| t.stem.clone())
+                .collect()
+        };
+        assert_eq!(stems("O(log n) or logn"), [stem("log"), stem("or"), stem("log")]);
+        assert_eq!(
+            stems("O(n) O(1) O(n^2) Θ(2^n)"),
+            [
+                stem("linear"),
+                stem("constant"),
+                stem("quadratic"),
+                stem("exponential")
+            ]
+        );
+        // Others keep their own form; a lone `n` is a word.
+        assert_eq!(stems("O(n log n) n"), ["o(nlogn)", "n"]);
     }
 
     #[test]
