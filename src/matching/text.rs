@@ -556,7 +556,7 @@ const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
 /// still match the notation as written.
 fn complexity_class(lower: &str) -> Option<&'static str> {
     let inner = match lower.split_once('(') {
-        Some((letter, inner)) if matches!(letter, "o" | "θ" | "ω") => inner.strip_suffix(')')?,
+        Some(("o" | "θ" | "ω", inner)) => inner.strip_suffix(')')?,
         _ => lower,
     };
     Some(match inner {
