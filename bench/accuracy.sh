@@ -515,6 +515,8 @@ def mohler_report(data, work):
     references = by_id(os.path.join(data, "raw", "answers"))
     print("Mohler 2011: Pearson r and RMSE (0-5 points) against the graders' average (scores/x.y/ave)")
     print("  rubricate: `rubricate draft --points 5` from each assignment's key (its reference answers), no edits")
+    print("  attempts:  the same with `--credit-attempts` (an answer with none of the key's ideas earns 40%,")
+    print("             60% on the question's topic; a non-answer nothing)")
     print("  overlap:   share of the reference's content-word stems present in the answer, times 5")
     print("  tf-idf:    cosine of the answer's and the reference's tf-idf vectors (content-word stems,")
     print("             idf over the question's answers), times 5")
@@ -522,13 +524,16 @@ def mohler_report(data, work):
     print(f"  left out (# in docs/files): {' '.join(dropped) or 'none'}")
     print()
     head = (f"{'assignment':<10} {'questions':>9} {'answers':>7} | {'rubricate r':>11} {'RMSE':>5} {'mean':>5} | "
+            f"{'attempts r':>10} {'RMSE':>5} {'mean':>5} | "
             f"{'overlap r':>9} {'RMSE':>5} | {'tf-idf r':>8} {'RMSE':>5} | {'humans r':>8} {'RMSE':>5} | {'human mean':>10}")
     print(head)
     print("-" * len(head))
-    pooled = {k: [] for k in ("r", "o", "t", "h")}
+    pooled = {k: [] for k in ("r", "a", "o", "t", "h")}
     for a, ys in sorted(questions.items()):
         with open(os.path.join(work, str(a), "out", "grades.csv"), encoding="utf-8", newline="") as f:
             rows = {r["student"]: r for r in csv.DictReader(f)}
+        with open(os.path.join(work, str(a), "out-attempts", "grades.csv"), encoding="utf-8", newline="") as f:
+            attempt_rows = {r["student"]: r for r in csv.DictReader(f)}
         got = {k: [] for k in pooled}
         for y in ys:
             qid = f"{a}.{y}"
@@ -541,6 +546,8 @@ def mohler_report(data, work):
                 row = rows.get(f"s{z:02d}")
                 score = float(row[str(y)]) if row else 0.0
                 got["r"].append((score, ave[z]))
+                row = attempt_rows.get(f"s{z:02d}")
+                got["a"].append((float(row[str(y)]) if row else 0.0, ave[z]))
                 got["o"].append((overlap(text, references.get(qid, "")), ave[z]))
                 got["t"].append((5.0 * cosines[z], ave[z]))
                 if me and other and z < len(me) and z < len(other):
@@ -555,8 +562,10 @@ def mohler_report(data, work):
 
 def row_figures(got):
     mean_r = mean([a for a, _ in got["r"]])
+    mean_a = mean([a for a, _ in got["a"]])
     mean_h = mean([e for _, e in got["r"]])
     return (f"{fmt(pearson(got['r'])):>11} {fmt(rmse(got['r']), '.2f'):>5} {fmt(mean_r, '.2f'):>5} | "
+            f"{fmt(pearson(got['a'])):>10} {fmt(rmse(got['a']), '.2f'):>5} {fmt(mean_a, '.2f'):>5} | "
             f"{fmt(pearson(got['o'])):>9} {fmt(rmse(got['o']), '.2f'):>5} | "
             f"{fmt(pearson(got['t'])):>8} {fmt(rmse(got['t']), '.2f'):>5} | "
             f"{fmt(pearson(got['h'])):>8} {fmt(rmse(got['h']), '.2f'):>5} | {fmt(mean_h, '.2f'):>10}")
@@ -697,6 +706,11 @@ for dir in "$MO"/*/; do
   "$BIN" draft "$dir/key.md" --points 5 -o "$dir/rubric.toml" 2>"$dir/draft.stderr" \
     || { echo "error: rubricate draft failed for $dir/key.md" >&2; cat "$dir/draft.stderr" >&2; exit 2; }
   grade "$dir/rubric.toml" "$dir/submissions" "$dir/out"
+  # The same, drafted for graders who credit attempts (`--credit-attempts`).
+  "$BIN" draft "$dir/key.md" --points 5 --credit-attempts -o "$dir/rubric-attempts.toml" \
+    2>"$dir/draft-attempts.stderr" \
+    || { echo "error: rubricate draft --credit-attempts failed for $dir/key.md" >&2; exit 2; }
+  grade "$dir/rubric-attempts.toml" "$dir/submissions" "$dir/out-attempts"
 done
 echo "== Mohler et al. 2011, data structures course =="
 echo

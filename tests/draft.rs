@@ -413,3 +413,61 @@ fn an_answer_in_the_courses_words_earns_the_first_share_and_one_off_topic_or_num
     assert_eq!(got["off"]["1"], 0.0, "{got:?}");
     assert_eq!(got["off"]["2"], 0.0, "{got:?}");
 }
+
+#[test]
+fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1\nQuestion: What is a stack?\nAnswer: A list where the last item pushed is the first popped.\n\n\
+         ## 2\nQuestion: What is a queue?\nAnswer: A list where the first item added is the first removed.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &["--points", "5", "--credit-attempts"]);
+    lint_clean(&rubric);
+
+    let subs = dir.path().join("subs");
+    fs::create_dir(&subs).unwrap();
+    let answers = [
+        ("idea", "Q1: the last one pushed comes out first"),
+        ("topic", "Q1: a stack of plates"),
+        ("attempt", "Q1: something holding values"),
+        ("short", "Q1: one"),
+        ("none", "Q1: not answered"),
+    ];
+    for (name, text) in answers {
+        fs::write(subs.join(format!("{name}.txt")), text).unwrap();
+    }
+    let grade = |rubric: &Path, out: &str| {
+        let out = dir.path().join(out);
+        rubricate()
+            .args(["grade", "--quiet", "--rubric"])
+            .arg(rubric)
+            .arg("--submissions")
+            .arg(&subs)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        scores(&out.join("grades.csv"))
+    };
+    let got = grade(&rubric, "out");
+    let q1 = |who: &str| got[who]["1"];
+    assert_eq!(
+        [q1("idea"), q1("topic"), q1("attempt"), q1("short"), q1("none")],
+        [5.0, 3.0, 2.0, 0.0, 0.0],
+        "{got:?}"
+    );
+    // The default draft gives the topic 2 and an attempt nothing; ideas earn the same.
+    let plain = dir.path().join("plain.toml");
+    draft_into(&key, &plain, &["--points", "5"]);
+    let got = grade(&plain, "plain");
+    let q1 = |who: &str| got[who]["1"];
+    assert_eq!(
+        [q1("idea"), q1("topic"), q1("attempt")],
+        [5.0, 2.0, 0.0],
+        "{got:?}"
+    );
+}

@@ -439,10 +439,13 @@ fn read_question(id: &str, line: usize, text: &str, heading_label: bool) -> KeyQ
 // Drafting
 
 /// How a draft is made.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DraftOptions {
     /// Points for a question whose label line gives none.
     pub points: Option<Points>,
+    /// Draft for graders who give partial credit to every serious attempt (see
+    /// [`TOPIC_WITH_ATTEMPTS`]).
+    pub credit_attempts: bool,
 }
 
 /// The share of a part's ideas that earns all of its points. A reference answer states more
@@ -453,6 +456,32 @@ pub const FULL_COVERAGE: f64 = 0.4;
 /// The share of a part's points that its first covered idea earns: an answer that makes one of
 /// the reference's points is on the way, and graders credit it well above nothing.
 pub const FIRST_IDEA: f64 = 0.4;
+
+/// Under `--credit-attempts`, for a free-text question, the share of its points an answer on
+/// the question's topic earns without any of its ideas; any other answer that is not a
+/// non-answer earns [`FIRST_IDEA`]. Graders who credit attempts give an answer they cannot
+/// place in the key a middle grade, and one on the topic more; the default draft gives the
+/// first nothing and the second [`FIRST_IDEA`].
+pub const TOPIC_WITH_ATTEMPTS: f64 = 0.6;
+
+/// What an answer needs to be an attempt under `--credit-attempts`: a word of five letters or
+/// more, a number, or two words (`O(n)`, "at the top"). One short word alone ("one", "no")
+/// is not one, and a pattern that matched it would match common words, as lint warns.
+const ATTEMPT_REGEX: &str = r"\w{5,}|\d|\w\W+\w";
+
+/// What answers with nothing in them say: under `--credit-attempts` they earn no attempt's
+/// share.
+const NON_ANSWERS: &[&str] = &[
+    "not answered",
+    "no answer",
+    "did not answer",
+    "didn't answer",
+    "don't know",
+    "dont know",
+    "do not know",
+    "idk",
+    "no idea",
+];
 
 /// What covering `k` of a part's `n` ideas earns of its `points`: nothing for none,
 /// [`FIRST_IDEA`] of the points for the first, then in proportion up to all of them at
@@ -482,6 +511,33 @@ fn first_share(points: Points) -> Points {
     rounded(points, points.as_f64() * FIRST_IDEA)
 }
 
+/// What a part's `any` concept earns: for its topic (any of its ideas, the question's subject,
+/// the key's terms), and for an attempt (nothing unless attempts are credited). Covering ideas
+/// earns what [`credit`] gives whatever these are: they only set what an answer with none earns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shares {
+    topic: Points,
+    attempt: Points,
+}
+
+impl Shares {
+    fn of(points: Points, credit_attempts: bool) -> Shares {
+        let standard = Shares {
+            topic: first_share(points),
+            attempt: Points::ZERO,
+        };
+        let topic = rounded(points, points.as_f64() * TOPIC_WITH_ATTEMPTS);
+        // A part too small to split three ways is drafted as by default.
+        if !credit_attempts || topic >= points || standard.topic.is_zero() {
+            return standard;
+        }
+        Shares {
+            topic,
+            attempt: standard.topic,
+        }
+    }
+}
+
 /// A drafted rubric, before it is written as TOML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftRubric {
@@ -490,6 +546,8 @@ pub struct DraftRubric {
     pub questions: Vec<DraftQuestion>,
     /// Every question's key terms, as the synonym group `{key-terms}`: see [`key_terms`].
     pub key_terms: Vec<String>,
+    /// Free-text questions credit attempts: see [`TOPIC_WITH_ATTEMPTS`].
+    pub credit_attempts: bool,
 }
 
 /// The synonym group of the key's terms.
@@ -560,6 +618,7 @@ pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, Draf
         key: key.path.clone(),
         assignment: assignment_id(&key.path),
         key_terms: key_terms(&questions),
+        credit_attempts: options.credit_attempts,
         questions,
     })
 }
@@ -1071,12 +1130,20 @@ impl DraftRubric {
             }
             table.decor_mut().set_prefix(format!("\n{}", comment(&head, "")));
             let mut concepts = ArrayOfTables::new();
+            let mut attempts = false;
             for (p, part) in q.parts.iter().enumerate() {
-                concepts.extend(first_idea_concept(q, p, part, !self.key_terms.is_empty()));
-                concepts.push(coverage_concept(q, p, part));
+                let shares = Shares::of(part.points, self.credit_attempts && q.free_text);
+                attempts |= !shares.attempt.is_zero();
+                concepts.extend(first_idea_concept(q, p, part, !self.key_terms.is_empty(), shares));
+                concepts.push(coverage_concept(q, p, part, shares));
             }
             if !concepts.is_empty() {
                 table.insert("concept", Item::ArrayOfTables(concepts));
+            }
+            if attempts {
+                let mut misconceptions = ArrayOfTables::new();
+                misconceptions.push(non_answer());
+                table.insert("misconception", Item::ArrayOfTables(misconceptions));
             }
             questions.push(table);
         }
@@ -1087,7 +1154,7 @@ impl DraftRubric {
 
 /// A part as a coverage concept: its ideas (and, for a free-text question, the question's
 /// subject as one more idea), credited by thresholds (see [`thresholds`]).
-fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit::Table {
+fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart, shares: Shares) -> toml_edit::Table {
     use toml_edit::{value, Array, InlineTable, Item, Value};
     let mut concept = toml_edit::Table::new();
     let id = if q.parts.len() > 1 {
@@ -1096,7 +1163,7 @@ fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit:
         "ideas".to_owned()
     };
     concept.insert("id", value(id));
-    let credit_table = thresholds(part.points, part.ideas.len());
+    let credit_table = thresholds(part.points, part.ideas.len(), shares);
     let most = credit_table.last().map_or(part.points, |(_, p)| *p);
     concept.insert("points", Item::Value(points_value(most)));
     let mut ideas = Array::new();
@@ -1138,7 +1205,7 @@ fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit:
         "drafted: covering {:.0}% of the ideas earns the part with the first idea's share (`credit`)",
         FULL_COVERAGE * 100.0
     )];
-    if first_share(part.points).is_zero() {
+    if shares.topic.is_zero() {
         lines.insert(
             0,
             format!(
@@ -1156,11 +1223,10 @@ fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart) -> toml_edit:
 
 /// The coverage concept's thresholds: for each number of ideas covered, what [`credit`] gives
 /// beyond the first share (which the `any` concept earns), listed where it rises.
-fn thresholds(points: Points, n: usize) -> Vec<(usize, Points)> {
-    let first = first_share(points);
+fn thresholds(points: Points, n: usize, shares: Shares) -> Vec<(usize, Points)> {
     let mut out: Vec<(usize, Points)> = Vec::new();
     for k in 1..=n {
-        let earned = credit(points, k, n) - first;
+        let earned = credit(points, k, n).max(shares.topic) - shares.topic;
         let rises = out
             .last()
             .map_or(earned > Points::ZERO, |(_, last)| earned > *last);
@@ -1178,9 +1244,10 @@ fn first_idea_concept(
     p: usize,
     part: &DraftPart,
     key_terms: bool,
+    shares: Shares,
 ) -> Option<toml_edit::Table> {
-    use toml_edit::value;
-    let first = first_share(part.points);
+    use toml_edit::{value, Array, InlineTable, Item, Value};
+    let first = shares.topic;
     if first.is_zero() {
         return None;
     }
@@ -1199,11 +1266,42 @@ fn first_idea_concept(
     if key_terms {
         matches.push(format!("{{{KEY_TERMS}}}"));
     }
-    if !matches.is_empty() {
-        concept.insert("match", value(string_array(&matches)));
-    }
-    if !negated.is_empty() {
-        concept.insert("negated", value(string_array(&negated)));
+    if shares.attempt.is_zero() {
+        if !matches.is_empty() {
+            concept.insert("match", value(string_array(&matches)));
+        }
+        if !negated.is_empty() {
+            concept.insert("negated", value(string_array(&negated)));
+        }
+    } else {
+        // The topic and an attempt as two ideas: the attempt alone earns its share, both the
+        // topic's (an answer on the topic is an attempt too).
+        let mut topic = InlineTable::new();
+        topic.insert("id", "topic".into());
+        if !matches.is_empty() {
+            topic.insert("match", Value::Array(string_array(&matches)));
+        }
+        if !negated.is_empty() {
+            topic.insert("negated", Value::Array(string_array(&negated)));
+        }
+        let mut attempt = InlineTable::new();
+        attempt.insert("id", "attempt".into());
+        attempt.insert("regex", Value::Array(string_array(&[ATTEMPT_REGEX.to_owned()])));
+        let mut ideas = Array::new();
+        for idea in [topic, attempt] {
+            let mut v = Value::InlineTable(idea);
+            v.decor_mut().set_prefix("\n    ");
+            ideas.push_formatted(v);
+        }
+        ideas.set_trailing("\n  ");
+        ideas.set_trailing_comma(true);
+        concept.insert("ideas", Item::Value(Value::Array(ideas)));
+        let mut credit = InlineTable::new();
+        credit.insert("1", points_value(shares.attempt));
+        if shares.attempt < first {
+            credit.insert("2", points_value(first));
+        }
+        concept.insert("credit", Item::Value(Value::InlineTable(credit)));
     }
     let mut lines = vec![
         format!(
@@ -1225,11 +1323,38 @@ fn first_idea_concept(
              words; delete it for a stricter rubric"
         ));
     }
+    if !shares.attempt.is_zero() {
+        lines.push(format!(
+            "drafted (--credit-attempts): any other answer earns {}, unless it is a non-answer \
+             (`no-answer` below); delete the `attempt` idea for a stricter rubric",
+            shares.attempt
+        ));
+    }
     concept
         .decor_mut()
         .set_prefix(format!("\n{}  ", comment(&lines, "  ")));
     indent_keys(&mut concept);
     Some(concept)
+}
+
+/// Under `--credit-attempts`: a non-answer ("not answered", "I don't know") earns no
+/// attempt's share.
+fn non_answer() -> toml_edit::Table {
+    use toml_edit::value;
+    let mut table = toml_edit::Table::new();
+    table.insert("id", value("no-answer"));
+    let phrases: Vec<String> = NON_ANSWERS.iter().map(|p| (*p).to_owned()).collect();
+    table.insert("match", value(string_array(&phrases)));
+    table.insert("cancels", value(string_array(&["any".to_owned()])));
+    table.decor_mut().set_prefix(format!(
+        "\n{}  ",
+        comment(
+            &["drafted (--credit-attempts): an answer that says it has none earns nothing".to_owned()],
+            "  "
+        )
+    ));
+    indent_keys(&mut table);
+    table
 }
 
 /// A concept's keys indented under its header, as the bundled rubrics are written.
@@ -1325,7 +1450,7 @@ mod tests {
         assert_eq!(term_pattern("char*"), "=char*");
         assert_eq!(term_pattern("i++"), "i++");
         let k = key("## 1 (3 pts)\nUse a char* pointer, i++ and an O(n log n) sort; the object's field.\n");
-        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let d = draft(&k, DraftOptions::default()).unwrap();
         let toml = d.to_toml();
         crate::rubric::parse(Path::new("d.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let ideas = &d.questions[0].parts[0].ideas;
@@ -1358,7 +1483,7 @@ mod tests {
         assert_eq!(term_pattern("habit"), "+habit");
         assert_eq!(term_pattern("buzzword"), "buzzword");
         let k = key("## 1 (2 pts)\nA habit is not a buzzword.\n");
-        let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
+        let toml = draft(&k, DraftOptions::default()).unwrap().to_toml();
         let rubric =
             crate::rubric::parse(Path::new("d.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let warnings = rubric.warning_diagnostics();
@@ -1372,7 +1497,7 @@ mod tests {
         let e = parse_key(Path::new("k.md"), "1. a stack\n\n## 2 (3 points)\n").unwrap_err();
         assert!(e.to_string().starts_with("k.md:3: question `2`"), "{e}");
         let k = key("1. a stack\n");
-        let e = draft(&k, DraftOptions { points: None }).unwrap_err();
+        let e = draft(&k, DraftOptions::default()).unwrap_err();
         assert!(
             e.to_string().starts_with("key.md:1: question `1` has no points"),
             "{e}"
@@ -1382,7 +1507,7 @@ mod tests {
     #[test]
     fn ideas_skip_the_prompt_and_transcribe_negations() {
         let k = key("Q1 (5 points)\nQuestion: What is a linked list?\nAnswer: A list of nodes linked by pointers; it does not need contiguous memory.\n");
-        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let d = draft(&k, DraftOptions::default()).unwrap();
         let ideas: Vec<_> = d.questions[0].parts[0].ideas.iter().collect();
         let ids: Vec<_> = ideas.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["nodes", "pointers", "contiguous-memory"]);
@@ -1393,7 +1518,7 @@ mod tests {
     #[test]
     fn the_draft_is_a_lint_clean_rubric() {
         let k = key("## 1 (5 points)\nQuestion: What is a variable?\nAnswer: A location in memory that can store a value.\n\n## 2 (3 points) Why test?\n- 2 pts: to find errors early.\n- 1 pt: tests document the intended behaviour.\n");
-        let toml = draft(&k, DraftOptions { points: None }).unwrap().to_toml();
+        let toml = draft(&k, DraftOptions::default()).unwrap().to_toml();
         let rubric =
             crate::rubric::parse(Path::new("draft.toml"), &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let warnings = rubric.warning_diagnostics();
@@ -1404,7 +1529,7 @@ mod tests {
     #[test]
     fn points_of_a_part_without_terms_go_to_the_others() {
         let k = key("## 2b (2 pts)\n- 1 pt: **No**.\n- 1 pt: the context window cannot hold them.\n");
-        let d = draft(&k, DraftOptions { points: None }).unwrap();
+        let d = draft(&k, DraftOptions::default()).unwrap();
         assert_eq!(d.questions[0].parts.len(), 1);
         assert_eq!(d.questions[0].parts[0].points, Points::whole(2));
     }
@@ -1441,7 +1566,7 @@ mod tests {
         }
         let drafted = draft(
             &key("## 1 (5 pts)\nQuestion: Where are variables declared?\nAnswer: Inside or outside a function.\n\n## 2 (5 pts)\nQuestion: Do you mask?\nAnswer: No.\n"),
-            DraftOptions { points: None },
+            DraftOptions::default(),
         )
         .unwrap()
         .to_toml();
@@ -1452,6 +1577,45 @@ mod tests {
             Some(toml::Value::from("stated"))
         );
         assert_eq!(policy(1), None);
+    }
+
+    #[test]
+    fn crediting_attempts_sets_only_what_an_answer_with_no_idea_earns() {
+        let p = Points::whole;
+        assert_eq!(
+            Shares::of(p(5), false),
+            Shares {
+                topic: p(2),
+                attempt: p(0)
+            }
+        );
+        assert_eq!(
+            Shares::of(p(5), true),
+            Shares {
+                topic: p(3),
+                attempt: p(2)
+            }
+        );
+        assert_eq!(
+            Shares::of(p(3), true),
+            Shares {
+                topic: p(2),
+                attempt: p(1)
+            }
+        );
+        assert_eq!(
+            Shares::of(p(2), true),
+            Shares {
+                topic: p(1),
+                attempt: p(1)
+            }
+        );
+        // A one-point part has no share of its own: one idea earns it, as by default.
+        assert_eq!(Shares::of(p(1), true), Shares::of(p(1), false));
+        // The ideas add up to what `credit` gives, from the topic's share.
+        let attempts = Shares::of(p(5), true);
+        assert_eq!(thresholds(p(5), 5, attempts), [(1, p(1)), (2, p(2))]);
+        assert_eq!(thresholds(p(5), 6, attempts), [(2, p(1)), (3, p(2))]);
     }
 
     #[test]
@@ -1466,10 +1630,13 @@ mod tests {
         // The `any` concept earns the first share; the coverage concept what the others add.
         assert_eq!(first_share(Points::whole(5)), Points::whole(2));
         assert_eq!(
-            thresholds(Points::whole(5), 5),
+            thresholds(Points::whole(5), 5, Shares::of(Points::whole(5), false)),
             [(1, Points::whole(2)), (2, Points::whole(3))]
         );
         assert_eq!(first_share(Points::whole(1)), Points::ZERO);
-        assert_eq!(thresholds(Points::whole(1), 3), [(1, Points::whole(1))]);
+        assert_eq!(
+            thresholds(Points::whole(1), 3, Shares::of(Points::whole(1), false)),
+            [(1, Points::whole(1))]
+        );
     }
 }

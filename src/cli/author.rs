@@ -25,6 +25,11 @@ pub struct DraftArgs {
     /// Replace the output file if it exists.
     #[arg(long, requires = "output")]
     force: bool,
+    /// Draft for graders who give partial credit to every serious attempt: in a free-text
+    /// question, an answer on the topic with none of the key's ideas earns 60% (not 40%),
+    /// and any other answer 40%, unless it is a non-answer ("not answered", "I don't know").
+    #[arg(long)]
+    credit_attempts: bool,
 }
 
 /// `rubricate draft`: a first rubric from an answer key, printed or written atomically.
@@ -38,7 +43,13 @@ pub fn draft(args: DraftArgs) -> u8 {
         }
         p => p.map(rubricate::ids::Points::from_f64),
     };
-    let drafted = match read_key(&args.key).and_then(|key| draft(&key, DraftOptions { points })) {
+    let drafted = match read_key(&args.key).and_then(|key| {
+        let options = DraftOptions {
+            points,
+            credit_attempts: args.credit_attempts,
+        };
+        draft(&key, options)
+    }) {
         Ok(d) => d,
         Err(e) => return fail(&error_chain(&e)),
     };
