@@ -436,6 +436,7 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
         ("attempt", "Q1: something holding values"),
         ("short", "Q1: one"),
         ("none", "Q1: not answered"),
+        ("unknown", "Q1: I don't know"),
     ];
     for (name, text) in answers {
         fs::write(subs.join(format!("{name}.txt")), text).unwrap();
@@ -456,8 +457,15 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
     let got = grade(&rubric, "out");
     let q1 = |who: &str| got[who]["1"];
     assert_eq!(
-        [q1("idea"), q1("topic"), q1("attempt"), q1("short"), q1("none")],
-        [5.0, 3.0, 2.0, 0.0, 0.0],
+        [
+            q1("idea"),
+            q1("topic"),
+            q1("attempt"),
+            q1("short"),
+            q1("none"),
+            q1("unknown")
+        ],
+        [5.0, 3.0, 2.0, 0.0, 0.0, 0.0],
         "{got:?}"
     );
     // The default draft gives the topic 2 and an attempt nothing; ideas earn the same.
