@@ -3,10 +3,11 @@
 //! column; `rubricate draft` sets `stated` where the prompt asks for facts.
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{course, grade, rubricate};
 
 const RUBRIC: &str = r#"[assignment]
 id = "cpp"
@@ -41,38 +42,6 @@ prompt = "Where are variables declared in a C++ program?"
 "#;
 
 const ANSWER: &str = "either inside a function or outside a function";
-
-fn rubricate() -> Command {
-    Command::cargo_bin("rubricate").unwrap()
-}
-
-fn course(rubric: &str, students: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("rubric.toml"), rubric).unwrap();
-    fs::create_dir(dir.path().join("subs")).unwrap();
-    for (id, text) in students {
-        fs::write(dir.path().join("subs").join(format!("{id}.md")), text).unwrap();
-    }
-    dir
-}
-
-fn grade(dir: &Path) -> Value {
-    rubricate()
-        .current_dir(dir)
-        .args([
-            "grade",
-            "--rubric",
-            "rubric.toml",
-            "--submissions",
-            "subs",
-            "--out",
-            "out",
-            "-q",
-        ])
-        .assert()
-        .success();
-    serde_json::from_str(&fs::read_to_string(dir.join("out/grades.json")).unwrap()).unwrap()
-}
 
 /// (score, [concept outcomes]) of question `id` of the only student.
 fn graded(grades: &Value, id: &str) -> (f64, Vec<String>) {

@@ -6,8 +6,10 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{course, grade, rubricate};
 
 const RUBRIC: &str = r#"[assignment]
 id = "ds"
@@ -63,40 +65,6 @@ points = 1
     { id = "c", match = ["=gamma"] },
   ]
 "#;
-
-fn rubricate() -> Command {
-    Command::cargo_bin("rubricate").unwrap()
-}
-
-/// A course folder: the rubric and one Markdown submission per student.
-fn course(rubric: &str, students: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("rubric.toml"), rubric).unwrap();
-    fs::create_dir(dir.path().join("subs")).unwrap();
-    for (id, text) in students {
-        fs::write(dir.path().join("subs").join(format!("{id}.md")), text).unwrap();
-    }
-    dir
-}
-
-/// Grade the course into `out/`; the parsed grades.json.
-fn grade(dir: &Path) -> Value {
-    rubricate()
-        .current_dir(dir)
-        .args([
-            "grade",
-            "--rubric",
-            "rubric.toml",
-            "--submissions",
-            "subs",
-            "--out",
-            "out",
-            "-q",
-        ])
-        .assert()
-        .success();
-    serde_json::from_str(&read(&dir.join("out/grades.json"))).unwrap()
-}
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

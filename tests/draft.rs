@@ -60,6 +60,20 @@ fn scores(path: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
         .collect()
 }
 
+/// Grade `subs` with `rubric` into `out`; the scores, student → question → score.
+fn grade_scores(rubric: &Path, subs: &Path, out: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
+    rubricate()
+        .args(["grade", "--quiet", "--rubric"])
+        .arg(rubric)
+        .arg("--submissions")
+        .arg(subs)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    scores(&out.join("grades.csv"))
+}
+
 #[test]
 fn a_draft_of_the_bundled_key_lints_clean_and_grades_the_dev_set() {
     let dir = tempfile::tempdir().unwrap();
@@ -188,16 +202,7 @@ fn question_and_answer_lines_make_the_prompt_and_the_reference() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    rubricate()
-        .args(["grade", "--quiet", "--rubric"])
-        .arg(&rubric)
-        .arg("--submissions")
-        .arg(&subs)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let got = scores(&out.join("grades.csv"));
+    let got = grade_scores(&rubric, &subs, &out);
     assert!(got["good"]["1"] > got["poor"]["1"], "{got:?}");
     assert!(got["good"]["2"] > got["poor"]["2"], "{got:?}");
     let json: Value = serde_json::from_str(&fs::read_to_string(out.join("grades.json")).unwrap()).unwrap();
@@ -398,17 +403,7 @@ fn an_answer_in_the_courses_words_earns_the_first_share_and_one_off_topic_or_num
     )
     .unwrap();
     fs::write(subs.join("off.txt"), "Q1: a tall plant\nQ2: three\n").unwrap();
-    let out = dir.path().join("out");
-    rubricate()
-        .args(["grade", "--quiet", "--rubric"])
-        .arg(&rubric)
-        .arg("--submissions")
-        .arg(&subs)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let got = scores(&out.join("grades.csv"));
+    let got = grade_scores(&rubric, &subs, &dir.path().join("out"));
     assert_eq!(got["attempt"]["1"], 2.0, "{got:?}");
     assert_eq!(got["off"]["1"], 0.0, "{got:?}");
     assert_eq!(got["off"]["2"], 0.0, "{got:?}");
@@ -441,20 +436,7 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
     for (name, text) in answers {
         fs::write(subs.join(format!("{name}.txt")), text).unwrap();
     }
-    let grade = |rubric: &Path, out: &str| {
-        let out = dir.path().join(out);
-        rubricate()
-            .args(["grade", "--quiet", "--rubric"])
-            .arg(rubric)
-            .arg("--submissions")
-            .arg(&subs)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
-        scores(&out.join("grades.csv"))
-    };
-    let got = grade(&rubric, "out");
+    let got = grade_scores(&rubric, &subs, &dir.path().join("out"));
     let q1 = |who: &str| got[who]["1"];
     assert_eq!(
         [
@@ -471,7 +453,7 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
     // The default draft gives the topic 2 and an attempt nothing; ideas earn the same.
     let plain = dir.path().join("plain.toml");
     draft_into(&key, &plain, &["--points", "5"]);
-    let got = grade(&plain, "plain");
+    let got = grade_scores(&plain, &subs, &dir.path().join("plain"));
     let q1 = |who: &str| got[who]["1"];
     assert_eq!(
         [q1("idea"), q1("topic"), q1("attempt")],
