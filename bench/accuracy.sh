@@ -709,7 +709,7 @@ for dir in "$MO"/*/; do
   # The same, drafted for graders who credit attempts (`--credit-attempts`).
   "$BIN" draft "$dir/key.md" --points 5 --credit-attempts -o "$dir/rubric-attempts.toml" \
     2>"$dir/draft-attempts.stderr" \
-    || { echo "error: rubricate draft --credit-attempts failed for $dir/key.md" >&2; exit 2; }
+    || { echo "error: rubricate draft --credit-attempts failed for $dir/key.md" >&2; cat "$dir/draft-attempts.stderr" >&2; exit 2; }
   grade "$dir/rubric-attempts.toml" "$dir/submissions" "$dir/out-attempts"
 done
 echo "== Mohler et al. 2011, data structures course =="

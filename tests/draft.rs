@@ -432,6 +432,14 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
         ("short", "Q1: one"),
         ("none", "Q1: not answered"),
         ("unknown", "Q1: I don't know"),
+        ("na", "Q1: N/A"),
+        // One short word on the topic is on the topic, and so an attempt too.
+        ("word", "Q1: list"),
+        // A non-answer's words inside an answer are not a non-answer.
+        (
+            "inside",
+            "Q1: you don't know the size, and the last one pushed is the first popped",
+        ),
     ];
     for (name, text) in answers {
         fs::write(subs.join(format!("{name}.txt")), text).unwrap();
@@ -450,6 +458,7 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
         [5.0, 3.0, 2.0, 0.0, 0.0, 0.0],
         "{got:?}"
     );
+    assert_eq!([q1("na"), q1("word"), q1("inside")], [0.0, 3.0, 5.0], "{got:?}");
     // The default draft gives the topic 2 and an attempt nothing; ideas earn the same.
     let plain = dir.path().join("plain.toml");
     draft_into(&key, &plain, &["--points", "5"]);
@@ -459,5 +468,24 @@ fn credit_attempts_gives_an_answer_with_no_idea_a_share_and_a_non_answer_nothing
         [q1("idea"), q1("topic"), q1("attempt")],
         [5.0, 2.0, 0.0],
         "{got:?}"
+    );
+}
+
+#[test]
+fn a_key_of_itemised_questions_has_no_key_terms_group_and_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1\n- 2 pt: push adds on top\n- 2 pt: pop removes the top\n\n## 2\n- 1 pt: threads share memory\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("r.toml");
+    draft_into(&key, &rubric, &["--credit-attempts"]);
+    lint_clean(&rubric);
+    let text = fs::read_to_string(&rubric).unwrap();
+    assert!(
+        !text.contains("key-terms") && !text.contains("no-answer"),
+        "{text}"
     );
 }

@@ -469,19 +469,13 @@ pub const TOPIC_WITH_ATTEMPTS: f64 = 0.6;
 /// is not one, and a pattern that matched it would match common words, as lint warns.
 const ATTEMPT_REGEX: &str = r"\w{5,}|\d|\w\W+\w";
 
-/// What answers with nothing in them say: under `--credit-attempts` they earn no attempt's
-/// share.
-const NON_ANSWERS: &[&str] = &[
-    "not answered",
-    "no answer",
-    "did not answer",
-    "didn't answer",
-    "don't know",
-    "dont know",
-    "do not know",
-    "idk",
-    "no idea",
-];
+/// A whole answer that says it has none ("not answered", "I don't know", "N/A"): under
+/// `--credit-attempts` it earns no attempt's share. The whole answer only: "you don't know the
+/// size in advance" is an answer.
+const NON_ANSWER_REGEX: &str = r"(?i)^\W*(i\W+)?(not answered|no answer|did not answer|didn'?t answer|(do not|don'?t) know|not sure|no idea|no clue|dunno|idk|n/?a|skip(ped)?)\W*$";
+
+/// The id of a free-text question's first-share concept.
+const ANY: &str = "any";
 
 /// What covering `k` of a part's `n` ideas earns of its `points`: nothing for none,
 /// [`FIRST_IDEA`] of the points for the first, then in proportion up to all of them at
@@ -527,14 +521,21 @@ impl Shares {
             attempt: Points::ZERO,
         };
         let topic = rounded(points, points.as_f64() * TOPIC_WITH_ATTEMPTS);
-        // A part too small to split three ways is drafted as by default.
-        if !credit_attempts || topic >= points || standard.topic.is_zero() {
+        // An attempt earns less than the topic, in the part's unit (a whole point, or a
+        // hundredth): 2 and 3 of 5 points, 1 and 2 of 3 or 4. A part too small for that (2
+        // points or less) is drafted as by default.
+        let unit = if points.hundredths() % 100 == 0 {
+            Points::whole(1)
+        } else {
+            Points::from_f64(0.01)
+        };
+        let attempt = standard
+            .topic
+            .min(if topic > unit { topic - unit } else { Points::ZERO });
+        if !credit_attempts || topic >= points || attempt.is_zero() {
             return standard;
         }
-        Shares {
-            topic,
-            attempt: standard.topic,
-        }
+        Shares { topic, attempt }
     }
 }
 
@@ -623,13 +624,20 @@ pub fn draft(key: &AnswerKey, options: DraftOptions) -> Result<DraftRubric, Draf
     })
 }
 
+/// Whether a question's `any` concept takes the question's subject and the key's terms: it is
+/// answered in free text and its part has a first share (more than 1 point).
+fn opens_first_share(q: &DraftQuestion) -> bool {
+    q.free_text && q.parts.first().is_some_and(|p| !first_share(p.points).is_zero())
+}
+
 /// The words of every question's ideas and subject, as members of one synonym group: an answer that uses
 /// the course's words but none of its own question's is an attempt in the right field, and
 /// earns the first idea's share as the question's subject does ("a connected graph without
 /// cycles" for "What is a tree?"). Numbers and code are left out (any answer to "how many"
 /// has a number), as are the thesaurus's synonyms; a key of one question has no others.
 fn key_terms(questions: &[DraftQuestion]) -> Vec<String> {
-    if questions.len() < 2 {
+    let used = questions.iter().filter(|q| opens_first_share(q)).count();
+    if questions.len() < 2 || used == 0 {
         return Vec::new();
     }
     let mut seen = BTreeSet::new();
@@ -729,8 +737,9 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
     parts.retain(|p| !p.ideas.is_empty());
     share_out(&mut parts, points);
     // Items with points of their own say exactly what earns them: no subject credit there.
+    let free_text = parts.len() == 1 && q.parts.iter().all(|p| p.points.is_none());
     let subject = match (&q.prompt, parts.as_slice()) {
-        (Some(prompt), [part]) if q.parts.iter().all(|p| p.points.is_none()) => {
+        (Some(prompt), [part]) if free_text => {
             let mut taken: BTreeSet<String> = BTreeSet::new();
             for idea in &part.ideas {
                 for phrase in idea.matches.iter().chain(&idea.negated) {
@@ -744,7 +753,6 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
         }
         _ => Vec::new(),
     };
-    let free_text = parts.len() == 1 && q.parts.iter().all(|p| p.points.is_none());
     DraftQuestion {
         id: q.id.clone(),
         points,
@@ -784,10 +792,15 @@ pub fn alternatives_for(prompt: &str) -> Alternatives {
     ];
     let text = AnalyzedText::new(prompt);
     let words: Vec<&str> = text.tokens.iter().map(|t| t.lower.as_str()).collect();
-    let opens_with_auxiliary = words.first().is_some_and(|w| AUXILIARIES.contains(w));
+    // A yes/no question anywhere: "In a BST, can a node have three children? Explain."
+    let asks_yes_or_no = text.clauses.iter().any(|c| {
+        text.tokens
+            .get(c.start)
+            .is_some_and(|t| AUXILIARIES.contains(&t.lower.as_str()))
+    });
     let describes = words.iter().any(|w| DESCRIBING.contains(w));
     let chooses = words.iter().any(|w| CHOOSING.contains(w));
-    if describes && !chooses && !opens_with_auxiliary {
+    if describes && !chooses && !asks_yes_or_no {
         Alternatives::Stated
     } else {
         Alternatives::Open
@@ -1246,6 +1259,7 @@ fn first_idea_concept(
     key_terms: bool,
     shares: Shares,
 ) -> Option<toml_edit::Table> {
+    let has_key_terms = key_terms && q.free_text;
     use toml_edit::{value, Array, InlineTable, Item, Value};
     let first = shares.topic;
     if first.is_zero() {
@@ -1255,15 +1269,14 @@ fn first_idea_concept(
     let id = if q.parts.len() > 1 {
         format!("part-{}-any", p + 1)
     } else {
-        "any".to_owned()
+        ANY.to_owned()
     };
     concept.insert("id", value(id));
     concept.insert("points", toml_edit::Item::Value(points_value(first)));
     let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
     let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
     matches.extend(q.subject.iter().cloned());
-    let key_terms = key_terms && q.free_text;
-    if key_terms {
+    if has_key_terms {
         matches.push(format!("{{{KEY_TERMS}}}"));
     }
     if shares.attempt.is_zero() {
@@ -1284,9 +1297,15 @@ fn first_idea_concept(
         if !negated.is_empty() {
             topic.insert("negated", Value::Array(string_array(&negated)));
         }
+        topic.insert("hit", "On the question's topic.".into());
         let mut attempt = InlineTable::new();
         attempt.insert("id", "attempt".into());
+        // A short answer in the course's words ("root", "LIFO") is an attempt too.
+        if has_key_terms {
+            attempt.insert("match", Value::Array(string_array(&[format!("{{{KEY_TERMS}}}")])));
+        }
         attempt.insert("regex", Value::Array(string_array(&[ATTEMPT_REGEX.to_owned()])));
+        attempt.insert("hit", "Credit for an attempt.".into());
         let mut ideas = Array::new();
         for idea in [topic, attempt] {
             let mut v = Value::InlineTable(idea);
@@ -1298,9 +1317,7 @@ fn first_idea_concept(
         concept.insert("ideas", Item::Value(Value::Array(ideas)));
         let mut credit = InlineTable::new();
         credit.insert("1", points_value(shares.attempt));
-        if shares.attempt < first {
-            credit.insert("2", points_value(first));
-        }
+        credit.insert("2", points_value(first));
         concept.insert("credit", Item::Value(Value::InlineTable(credit)));
     }
     let mut lines = vec![
@@ -1317,7 +1334,7 @@ fn first_idea_concept(
             q.subject.join(", ")
         ));
     }
-    if key_terms {
+    if has_key_terms {
         lines.push(format!(
             "drafted: and so does any term of the key ({{{KEY_TERMS}}}): an attempt in the course's \
              words; delete it for a stricter rubric"
@@ -1326,7 +1343,7 @@ fn first_idea_concept(
     if !shares.attempt.is_zero() {
         lines.push(format!(
             "drafted (--credit-attempts): any other answer earns {}, unless it is a non-answer \
-             (`no-answer` below); delete the `attempt` idea for a stricter rubric",
+             (`no-answer` below); for a stricter rubric, draft without --credit-attempts",
             shares.attempt
         ));
     }
@@ -1343,13 +1360,13 @@ fn non_answer() -> toml_edit::Table {
     use toml_edit::value;
     let mut table = toml_edit::Table::new();
     table.insert("id", value("no-answer"));
-    let phrases: Vec<String> = NON_ANSWERS.iter().map(|p| (*p).to_owned()).collect();
-    table.insert("match", value(string_array(&phrases)));
-    table.insert("cancels", value(string_array(&["any".to_owned()])));
+    table.insert("regex", value(string_array(&[NON_ANSWER_REGEX.to_owned()])));
+    table.insert("cancels", value(string_array(&[ANY.to_owned()])));
+    table.insert("feedback", value("No answer was given."));
     table.decor_mut().set_prefix(format!(
         "\n{}  ",
         comment(
-            &["drafted (--credit-attempts): an answer that says it has none earns nothing".to_owned()],
+            &["drafted (--credit-attempts): a whole answer that says it has none earns nothing".to_owned()],
             "  "
         )
     ));
@@ -1603,11 +1620,21 @@ mod tests {
                 attempt: p(1)
             }
         );
+        // An attempt earns less than the topic: a whole point less where 40% and 60% round
+        // to the same, and nothing apart from the default where a part is too small for that.
         assert_eq!(
-            Shares::of(p(2), true),
+            Shares::of(p(4), true),
             Shares {
-                topic: p(1),
+                topic: p(2),
                 attempt: p(1)
+            }
+        );
+        assert_eq!(Shares::of(p(2), true), Shares::of(p(2), false));
+        assert_eq!(
+            Shares::of(Points::from_f64(2.5), true),
+            Shares {
+                topic: Points::from_f64(1.5),
+                attempt: Points::from_f64(1.0)
             }
         );
         // A one-point part has no share of its own: one idea earns it, as by default.

@@ -37,7 +37,7 @@ pub fn explain<'q>(question: &'q Question, answer: &str, location: AnswerLocatio
     let negators = (0..text.tokens.len())
         .filter(|&i| cues::is_negator(&text.tokens[i].lower) && !text.tokens[i].quoted)
         .collect();
-    let hedges = cues::hedge_cues(&text);
+    let hedges = cues::hedge_cues(&text, question.policy.alternatives);
     let grade = score_question(
         question,
         AnswerInput::Found {

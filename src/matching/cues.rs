@@ -535,10 +535,6 @@ const JUDGEMENTS: &[&str] = &[
     "choice",
     "way",
     "it",
-    "make",
-    "makes",
-    "do",
-    "does",
 ];
 
 /// Words between a negator and its predicate: "would not *be really* needed".
@@ -553,6 +549,8 @@ const BEFORE_PREDICATE: &[&str] = &[
     "even",
     "quite",
     "very",
+    "often",
+    "usually",
 ];
 
 /// Verbs that make what follows a predicate noun or adjective: "BERT is not an autoencoder".
@@ -621,9 +619,7 @@ const STATED_ALTERNATIVES: &[&[&str]] = &[&["either"], &["may", "or", "may", "no
 
 /// [`hedge_at`] under a question's reading of "either ... or" (see [`Alternatives`]).
 fn hedge_under(text: &AnalyzedText, at: usize, alternatives: Alternatives) -> Option<Hedge> {
-    let counts = |cue: &std::ops::Range<usize>| {
-        alternatives == Alternatives::Open || !is_cue(text, cue.clone(), STATED_ALTERNATIVES)
-    };
+    let counts = |cue: &std::ops::Range<usize>| !states_alternatives(text, cue.clone(), alternatives);
     let sentence_index = text.tokens[at].sentence;
     let sentence = text.sentence_of(at);
     if text.questions.get(sentence_index).copied().unwrap_or(false) {
@@ -651,6 +647,18 @@ fn hedge_under(text: &AnalyzedText, at: usize, alternatives: Alternatives) -> Op
         })
         .or_else(|| index.standalone_doubt.clone())
         .map(|cue| hedge_of(text, cue))
+}
+
+/// Whether the hedge cue at tokens `cue` states alternatives under `alternatives` rather than
+/// leaving them open: "may or may not", or "either" with its "or" later in the sentence
+/// ("either way" and "either one works" stay open).
+fn states_alternatives(text: &AnalyzedText, cue: std::ops::Range<usize>, alternatives: Alternatives) -> bool {
+    if alternatives == Alternatives::Open || !is_cue(text, cue.clone(), STATED_ALTERNATIVES) {
+        return false;
+    }
+    let sentence = text.sentence_of(cue.start);
+    text.tokens[cue.start].lower != "either"
+        || text.tokens[cue.end..sentence.end].iter().any(|t| t.lower == "or")
 }
 
 /// Whether tokens `cue` are one of `cues`' word sequences.
@@ -867,10 +875,16 @@ pub fn is_rejected(text: &AnalyzedText, at: usize) -> bool {
 /// Where hedging cues stand, for explanations: each cue's tokens, whether it hedges its
 /// clause or its whole sentence, and what kind of hedge it is. A sentence's question mark is
 /// a cue over the whole sentence.
-pub fn hedge_cues(text: &AnalyzedText) -> Vec<(std::ops::Range<usize>, &'static str, Hedge)> {
+pub fn hedge_cues(
+    text: &AnalyzedText,
+    alternatives: Alternatives,
+) -> Vec<(std::ops::Range<usize>, &'static str, Hedge)> {
     let mut found = Vec::new();
     for (cues, scope) in [(CLAUSE_HEDGES, "clause"), (SENTENCE_HEDGES, "sentence")] {
         for cue in find_cues(text, 0..text.tokens.len(), cues) {
+            if states_alternatives(text, cue.clone(), alternatives) {
+                continue;
+            }
             let hedge = hedge_of(text, cue.clone());
             found.push((cue, scope, hedge));
         }
@@ -1332,9 +1346,10 @@ mod tests {
         );
         let answer = "either maybe a tree or a graph";
         assert_eq!(stated(answer, "tree").1.map(|h| h.cue), Some("maybe".into()));
-        // So are alternatives left open in so many words.
+        // So are alternatives left open in so many words, and an "either" with no "or".
         let answer = "either one works, it depends";
-        assert_eq!(stated(answer, "works").1.map(|h| h.cue), Some("depends".into()));
+        assert_eq!(stated(answer, "works").1.map(|h| h.cue), Some("either".into()));
+        assert_eq!(stated("either way, a stack", "stack").0, Stance::Hedged);
     }
 
     #[test]

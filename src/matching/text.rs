@@ -555,14 +555,14 @@ const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
 /// of `log`, and a rubric's `log` or `linear` matches `O(log n)` or `O(n)`. Code patterns
 /// still match the notation as written.
 fn complexity_class(lower: &str) -> Option<&'static str> {
-    let inner = match lower.split_once('(') {
-        Some(("o" | "θ" | "ω", inner)) => inner.strip_suffix(')')?,
-        _ => lower,
+    let Some(("o" | "θ" | "ω", inner)) = lower.split_once('(') else {
+        // Written without the notation, only `logn` is unmistakable: a bare `1` or `n` is not.
+        return matches!(lower, "logn" | "lgn").then_some("log");
     };
-    Some(match inner {
+    Some(match inner.strip_suffix(')')? {
         "1" => "constant",
         "logn" | "lgn" => "log",
-        "n" if inner != lower => "linear",
+        "n" => "linear",
         "n^2" => "quadratic",
         "n^3" => "cubic",
         "2^n" => "exponential",
@@ -959,8 +959,8 @@ mod tests {
                 stem("exponential")
             ]
         );
-        // Others keep their own form; a lone `n` is a word.
-        assert_eq!(stems("O(n log n) n"), ["o(nlogn)", "n"]);
+        // Others keep their own form; a lone `n` or `1` is a word.
+        assert_eq!(stems("O(n log n) n 1"), ["o(nlogn)", "n", "1"]);
     }
 
     #[test]
