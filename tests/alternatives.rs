@@ -74,18 +74,28 @@ fn stated_alternatives_earn_both_and_open_ones_earn_nothing() {
 
 #[test]
 fn doubt_still_hedges_under_stated_alternatives() {
-    let dir = course(
-        RUBRIC,
-        &[(
-            "ben",
-            "1. either inside a function or outside one, I don't remember which\n",
-        )],
-    );
+    let answer = "1. either inside a function or outside a function, I don't remember which\n";
+    let dir = course(RUBRIC, &[("ben", answer)]);
     let grades = grade(dir.path());
-    let (_, outcomes) = graded(&grades, "1");
-    assert_eq!(outcomes[0], "hit", "lenient hedging credits doubt, flagged");
+    // Lenient hedging (the default) credits doubt and flags it; the "either" itself hedges
+    // nothing.
+    assert_eq!(graded(&grades, "1"), (2.0, vec!["hit".into(), "hit".into()]));
     let flags = grades["students"][0]["questions"][0]["flags"].to_string();
-    assert!(flags.contains("uncertain"), "{flags}");
+    assert!(
+        flags.contains("uncertain") && flags.contains("don't remember"),
+        "{flags}"
+    );
+    // Strict hedging gives doubt nothing, stated alternatives or not.
+    let strict = RUBRIC.replace(
+        "policy = { alternatives = \"stated\" }",
+        "policy = { alternatives = \"stated\", hedging = \"strict\" }",
+    );
+    let dir = course(&strict, &[("ben", answer)]);
+    let grades = grade(dir.path());
+    assert_eq!(
+        graded(&grades, "1"),
+        (0.0, vec!["hedged".into(), "hedged".into()])
+    );
 }
 
 #[test]
