@@ -1,8 +1,6 @@
 //! `alternatives`: whether "either X or Y" in an answer leaves the choice open (a hedge, the
 //! default) or states both as facts, per question; a bad value is an error at its line and
-//! column; `rubricate draft` sets `stated` where the prompt asks for facts.
-
-use std::fs;
+//! column (`rubricate draft` setting it: tests/draft.rs).
 
 use serde_json::Value;
 
@@ -113,34 +111,4 @@ fn a_bad_value_is_an_error_at_its_line_and_column() {
         stderr.contains("alternatives `both` is not one of `open`, `stated`"),
         "{stderr}"
     );
-}
-
-#[test]
-fn draft_states_alternatives_where_the_prompt_asks_for_facts() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.md");
-    fs::write(
-        &key,
-        "## 1 (2 pts)\nQuestion: Where are variables declared?\nAnswer: Inside a function (locally) or outside one (globally).\n\n## 2 (2 pts)\nQuestion: Do you still mask the inputs?\nAnswer: No, the full input is used.\n",
-    )
-    .unwrap();
-    let rubric = dir.path().join("rubric.toml");
-    rubricate()
-        .arg("draft")
-        .arg(&key)
-        .arg("-o")
-        .arg(&rubric)
-        .assert()
-        .success();
-    let drafted: toml::Value = toml::from_str(&fs::read_to_string(&rubric).unwrap()).unwrap();
-    assert_eq!(
-        drafted["question"][0]["policy"]["alternatives"].as_str(),
-        Some("stated")
-    );
-    assert!(drafted["question"][1].get("policy").is_none());
-    rubricate()
-        .args(["lint", "--deny-warnings"])
-        .arg(&rubric)
-        .assert()
-        .success();
 }

@@ -499,3 +499,24 @@ fn a_key_of_itemised_questions_has_no_key_terms_group_and_lints_clean() {
         "{text}"
     );
 }
+
+#[test]
+fn draft_states_alternatives_where_the_prompt_asks_for_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.md");
+    fs::write(
+        &key,
+        "## 1 (2 pts)\nQuestion: Where are variables declared?\nAnswer: Inside a function (locally) or outside one (globally).\n\n\
+         ## 2 (2 pts)\nQuestion: Do you still mask the inputs?\nAnswer: No, the full input is used.\n",
+    )
+    .unwrap();
+    let rubric = dir.path().join("rubric.toml");
+    draft_into(&key, &rubric, &[]);
+    lint_clean(&rubric);
+    let drafted: toml::Value = toml::from_str(&fs::read_to_string(&rubric).unwrap()).unwrap();
+    assert_eq!(
+        drafted["question"][0]["policy"]["alternatives"].as_str(),
+        Some("stated")
+    );
+    assert!(drafted["question"][1].get("policy").is_none());
+}
