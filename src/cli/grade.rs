@@ -112,8 +112,8 @@ fn grade_steps(args: &GradeArgs) -> Result<u8, u8> {
 
     // The run is written whole into its own folder; the output folder shows it only once
     // every file is complete (see `course::run_folder`).
-    let run_folder = RunFolder::begin(&args.out).map_err(|e| fail(&error_chain(&e)))?;
-    interrupt::writing(run_folder.dir());
+    let run_folder = interrupt::writing(|| RunFolder::begin(&args.out), RunFolder::dir)
+        .map_err(|e| fail(&error_chain(&e)))?;
     let skip = [args.out.clone()];
     let on_github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let options = RunOptions {
