@@ -1658,6 +1658,7 @@ mod tests {
         assert_eq!(matches("go home", "they went home"), ["went home"]);
         assert_eq!(matches("log time", "O(log n) time"), ["O(log n) time"]);
         assert_eq!(matches("linear", "it is O(n)"), ["O(n)"]);
+        assert_eq!(matches("logarithmic", "O(log n)"), ["O(log n)"]);
         assert_eq!(matches("log", "O(n log n)"), Vec::<String>::new());
     }
 

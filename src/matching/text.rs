@@ -101,7 +101,13 @@ pub fn stem(word: &str) -> String {
             None => {
                 let base = forms::base_form(word).unwrap_or(word);
                 let stemmed = stemmer().stem(base);
-                forms::family_stem(&stemmed).map_or_else(|| stemmed.into_owned(), str::to_string)
+                match forms::family_stem(&stemmed) {
+                    Some(family) => family.to_string(),
+                    // A logarithm is written `log` as often as not: one word with `log n`
+                    // and `O(log n)` (see `complexity_class`).
+                    None if stemmed == "logarithm" => "log".to_string(),
+                    None => stemmed.into_owned(),
+                }
             }
         };
         if stems.len() >= REMEMBERED {
@@ -959,6 +965,8 @@ mod tests {
                 stem("exponential")
             ]
         );
+        // The word for a logarithm is the notation's word.
+        assert_eq!(stems("logarithmic logarithms"), [stem("log"), stem("log")]);
         // Others keep their own form; a lone `n` or `1` is a word.
         assert_eq!(stems("O(n log n) n 1"), ["o(nlogn)", "n", "1"]);
     }
