@@ -103,9 +103,10 @@ pub fn stem(word: &str) -> String {
                 let stemmed = stemmer().stem(base);
                 match forms::family_stem(&stemmed) {
                     Some(family) => family.to_string(),
-                    // A logarithm is written `log` as often as not: one word with `log n`
-                    // and `O(log n)` (see `complexity_class`).
-                    None if stemmed == "logarithm" => "log".to_string(),
+                    // A logarithm is written `log` as often as not, and `logn` is `log n` run
+                    // together: one word with `O(log n)` (see `complexity_class`). A bare `1`
+                    // or `n` is no complexity class.
+                    None if matches!(stemmed.as_ref(), "logarithm" | "logn" | "lgn") => "log".to_string(),
                     None => stemmed.into_owned(),
                 }
             }
@@ -419,10 +420,14 @@ impl<'a> Tokenizer<'a> {
             self.text.len()
         };
         let written = &self.text[start..end];
-        let lower = if opens_big_o(written) {
-            big_o_form(written)
+        let (lower, stemmed) = if opens_big_o(written) {
+            let lower = big_o_form(written);
+            let stemmed = complexity_class(&lower).map_or_else(|| stem(&lower), stem);
+            (lower, stemmed)
         } else {
-            written.to_lowercase()
+            let lower = written.to_lowercase();
+            let stemmed = stem(&lower);
+            (lower, stemmed)
         };
         // Telegraphic style: "full finetuning too costly -> LoRA" is two statements; code
         // such as `p->next` has no spaces around its arrow and stays one.
@@ -435,7 +440,7 @@ impl<'a> Tokenizer<'a> {
         }
         self.start_units(&lower);
         self.tokens.push(Token {
-            stem: complexity_class(&lower).map_or_else(|| stem(&lower), stem),
+            stem: stemmed,
             lower,
             start,
             end,
@@ -556,16 +561,13 @@ const POINTEE_TYPES: &[&str] = &[
 const OPERATORS: &[&str] = &["->", "==", "!=", "&&", "||"];
 const OPERATOR_CHARS: &[char] = &['-', '<', '>', '=', '!', '&', '|', '+'];
 
-/// The word for the complexity class that big-O notation (in [`big_o_form`]) names, or that
-/// `logn` abbreviates, so that the notation meets the word: the token `O(log n)` takes the stem
-/// of `log`, and a rubric's `log` or `linear` matches `O(log n)` or `O(n)`. Code patterns
-/// still match the notation as written.
-fn complexity_class(lower: &str) -> Option<&'static str> {
-    let Some(("o" | "θ" | "ω", inner)) = lower.split_once('(') else {
-        // Written without the notation, only `logn` is unmistakable: a bare `1` or `n` is not.
-        return matches!(lower, "logn" | "lgn").then_some("log");
-    };
-    Some(match inner.strip_suffix(')')? {
+/// The word for the complexity class that big-O notation (in [`big_o_form`]) names, so that
+/// the notation meets the word: the token `O(log n)` takes the stem of `log`, and a rubric's
+/// `log` or `linear` matches `O(log n)` or `O(n)`. Code patterns still match the notation as
+/// written. (The words `logarithm` and `logn` are `log` in [`stem`].)
+fn complexity_class(big_o: &str) -> Option<&'static str> {
+    let inner = big_o.split_once('(')?.1.strip_suffix(')')?;
+    Some(match inner {
         "1" => "constant",
         "logn" | "lgn" => "log",
         "n" => "linear",
