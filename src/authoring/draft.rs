@@ -562,7 +562,7 @@ pub struct DraftQuestion {
     pub parts: Vec<DraftPart>,
     /// The prompt's own key terms, for a question answered in free text (one part): naming
     /// the question's subject in the answer's own words opens the first idea's share.
-    pub subject: Vec<String>,
+    pub subject: Vec<Idea>,
     /// What "either X or Y" says in an answer: see [`alternatives_for`].
     pub alternatives: Alternatives,
     /// Answered in free text (no items with points of their own): naming the question's
@@ -585,6 +585,8 @@ pub struct DraftPart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Idea {
     pub id: String,
+    /// The reference's word, for an idea covered by asserting it.
+    pub term: Option<String>,
     /// The clause of the reference it was taken from.
     pub clause: String,
     /// Phrases that cover the idea when asserted.
@@ -641,39 +643,15 @@ fn key_terms(questions: &[DraftQuestion]) -> Vec<String> {
         return Vec::new();
     }
     let mut seen = BTreeSet::new();
-    let mut terms = Vec::new();
-    let patterns = questions.iter().flat_map(|q| {
-        q.parts
-            .iter()
-            .flat_map(|p| &p.ideas)
-            .flat_map(|i| &i.matches)
-            .chain(&q.subject)
-    });
-    for pattern in patterns {
-        let word = pattern
-            .strip_prefix("{~")
-            .and_then(|w| w.strip_suffix('}'))
-            .or_else(|| pattern.strip_prefix('+'))
-            .unwrap_or(pattern);
-        if is_code(word) || !word.chars().all(char::is_alphabetic) {
-            continue;
-        }
-        if !seen.insert(
-            AnalyzedText::new(word)
-                .tokens
-                .first()
-                .map_or_else(String::new, |t| t.stem.clone()),
-        ) {
-            continue;
-        }
-        // A five-letter word's misspelling allowance matches many other words: stem-only.
-        terms.push(if word.chars().count() == 5 {
-            format!("+{word}")
-        } else {
-            word.to_owned()
-        });
-    }
-    terms
+    let words = questions
+        .iter()
+        .flat_map(|q| q.parts.iter().flat_map(|p| &p.ideas).chain(&q.subject))
+        .filter_map(|idea| idea.term.as_deref());
+    words
+        .filter(|word| word.chars().all(char::is_alphabetic) && !NUMBERS.contains(word))
+        .filter(|word| seen.insert(crate::matching::text::stem(word)))
+        .map(word_pattern)
+        .collect()
 }
 
 fn assignment_id(path: &str) -> String {
@@ -746,9 +724,10 @@ fn draft_question(q: &KeyQuestion, points: Points) -> DraftQuestion {
                     taken.extend(AnalyzedText::new(phrase).tokens.iter().map(|t| t.stem.clone()));
                 }
             }
+            // Only what an answer asserts: naming the subject is not denying it.
             ideas_of(prompt, &PromptWords::default(), &mut taken)
                 .into_iter()
-                .flat_map(|idea| idea.matches)
+                .filter(|idea| idea.term.is_some())
                 .collect()
         }
         _ => Vec::new(),
@@ -950,6 +929,7 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
                 Some(words) => words.push(code_exact(lower)),
                 None => ideas.push(Idea {
                     id: idea_id(lower, &ideas),
+                    term: Some(lower.to_owned()),
                     clause: clause_text.clone(),
                     matches: vec![term_pattern(lower)],
                     negated: Vec::new(),
@@ -965,6 +945,7 @@ fn ideas_of(text: &str, prompt: &PromptWords, seen: &mut BTreeSet<String>) -> Ve
             };
             ideas.push(Idea {
                 id: idea_id(&words.join("-"), &ideas),
+                term: None,
                 clause: clause_text.clone(),
                 matches: Vec::new(),
                 negated: vec![phrase],
@@ -1022,10 +1003,17 @@ fn term_pattern(word: &str) -> String {
     if !pattern::thesaurus_synonyms(word).is_empty() {
         return format!("{{~{word}}}");
     }
+    word_pattern(word)
+}
+
+/// A word matched with its forms and misspellings, except a five-letter one, whose misspelling
+/// allowance would match many other words: that one is stem-only (`+word`).
+fn word_pattern(word: &str) -> String {
     if word.chars().count() == 5 {
-        return format!("+{word}");
+        format!("+{word}")
+    } else {
+        word.to_owned()
     }
-    word.to_owned()
 }
 
 /// Numbers an answer may write in words or digits.
@@ -1168,7 +1156,7 @@ impl DraftRubric {
 /// A part as a coverage concept: its ideas (and, for a free-text question, the question's
 /// subject as one more idea), credited by thresholds (see [`thresholds`]).
 fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart, shares: Shares) -> toml_edit::Table {
-    use toml_edit::{value, Array, InlineTable, Item, Value};
+    use toml_edit::{value, Item};
     let mut concept = toml_edit::Table::new();
     let id = if q.parts.len() > 1 {
         format!("part-{}", p + 1)
@@ -1179,23 +1167,10 @@ fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart, shares: Share
     let credit_table = thresholds(part.points, part.ideas.len(), shares);
     let most = credit_table.last().map_or(part.points, |(_, p)| *p);
     concept.insert("points", Item::Value(points_value(most)));
-    let mut ideas = Array::new();
+    let mut ideas = Vec::new();
     let mut last_clause = None;
-    let push = |ideas: &mut Array, idea: InlineTable, lines: Vec<String>| {
-        let mut v = Value::InlineTable(idea);
-        v.decor_mut()
-            .set_prefix(format!("\n{}    ", comment(&lines, "    ")));
-        ideas.push_formatted(v);
-    };
     for idea in &part.ideas {
-        let mut table = InlineTable::new();
-        table.insert("id", idea.id.as_str().into());
-        if !idea.matches.is_empty() {
-            table.insert("match", Value::Array(string_array(&idea.matches)));
-        }
-        if !idea.negated.is_empty() {
-            table.insert("negated", Value::Array(string_array(&idea.negated)));
-        }
+        let table = idea_table(&idea.id, &idea.matches, &idea.negated);
         let mut lines = Vec::new();
         if last_clause.as_ref() != Some(&idea.clause) {
             lines.push(format!("drafted from the clause: \"{}\"", idea.clause));
@@ -1204,16 +1179,10 @@ fn coverage_concept(q: &DraftQuestion, p: usize, part: &DraftPart, shares: Share
         if !idea.negated.is_empty() {
             lines.push("the reference denies this: an answer covers it by denying it".to_owned());
         }
-        push(&mut ideas, table, lines);
+        ideas.push((table, lines));
     }
-    ideas.set_trailing("\n  ");
-    ideas.set_trailing_comma(true);
-    concept.insert("ideas", Item::Value(Value::Array(ideas)));
-    let mut credit = InlineTable::new();
-    for (k, points) in credit_table {
-        credit.insert(k.to_string(), points_value(points));
-    }
-    concept.insert("credit", Item::Value(Value::InlineTable(credit)));
+    concept.insert("ideas", value(idea_list(ideas)));
+    concept.insert("credit", value(credit_value(&credit_table)));
     let mut lines = vec![format!(
         "drafted: covering {:.0}% of the ideas earns the part with the first idea's share (`credit`)",
         FULL_COVERAGE * 100.0
@@ -1259,8 +1228,8 @@ fn first_idea_concept(
     key_terms: bool,
     shares: Shares,
 ) -> Option<toml_edit::Table> {
+    use toml_edit::{value, Value};
     let has_key_terms = key_terms && q.free_text;
-    use toml_edit::{value, Array, InlineTable, Item, Value};
     let first = shares.topic;
     if first.is_zero() {
         return None;
@@ -1275,50 +1244,32 @@ fn first_idea_concept(
     concept.insert("points", toml_edit::Item::Value(points_value(first)));
     let mut matches: Vec<String> = part.ideas.iter().flat_map(|i| i.matches.clone()).collect();
     let negated: Vec<String> = part.ideas.iter().flat_map(|i| i.negated.clone()).collect();
-    matches.extend(q.subject.iter().cloned());
+    matches.extend(q.subject.iter().flat_map(|i| i.matches.iter().cloned()));
+    let key_terms_group = format!("{{{KEY_TERMS}}}");
     if has_key_terms {
-        matches.push(format!("{{{KEY_TERMS}}}"));
+        matches.push(key_terms_group.clone());
     }
     if shares.attempt.is_zero() {
-        if !matches.is_empty() {
-            concept.insert("match", value(string_array(&matches)));
-        }
-        if !negated.is_empty() {
-            concept.insert("negated", value(string_array(&negated)));
-        }
+        insert_patterns(&mut concept, &matches, &negated);
     } else {
         // The topic and an attempt as two ideas: the attempt alone earns its share, both the
         // topic's (an answer on the topic is an attempt too).
-        let mut topic = InlineTable::new();
-        topic.insert("id", "topic".into());
-        if !matches.is_empty() {
-            topic.insert("match", Value::Array(string_array(&matches)));
-        }
-        if !negated.is_empty() {
-            topic.insert("negated", Value::Array(string_array(&negated)));
-        }
+        let mut topic = idea_table("topic", &matches, &negated);
         topic.insert("hit", "On the question's topic.".into());
-        let mut attempt = InlineTable::new();
-        attempt.insert("id", "attempt".into());
         // A short answer in the course's words ("root", "LIFO") is an attempt too.
-        if has_key_terms {
-            attempt.insert("match", Value::Array(string_array(&[format!("{{{KEY_TERMS}}}")])));
-        }
+        let in_course_words = if has_key_terms {
+            vec![key_terms_group]
+        } else {
+            Vec::new()
+        };
+        let mut attempt = idea_table("attempt", &in_course_words, &[]);
         attempt.insert("regex", Value::Array(string_array(&[ATTEMPT_REGEX.to_owned()])));
         attempt.insert("hit", "Credit for an attempt.".into());
-        let mut ideas = Array::new();
-        for idea in [topic, attempt] {
-            let mut v = Value::InlineTable(idea);
-            v.decor_mut().set_prefix("\n    ");
-            ideas.push_formatted(v);
-        }
-        ideas.set_trailing("\n  ");
-        ideas.set_trailing_comma(true);
-        concept.insert("ideas", Item::Value(Value::Array(ideas)));
-        let mut credit = InlineTable::new();
-        credit.insert("1", points_value(shares.attempt));
-        credit.insert("2", points_value(first));
-        concept.insert("credit", Item::Value(Value::InlineTable(credit)));
+        concept.insert(
+            "ideas",
+            value(idea_list(vec![(topic, Vec::new()), (attempt, Vec::new())])),
+        );
+        concept.insert("credit", value(credit_value(&[(1, shares.attempt), (2, first)])));
     }
     let mut lines = vec![
         format!(
@@ -1328,10 +1279,16 @@ fn first_idea_concept(
         format!("drafted: any one of its ideas earns {first} of them; the ideas below add the rest"),
     ];
     if !q.subject.is_empty() {
+        let subject: Vec<&str> = q
+            .subject
+            .iter()
+            .flat_map(|i| &i.matches)
+            .map(String::as_str)
+            .collect();
         lines.push(format!(
             "drafted: so does the question's subject in the answer's own words ({}); \
              delete those for a stricter rubric",
-            q.subject.join(", ")
+            subject.join(", ")
         ));
     }
     if has_key_terms {
@@ -1372,6 +1329,46 @@ fn non_answer() -> toml_edit::Table {
     ));
     indent_keys(&mut table);
     table
+}
+
+/// `match` and `negated` of a concept or an idea, each where it has patterns.
+fn insert_patterns(table: &mut dyn toml_edit::TableLike, matches: &[String], negated: &[String]) {
+    for (key, patterns) in [("match", matches), ("negated", negated)] {
+        if !patterns.is_empty() {
+            table.insert(key, toml_edit::value(string_array(patterns)));
+        }
+    }
+}
+
+/// One idea of a coverage concept: its id and its patterns.
+fn idea_table(id: &str, matches: &[String], negated: &[String]) -> toml_edit::InlineTable {
+    let mut table = toml_edit::InlineTable::new();
+    table.insert("id", id.into());
+    insert_patterns(&mut table, matches, negated);
+    table
+}
+
+/// A coverage concept's `ideas`, one a line, each under its comment lines.
+fn idea_list(ideas: Vec<(toml_edit::InlineTable, Vec<String>)>) -> toml_edit::Array {
+    let mut list = toml_edit::Array::new();
+    for (idea, lines) in ideas {
+        let mut v = toml_edit::Value::InlineTable(idea);
+        v.decor_mut()
+            .set_prefix(format!("\n{}    ", comment(&lines, "    ")));
+        list.push_formatted(v);
+    }
+    list.set_trailing("\n  ");
+    list.set_trailing_comma(true);
+    list
+}
+
+/// A coverage concept's `credit`: the points earned from each number of ideas covered.
+fn credit_value(thresholds: &[(usize, Points)]) -> toml_edit::InlineTable {
+    let mut credit = toml_edit::InlineTable::new();
+    for (k, points) in thresholds {
+        credit.insert(k.to_string(), points_value(*points));
+    }
+    credit
 }
 
 /// A concept's keys indented under its header, as the bundled rubrics are written.
@@ -1599,43 +1596,17 @@ mod tests {
     #[test]
     fn crediting_attempts_sets_only_what_an_answer_with_no_idea_earns() {
         let p = Points::whole;
-        assert_eq!(
-            Shares::of(p(5), false),
-            Shares {
-                topic: p(2),
-                attempt: p(0)
-            }
-        );
-        assert_eq!(
-            Shares::of(p(5), true),
-            Shares {
-                topic: p(3),
-                attempt: p(2)
-            }
-        );
-        assert_eq!(
-            Shares::of(p(3), true),
-            Shares {
-                topic: p(2),
-                attempt: p(1)
-            }
-        );
+        let shares = |topic, attempt| Shares { topic, attempt };
+        assert_eq!(Shares::of(p(5), false), shares(p(2), p(0)));
+        assert_eq!(Shares::of(p(5), true), shares(p(3), p(2)));
+        assert_eq!(Shares::of(p(3), true), shares(p(2), p(1)));
         // An attempt earns less than the topic: a whole point less where 40% and 60% round
         // to the same, and nothing apart from the default where a part is too small for that.
-        assert_eq!(
-            Shares::of(p(4), true),
-            Shares {
-                topic: p(2),
-                attempt: p(1)
-            }
-        );
+        assert_eq!(Shares::of(p(4), true), shares(p(2), p(1)));
         assert_eq!(Shares::of(p(2), true), Shares::of(p(2), false));
         assert_eq!(
             Shares::of(Points::from_f64(2.5), true),
-            Shares {
-                topic: Points::from_f64(1.5),
-                attempt: Points::from_f64(1.0)
-            }
+            shares(Points::from_f64(1.5), Points::from_f64(1.0))
         );
         // A one-point part has no share of its own: one idea earns it, as by default.
         assert_eq!(Shares::of(p(1), true), Shares::of(p(1), false));
