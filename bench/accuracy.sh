@@ -700,17 +700,20 @@ fi
 MO="$TMP/mohler"
 mkdir -p "$MO"
 py mohler-convert "$DATA/mohler-2011" "$MO"
+# Draft `key.md` in `dir` with `draft` options and grade with it: rubric$suffix.toml, out$suffix/.
+draft_and_grade() { # dir suffix [draft options...]
+  local dir="$1" suffix="$2"
+  shift 2
+  "$BIN" draft "$dir/key.md" --points 5 "$@" -o "$dir/rubric$suffix.toml" 2>"$dir/draft$suffix.stderr" \
+    || { echo "error: rubricate draft $* failed for $dir/key.md" >&2; cat "$dir/draft$suffix.stderr" >&2; exit 2; }
+  grade "$dir/rubric$suffix.toml" "$dir/submissions" "$dir/out$suffix"
+}
 for dir in "$MO"/*/; do
   dir="${dir%/}"
-  # The drafted rubric as is: no hand edits.
-  "$BIN" draft "$dir/key.md" --points 5 -o "$dir/rubric.toml" 2>"$dir/draft.stderr" \
-    || { echo "error: rubricate draft failed for $dir/key.md" >&2; cat "$dir/draft.stderr" >&2; exit 2; }
-  grade "$dir/rubric.toml" "$dir/submissions" "$dir/out"
-  # The same, drafted for graders who credit attempts (`--credit-attempts`).
-  "$BIN" draft "$dir/key.md" --points 5 --credit-attempts -o "$dir/rubric-attempts.toml" \
-    2>"$dir/draft-attempts.stderr" \
-    || { echo "error: rubricate draft --credit-attempts failed for $dir/key.md" >&2; cat "$dir/draft-attempts.stderr" >&2; exit 2; }
-  grade "$dir/rubric-attempts.toml" "$dir/submissions" "$dir/out-attempts"
+  # The drafted rubric as is: no hand edits; and the same drafted for graders who credit
+  # attempts.
+  draft_and_grade "$dir" ""
+  draft_and_grade "$dir" -attempts --credit-attempts
 done
 echo "== Mohler et al. 2011, data structures course =="
 echo

@@ -653,7 +653,9 @@ fn hedge_under(text: &AnalyzedText, at: usize, alternatives: Alternatives) -> Op
 /// leaving them open: "may or may not", or "either" with its "or" later in the sentence
 /// ("either way" and "either one works" stay open).
 fn states_alternatives(text: &AnalyzedText, cue: std::ops::Range<usize>, alternatives: Alternatives) -> bool {
-    if alternatives == Alternatives::Open || !is_cue(text, cue.clone(), STATED_ALTERNATIVES) {
+    if alternatives == Alternatives::Open
+        || !STATED_ALTERNATIVES.contains(&cue_words(text, cue.clone()).as_slice())
+    {
         return false;
     }
     let sentence = text.sentence_of(cue.start);
@@ -661,10 +663,9 @@ fn states_alternatives(text: &AnalyzedText, cue: std::ops::Range<usize>, alterna
         || text.tokens[cue.end..sentence.end].iter().any(|t| t.lower == "or")
 }
 
-/// Whether tokens `cue` are one of `cues`' word sequences.
-fn is_cue(text: &AnalyzedText, cue: std::ops::Range<usize>, cues: &[&[&str]]) -> bool {
-    let words: Vec<&str> = text.tokens[cue].iter().map(|t| t.lower.as_str()).collect();
-    cues.contains(&words.as_slice())
+/// The words of the cue at tokens `cue`, to look up among cue lists.
+fn cue_words(text: &AnalyzedText, cue: std::ops::Range<usize>) -> Vec<&str> {
+    text.tokens[cue].iter().map(|t| t.lower.as_str()).collect()
 }
 
 /// Where one answer's cues stand, found in one pass over it. Looking for them again around
@@ -799,7 +800,7 @@ fn elliptical_alternative(
 
 /// The hedge a cue's words make.
 fn hedge_of(text: &AnalyzedText, cue: std::ops::Range<usize>) -> Hedge {
-    let words: Vec<&str> = text.tokens[cue].iter().map(|t| t.lower.as_str()).collect();
+    let words = cue_words(text, cue);
     let kind = if OPEN_ALTERNATIVES.contains(&words.as_slice()) {
         HedgeKind::OpenAlternatives
     } else {
