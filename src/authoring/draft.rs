@@ -490,10 +490,16 @@ pub fn credit(points: Points, k: usize, n: usize) -> Points {
     rounded(points, points.as_f64() * share)
 }
 
+/// A part worth whole points is graded in whole points, as human grades are; any other in
+/// hundredths.
+fn graded_in_whole_points(points: Points) -> bool {
+    points.hundredths() % 100 == 0
+}
+
 /// `value` points rounded as a part worth `points` is graded: to whole points when its points
 /// are whole, else to the hundredth.
 fn rounded(points: Points, value: f64) -> Points {
-    if points.hundredths() % 100 == 0 {
+    if graded_in_whole_points(points) {
         Points::whole((value + 0.5).floor() as i64)
     } else {
         Points::from_f64(value)
@@ -524,10 +530,10 @@ impl Shares {
         // An attempt earns less than the topic, in the part's unit (a whole point, or a
         // hundredth): 2 and 3 of 5 points, 1 and 2 of 3 or 4. A part too small for that (2
         // points or less) is drafted as by default.
-        let unit = if points.hundredths() % 100 == 0 {
+        let unit = if graded_in_whole_points(points) {
             Points::whole(1)
         } else {
-            Points::from_f64(0.01)
+            Points::from_hundredths(1)
         };
         let attempt = standard
             .topic
@@ -1041,7 +1047,7 @@ fn idea_id(word: &str, earlier: &[Idea]) -> String {
 
 /// A point value as TOML: an integer when whole.
 fn points_value(points: Points) -> toml_edit::Value {
-    if points.hundredths() % 100 == 0 {
+    if graded_in_whole_points(points) {
         toml_edit::Value::from(points.hundredths() / 100)
     } else {
         toml_edit::Value::from(points.as_f64())
